@@ -1,0 +1,25 @@
+export type { DetailByType, EventContract } from './catalogue.ts';
+export {
+  CURRENT_VERSION,
+  DetailType,
+  EventSource,
+  eventContracts,
+  findContract,
+} from './catalogue.ts';
+export type { BreakingChange } from './compatibility.ts';
+export { findBreakingChanges } from './compatibility.ts';
+export type { ValidationIssue } from './errors.ts';
+export { ContractError, ContractValidationError, InvalidMoneyError } from './errors.ts';
+export type {
+  HighBalanceDetectedV1,
+  HighBalanceDetectedV1Data,
+} from './generated/HighBalanceDetected.v1.ts';
+export type {
+  TransactionRecordedV1,
+  TransactionRecordedV1Data,
+} from './generated/TransactionRecorded.v1.ts';
+export type { Cents } from './money.ts';
+export { formatMoney, parseMoney } from './money.ts';
+export { toRegistrySchema } from './registry-schema.ts';
+export type { ValidationResult } from './validate.ts';
+export { assertValidDetail, isTransactionDate, validateDetail } from './validate.ts';
