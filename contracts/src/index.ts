@@ -21,5 +21,17 @@ export type {
 export type { Cents } from './money.ts';
 export { formatMoney, parseMoney } from './money.ts';
 export { toRegistrySchema } from './registry-schema.ts';
+export type {
+  BucketSpec,
+  EventPattern,
+  HandlerSpec,
+  QueueSpec,
+  ServiceManifest,
+  SubscriptionSpec,
+  SubscriptionTarget,
+  TableSpec,
+  TopicSpec,
+} from './service-manifest.ts';
+export { BUS_NAME } from './service-manifest.ts';
 export type { ValidationResult } from './validate.ts';
 export { assertValidDetail, isTransactionDate, validateDetail } from './validate.ts';

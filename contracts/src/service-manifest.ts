@@ -1,0 +1,113 @@
+import type { DetailType, EventSource } from './catalogue.ts';
+
+/**
+ * A service manifest is the one place a service declares what it deploys: its tables, the
+ * events it publishes, its handlers and its subscriptions on the bus. The CDK stacks and the
+ * embedded local runtime are both built from it, so local routing is the deployed routing.
+ */
+
+/** An EventBridge event pattern, as a plain JSON object. */
+type EventPattern = Readonly<Record<string, unknown>>;
+
+/** A table the service owns. Keys are attribute names; every key is a string. */
+interface TableSpec {
+  /** Logical name, also the CDK construct id: `Customer`, `TransactionTotal`. */
+  readonly name: string;
+  readonly partitionKey: string;
+  /** @default - no sort key */
+  readonly sortKey?: string;
+}
+
+/** A Lambda function of the service. */
+interface HandlerSpec {
+  /** Logical name, referenced by subscriptions: `transactionRecorded`. */
+  readonly name: string;
+  /** The Lambda entry file, relative to the service folder (exports `handler`). */
+  readonly entry: string;
+  /** @default 30 */
+  readonly timeoutSeconds?: number;
+  /** @default 256 */
+  readonly memoryMb?: number;
+}
+
+/** A queue the service owns. Every queue gets a dead-letter queue named `<name>DLQ`. */
+interface QueueSpec {
+  readonly name: string;
+  /** Receives before a message moves to the dead-letter queue. @default 5 */
+  readonly maxReceiveCount?: number;
+  /** @default 60 */
+  readonly visibilityTimeoutSeconds?: number;
+}
+
+/** Where a rule sends matching events. */
+type SubscriptionTarget =
+  /** Invoke a handler asynchronously; EventBridge retries, then the rule's DLQ. */
+  | { readonly kind: 'function'; readonly handler: string }
+  /** Deliver to a queue that a handler consumes in batches with partial batch failures. */
+  | {
+      readonly kind: 'queue-consumer';
+      readonly queue: string;
+      readonly handler: string;
+      /** @default 10 */
+      readonly batchSize?: number;
+    }
+  /** Deliver to a queue read by someone outside txnflow (e.g. credit collection). */
+  | { readonly kind: 'queue'; readonly queue: string };
+
+/** A rule on a bus. */
+interface SubscriptionSpec {
+  /** Rule name, unique within the service: `TransactionRecordedToLedger`. */
+  readonly rule: string;
+  /** `txnflow` is the custom bus; `default` receives S3's "Object Created" events. */
+  readonly bus: 'txnflow' | 'default';
+  readonly eventPattern: EventPattern;
+  /**
+   * Narrows the pattern to "Object Created" events of this owned bucket: the wiring adds
+   * `detail.bucket.name`, whose physical value is known only at deploy (or open) time.
+   * @default - the pattern is used as it is
+   */
+  readonly fromBucket?: string;
+  readonly target: SubscriptionTarget;
+}
+
+/** An SNS topic the service owns, with its email subscription. */
+interface TopicSpec {
+  readonly name: string;
+  /** Whether the alert email address (configuration) is subscribed. */
+  readonly emailSubscription: boolean;
+}
+
+/** A bucket the service owns; S3 sends its "Object Created" events to the default bus. */
+interface BucketSpec {
+  readonly name: string;
+}
+
+interface ServiceManifest {
+  /** `ingest`, `ledger`, `alerting`: also the stack and table-name prefix. */
+  readonly service: string;
+  /** The `source` this service publishes under; the bus policy allows no other. */
+  readonly source: EventSource;
+  readonly publishes: readonly DetailType[];
+  readonly tables: readonly TableSpec[];
+  readonly handlers: readonly HandlerSpec[];
+  readonly queues: readonly QueueSpec[];
+  readonly topics: readonly TopicSpec[];
+  readonly buckets: readonly BucketSpec[];
+  readonly subscriptions: readonly SubscriptionSpec[];
+}
+
+/** The name of the custom bus, without stage: stacks and the local runtime append nothing locally. */
+const BUS_NAME = 'txnflow';
+
+export type {
+  BucketSpec,
+  EventPattern,
+  HandlerSpec,
+  QueueSpec,
+  ServiceManifest,
+  SubscriptionSpec,
+  SubscriptionTarget,
+  TableSpec,
+  TopicSpec,
+};
+export { BUS_NAME };
