@@ -8,6 +8,8 @@ export {
 } from './catalogue.ts';
 export type { BreakingChange } from './compatibility.ts';
 export { findBreakingChanges } from './compatibility.ts';
+export type { DeadLetterSink, ReadResult, ReceivedEvent } from './consuming.ts';
+export { describeIssues, readEvent, readEventJson } from './consuming.ts';
 export type { ValidationIssue } from './errors.ts';
 export { ContractError, ContractValidationError, InvalidMoneyError } from './errors.ts';
 export type {
@@ -20,6 +22,24 @@ export type {
 } from './generated/TransactionRecorded.v1.ts';
 export type { Cents } from './money.ts';
 export { formatMoney, parseMoney } from './money.ts';
+export type {
+  ContractEvent,
+  EventCause,
+  EventPublisher,
+  EventPublisherOptions,
+  PutEventsEntry,
+  PutEventsResult,
+  PutEventsTransport,
+} from './publishing.ts';
+export {
+  buildEvent,
+  createEventPublisher,
+  EventTooLargeError,
+  entrySize,
+  MAX_ENTRIES_PER_CALL,
+  MAX_ENTRY_BYTES,
+  PublishFailedError,
+} from './publishing.ts';
 export { toRegistrySchema } from './registry-schema.ts';
 export type {
   BucketSpec,
@@ -32,6 +52,6 @@ export type {
   TableSpec,
   TopicSpec,
 } from './service-manifest.ts';
-export { BUS_NAME } from './service-manifest.ts';
+export { BUS_NAME, localTableName } from './service-manifest.ts';
 export type { ValidationResult } from './validate.ts';
 export { assertValidDetail, isTransactionDate, validateDetail } from './validate.ts';

@@ -110,4 +110,15 @@ export type {
   TableSpec,
   TopicSpec,
 };
-export { BUS_NAME };
+
+/**
+ * The local runtime's SQLite table for a manifest table: `ledger_transaction_total`.
+ *
+ * @example localTableName('ledger', 'TransactionTotal') // 'ledger_transaction_total'
+ */
+function localTableName(service: string, table: string): string {
+  const snake = table.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  return `${service}_${snake}`;
+}
+
+export { BUS_NAME, localTableName };

@@ -1,0 +1,13 @@
+export { SqliteLedgerStore } from './adapters/local/sqlite-ledger-store.ts';
+export type { LedgerConfig } from './config.ts';
+export { DEFAULT_THRESHOLD, readLedgerConfig } from './config.ts';
+export type { ApplyOutcome, ApplyTransactionDeps } from './domain/apply-transaction.ts';
+export { alertIdOf, applyTransaction } from './domain/apply-transaction.ts';
+export { crossedThreshold } from './domain/crossing.ts';
+export { BalanceContentionError, LedgerConfigError, LedgerError } from './domain/errors.ts';
+export type { TransactionRecordedHandlerDeps } from './handlers/transaction-recorded.ts';
+export { makeTransactionRecordedHandler } from './handlers/transaction-recorded.ts';
+export type { LedgerLocalContext } from './local.ts';
+export { createLocalLedgerHandlers } from './local.ts';
+export { ledgerManifest } from './manifest.ts';
+export type { ApplyResult, Balance, LedgerEntry, LedgerStore, Log } from './ports.ts';

@@ -1,0 +1,35 @@
+import type { DeadLetterSink, EventPublisher } from '@txnflow/contracts';
+import type { Database } from 'better-sqlite3';
+import { SqliteLedgerStore } from './adapters/local/sqlite-ledger-store.ts';
+import { readLedgerConfig } from './config.ts';
+import { makeTransactionRecordedHandler } from './handlers/transaction-recorded.ts';
+import type { Log } from './ports.ts';
+
+/** What the embedded local runtime lends the ledger. */
+interface LedgerLocalContext {
+  readonly db: Database;
+  readonly publisher: EventPublisher;
+  readonly deadLettersFor: (handler: string) => DeadLetterSink;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly log: Log;
+}
+
+/**
+ * The ledger's handlers wired to the local adapters, keyed by the manifest's handler names.
+ *
+ * @example runtime.registerHandler('transactionRecorded', createLocalLedgerHandlers(ctx).transactionRecorded)
+ */
+function createLocalLedgerHandlers(ctx: LedgerLocalContext) {
+  return {
+    transactionRecorded: makeTransactionRecordedHandler({
+      store: new SqliteLedgerStore(ctx.db),
+      publisher: ctx.publisher,
+      deadLetters: ctx.deadLettersFor('transactionRecorded'),
+      config: readLedgerConfig(ctx.env),
+      log: ctx.log,
+    }),
+  };
+}
+
+export type { LedgerLocalContext };
+export { createLocalLedgerHandlers };

@@ -1,0 +1,40 @@
+import { EventSource, type ServiceManifest } from '@txnflow/contracts';
+
+/**
+ * The ledger: consumes every TransactionRecorded (replays included: that is how a backfill
+ * rebuilds balances) through a queue, in batches, and publishes HighBalanceDetected.
+ */
+const ledgerManifest: ServiceManifest = {
+  service: 'ledger',
+  source: EventSource.ledger,
+  publishes: ['HighBalanceDetected'],
+  tables: [
+    { name: 'TransactionTotal', partitionKey: 'customerId' },
+    { name: 'LedgerEntries', partitionKey: 'customerId', sortKey: 'transactionId' },
+  ],
+  handlers: [
+    {
+      name: 'transactionRecorded',
+      entry: 'src/lambda/transaction-recorded.ts',
+      timeoutSeconds: 60,
+    },
+  ],
+  queues: [{ name: 'LedgerTransactions', maxReceiveCount: 5, visibilityTimeoutSeconds: 360 }],
+  topics: [],
+  buckets: [],
+  subscriptions: [
+    {
+      rule: 'TransactionRecordedToLedger',
+      bus: 'txnflow',
+      eventPattern: { source: [EventSource.ingest], 'detail-type': ['TransactionRecorded'] },
+      target: {
+        kind: 'queue-consumer',
+        queue: 'LedgerTransactions',
+        handler: 'transactionRecorded',
+        batchSize: 10,
+      },
+    },
+  ],
+};
+
+export { ledgerManifest };

@@ -1,0 +1,76 @@
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import Database from 'better-sqlite3';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SqliteLedgerStore } from '../../src/adapters/local/sqlite-ledger-store.ts';
+import { makeTransactionRecordedHandler } from '../../src/handlers/transaction-recorded.ts';
+import { RecordingPublisher, sqsBodyOf, transactionRecorded } from '../support/factories.ts';
+
+const record = (messageId: string, body: string) => ({ messageId, body }) as SQSRecord;
+const quiet = { info() {}, warn() {}, error() {} };
+
+describe('Handler: transactionRecorded (SQS batch)', () => {
+  let store: SqliteLedgerStore;
+  let publisher: RecordingPublisher;
+  let deadLetters: { body: string; reason: string }[];
+  let handler: ReturnType<typeof makeTransactionRecordedHandler>;
+
+  beforeEach(() => {
+    store = new SqliteLedgerStore(new Database(':memory:'));
+    publisher = new RecordingPublisher();
+    deadLetters = [];
+    handler = makeTransactionRecordedHandler({
+      store,
+      publisher,
+      deadLetters: { send: async (body, reason) => void deadLetters.push({ body, reason }) },
+      config: { thresholdCents: 150_000 },
+      log: quiet,
+    });
+  });
+
+  it('applies every record of a batch and reports no failure', async () => {
+    const event: SQSEvent = {
+      Records: [
+        record('m1', sqsBodyOf(transactionRecorded({ transactionId: 'T1', amount: '10.00' }))),
+        record('m2', sqsBodyOf(transactionRecorded({ transactionId: 'T2', amount: '5.50' }))),
+      ],
+    };
+
+    const response = await handler(event);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect((await store.load('C1', '-')).balance.cents).toBe(1_550);
+  });
+
+  it('dead-letters an event that fails its contract, with the failing path, and goes on', async () => {
+    const bad = JSON.parse(sqsBodyOf(transactionRecorded()));
+    bad.detail.data.amount = '12.345';
+
+    const response = await handler({
+      Records: [
+        record('bad', JSON.stringify(bad)),
+        record('good', sqsBodyOf(transactionRecorded({ transactionId: 'T2', amount: '1.00' }))),
+      ],
+    });
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(deadLetters).toHaveLength(1);
+    expect(deadLetters[0]?.reason).toContain('/detail/data/amount');
+    expect((await store.load('C1', '-')).balance.cents).toBe(100);
+  });
+
+  it('reports only the record whose processing failed, so only it is retried', async () => {
+    publisher.failuresLeft = 1;
+
+    const response = await handler({
+      Records: [
+        record(
+          'crossing',
+          sqsBodyOf(transactionRecorded({ transactionId: 'T1', amount: '1500.00' })),
+        ),
+        record('plain', sqsBodyOf(transactionRecorded({ transactionId: 'T2', amount: '1.00' }))),
+      ],
+    });
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'crossing' }] });
+  });
+});
