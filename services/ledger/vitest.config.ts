@@ -1,0 +1,4 @@
+import { defineConfig } from 'vitest/config';
+
+// Lets `npm test -w services/ledger` run this package alone; the root config runs every package.
+export default defineConfig({ test: { name: '@txnflow/ledger' } });
