@@ -1,0 +1,35 @@
+import type { ObjectStore } from '../../ports.ts';
+
+/** The part of the local runtime's bucket that ingest uses. */
+interface LocalBucket {
+  getObject(params: {
+    bucket: string;
+    key: string;
+  }): AsyncIterable<Uint8Array> | Promise<AsyncIterable<Uint8Array>>;
+  putObject(params: { bucket: string; key: string; body: string }): unknown;
+}
+
+/**
+ * The ObjectStore port over the local runtime's bucket (which emits "Object Created" on put,
+ * as S3 does).
+ *
+ * @example new RuntimeObjectStore(runtime)
+ */
+class RuntimeObjectStore implements ObjectStore {
+  readonly #bucket: LocalBucket;
+
+  constructor(bucket: LocalBucket) {
+    this.#bucket = bucket;
+  }
+
+  async read(bucket: string, key: string): Promise<AsyncIterable<Uint8Array>> {
+    return this.#bucket.getObject({ bucket, key });
+  }
+
+  async write(bucket: string, key: string, body: string): Promise<void> {
+    await this.#bucket.putObject({ bucket, key, body });
+  }
+}
+
+export type { LocalBucket };
+export { RuntimeObjectStore };

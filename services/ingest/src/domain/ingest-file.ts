@@ -1,0 +1,173 @@
+import {
+  buildEvent,
+  type ContractEvent,
+  type EventPublisher,
+  formatMoney,
+} from '@txnflow/contracts';
+import { InvalidHeaderError } from '../parsing/errors.ts';
+import { readTransactionRows } from '../parsing/read-transaction-rows.ts';
+import type { IngestStore, ObjectStore, RecordOutcome, TransactionRow } from '../ports.ts';
+import { renderRejectsReport, reportKeysFor } from './reports.ts';
+
+/** Which file to ingest, and the ids that tie its events together. */
+interface IngestFileInput {
+  readonly bucket: string;
+  readonly key: string;
+  /** One per ingested file: every TransactionRecorded of this run carries it. */
+  readonly correlationId: string;
+  /** The notification that caused the run (the S3 "Object Created" event id). */
+  readonly causationId: string;
+}
+
+interface RejectedRow {
+  readonly line: number;
+  readonly reason: string;
+}
+
+/** The run summary: also written beside the file as `reports/<key>.summary.json`. */
+interface IngestSummary {
+  readonly file: string;
+  readonly bucket: string;
+  readonly correlationId: string;
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: readonly RejectedRow[];
+  readonly rejectsReport: string;
+}
+
+interface IngestFileDeps {
+  readonly objects: ObjectStore;
+  readonly store: IngestStore;
+  readonly publisher: EventPublisher;
+  /** Rows recorded and published together. @default 500 */
+  readonly batchSize?: number;
+  readonly clock?: () => Date;
+  /** Called after each batch with the rows read so far. */
+  readonly onProgress?: (rowsRead: number) => void;
+}
+
+interface RunState {
+  accepted: number;
+  duplicates: number;
+  rowsRead: number;
+  readonly rejected: RejectedRow[];
+}
+
+function conflictReason(
+  row: TransactionRow,
+  outcome: RecordOutcome & { kind: 'conflict' },
+): string {
+  const was = `${formatMoney(outcome.existing.amountCents)} on ${outcome.existing.transactionDate}`;
+  const now = `${formatMoney(row.amountCents)} on ${row.transactionDate}`;
+  return `trn_id: conflict: ${row.transactionId} of ${row.customerId} was recorded as ${was}, this row says ${now}`;
+}
+
+async function recordAndPublish(
+  rows: readonly TransactionRow[],
+  input: IngestFileInput,
+  deps: IngestFileDeps,
+  state: RunState,
+): Promise<void> {
+  const outcomes = await deps.store.recordBatch(rows);
+  const toPublish: TransactionRow[] = [];
+  rows.forEach((row, i) => {
+    const outcome = outcomes[i];
+    if (outcome?.kind === 'conflict') {
+      state.rejected.push({ line: row.line, reason: conflictReason(row, outcome) });
+    } else if (outcome?.kind === 'new') {
+      state.accepted += 1;
+      toPublish.push(row);
+    } else {
+      state.duplicates += 1;
+      if (outcome?.kind === 'duplicate-unpublished') toPublish.push(row);
+    }
+  });
+  if (toPublish.length === 0) return;
+  const now = deps.clock?.() ?? new Date();
+  const events: ContractEvent[] = toPublish.map((row) =>
+    buildEvent(
+      'TransactionRecorded',
+      {
+        customerId: row.customerId,
+        customerAddress: row.customerAddress,
+        transactionId: row.transactionId,
+        transactionDate: row.transactionDate,
+        amount: formatMoney(row.amountCents),
+        source: { bucket: input.bucket, key: input.key, line: row.line },
+      },
+      { correlationId: input.correlationId, causationId: input.causationId },
+      now,
+    ),
+  );
+  await deps.publisher.publish(events);
+  await deps.store.markPublished(toPublish);
+}
+
+/**
+ * Ingests one uploaded transactions file.
+ *
+ * Input: where the file is and the ids of this run. Output: the run summary. Steps: stream
+ * and parse the file; validate each row (a bad row is rejected with its line and reason,
+ * and the file goes on); record rows in batches (an identical row seen before is a
+ * duplicate, the same id with other data a conflict, never an overwrite); publish one
+ * TransactionRecorded per new row, then mark it published; write the rejects report and
+ * the summary beside the file.
+ *
+ * @example const summary = await ingestFile({ bucket, key, correlationId, causationId }, deps);
+ */
+async function ingestFile(input: IngestFileInput, deps: IngestFileDeps): Promise<IngestSummary> {
+  const batchSize = deps.batchSize ?? 500;
+  const state: RunState = { accepted: 0, duplicates: 0, rowsRead: 0, rejected: [] };
+  try {
+    let batch: TransactionRow[] = [];
+    const stream = await deps.objects.read(input.bucket, input.key);
+    for await (const parsed of readTransactionRows(stream, input.key)) {
+      state.rowsRead += 1;
+      if (parsed.kind === 'rejected') {
+        state.rejected.push({ line: parsed.line, reason: parsed.reason });
+        continue;
+      }
+      batch.push(parsed.row);
+      if (batch.length >= batchSize) {
+        await recordAndPublish(batch, input, deps, state);
+        batch = [];
+        deps.onProgress?.(state.rowsRead);
+      }
+    }
+    if (batch.length > 0) await recordAndPublish(batch, input, deps, state);
+    deps.onProgress?.(state.rowsRead);
+  } catch (error) {
+    if (!(error instanceof InvalidHeaderError)) throw error;
+    state.rejected.push({ line: 1, reason: error.message.replace(`${input.key}:1: `, '') });
+  }
+  return writeReports(input, deps, state);
+}
+
+async function writeReports(
+  input: IngestFileInput,
+  deps: IngestFileDeps,
+  state: RunState,
+): Promise<IngestSummary> {
+  const keys = reportKeysFor(input.key);
+  const rejected = [...state.rejected].sort((a, b) => a.line - b.line);
+  const summary: IngestSummary = {
+    file: input.key,
+    bucket: input.bucket,
+    correlationId: input.correlationId,
+    accepted: state.accepted,
+    duplicates: state.duplicates,
+    rejected,
+    rejectsReport: keys.rejects,
+  };
+  await deps.objects.write(input.bucket, keys.rejects, renderRejectsReport(rejected), 'text/csv');
+  await deps.objects.write(
+    input.bucket,
+    keys.summary,
+    `${JSON.stringify(summary, null, 2)}\n`,
+    'application/json',
+  );
+  return summary;
+}
+
+export type { IngestFileDeps, IngestFileInput, IngestSummary, RejectedRow };
+export { ingestFile };

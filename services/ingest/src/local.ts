@@ -1,0 +1,34 @@
+import type { EventPublisher } from '@txnflow/contracts';
+import type { Database } from 'better-sqlite3';
+import { type LocalBucket, RuntimeObjectStore } from './adapters/local/runtime-object-store.ts';
+import { SqliteIngestStore } from './adapters/local/sqlite-ingest-store.ts';
+import { makeObjectCreatedHandler } from './handlers/object-created.ts';
+
+/** What the embedded local runtime lends ingest. */
+interface IngestLocalContext {
+  readonly db: Database;
+  readonly publisher: EventPublisher;
+  readonly bucket: LocalBucket;
+  readonly log: { info(message: string, extra?: Record<string, unknown>): void };
+  readonly onProgress?: (file: string, rowsRead: number) => void;
+}
+
+/**
+ * Ingest's handlers wired to the local adapters, keyed by the manifest's handler names.
+ *
+ * @example runtime.registerHandler('objectCreated', createLocalIngestHandlers(ctx).objectCreated)
+ */
+function createLocalIngestHandlers(ctx: IngestLocalContext) {
+  return {
+    objectCreated: makeObjectCreatedHandler({
+      objects: new RuntimeObjectStore(ctx.bucket),
+      store: new SqliteIngestStore(ctx.db),
+      publisher: ctx.publisher,
+      log: ctx.log,
+      ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+    }),
+  };
+}
+
+export type { IngestLocalContext };
+export { createLocalIngestHandlers };
