@@ -79,7 +79,11 @@ async function recordAndPublish(
       toPublish.push(row);
     } else {
       state.duplicates += 1;
-      if (outcome?.kind === 'duplicate-unpublished') toPublish.push(row);
+      // Unpublished because a crash cut an earlier run short, unless it is this batch's own.
+      const own = toPublish.some(
+        (p) => p.customerId === row.customerId && p.transactionId === row.transactionId,
+      );
+      if (outcome?.kind === 'duplicate-unpublished' && !own) toPublish.push(row);
     }
   });
   if (toPublish.length === 0) return;

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { type CsvError, parse } from 'csv-parse';
+import { type CsvError, type Options, parse } from 'csv-parse';
 import type { TransactionRow } from '../ports.ts';
 import { InvalidHeaderError } from './errors.ts';
 import { COLUMNS, validateRow } from './validate-row.ts';
@@ -10,6 +10,13 @@ type ParsedLine =
   | { readonly kind: 'rejected'; readonly line: number; readonly reason: string };
 
 const LF = 0x0a;
+
+const lineBreaks = (raw: string): number => raw.match(/\r\n|\n|\r/g)?.length ?? 0;
+
+function describeCsvError(error: CsvError | undefined): string {
+  if (error?.code === 'CSV_QUOTE_NOT_CLOSED') return 'a quoted field is never closed';
+  return error?.message.replace(/ at line \d+/, '') ?? 'unreadable record';
+}
 
 /** Reads chunks until the first line is complete: the header decides the delimiter. */
 async function splitHeader(
@@ -67,21 +74,38 @@ async function* readTransactionRows(
   const delimiter = headerLine.includes('|') ? '|' : ',';
   const order = columnOrder(file, headerLine, delimiter);
 
-  const parser = parse({
+  // Line numbers are counted from each record's raw text, in parse order: csv-parse's own
+  // counts drift with CRLF, and its 'skip' events race the records already buffered.
+  let nextLine = 2;
+  const pendingSkips: ParsedLine[] = [];
+  // With `raw: true` csv-parse hands on_record `{ record, raw }`, which its types do not model.
+  const options = {
     delimiter,
     bom: true,
     from_line: 2,
-    record_delimiter: ['\r\n', '\n'],
+    raw: true,
     relax_quotes: true,
     relax_column_count: true,
     skip_records_with_error: true,
-    info: true,
-  });
-  // Rejections from csv-parse arrive as 'skip' events; queue them to keep file order.
-  const skipped: { endLine: number; reason: string }[] = [];
-  parser.on('skip', (error: CsvError) => {
-    skipped.push({ endLine: Number(error.lines), reason: error.message });
-  });
+    on_record: ({ record, raw }: { record: string[]; raw: string }) => {
+      const line = nextLine;
+      nextLine += lineBreaks(raw);
+      return { fields: record, line, skipsBefore: pendingSkips.splice(0) };
+    },
+    on_skip: (error: CsvError | undefined, raw: string | undefined) => {
+      const line = nextLine;
+      const breaks = lineBreaks(raw ?? '');
+      nextLine += breaks;
+      const span = breaks > 1 ? ` (lines ${line}-${line + breaks - 1} could not be read)` : '';
+      pendingSkips.push({
+        kind: 'rejected',
+        line,
+        reason: `malformed CSV: ${describeCsvError(error)}${span}`,
+      });
+      return undefined;
+    },
+  };
+  const parser = parse(options as unknown as Options);
   const feed = (async () => {
     if (!parser.write(head)) await once(parser, 'drain');
     for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
@@ -91,23 +115,12 @@ async function* readTransactionRows(
   })();
   feed.catch((error: unknown) => parser.destroy(error as Error));
 
-  let lastLine = 1;
-  const drainSkipped = function* (): Generator<ParsedLine> {
-    for (const skip of skipped.splice(0)) {
-      const line = lastLine + 1;
-      lastLine = Math.max(lastLine, skip.endLine);
-      const span = skip.endLine > line ? ` (lines ${line}-${skip.endLine} could not be read)` : '';
-      yield { kind: 'rejected', line, reason: `malformed CSV: ${skip.reason}${span}` };
-    }
-  };
-
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: string[];
-    info: { lines: number };
+  for await (const { fields: record, line, skipsBefore } of parser as AsyncIterable<{
+    fields: string[];
+    line: number;
+    skipsBefore: ParsedLine[];
   }>) {
-    yield* drainSkipped();
-    const line = lastLine + 1;
-    lastLine = info.lines;
+    yield* skipsBefore;
     if (record.length === 1 && record[0]?.trim() === '') continue;
     const fields = record.length === COLUMNS.length ? order.map((i) => record[i] ?? '') : record;
     const result = validateRow(fields, line);
@@ -115,7 +128,7 @@ async function* readTransactionRows(
       ? { kind: 'row', row: result.row }
       : { kind: 'rejected', line, reason: result.reason };
   }
-  yield* drainSkipped();
+  yield* pendingSkips.splice(0);
   await feed;
 }
 

@@ -1,0 +1,183 @@
+import Database from 'better-sqlite3';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SqliteIngestStore } from '../../src/adapters/local/sqlite-ingest-store.ts';
+import { type IngestFileInput, ingestFile } from '../../src/domain/ingest-file.ts';
+import { MemoryObjectStore, RecordingPublisher, transactionsFile } from '../support/fakes.ts';
+
+const input: IngestFileInput = {
+  bucket: 'uploads',
+  key: 'incoming/march.txt',
+  correlationId: 'run-1',
+  causationId: 'object-created-1',
+};
+
+describe('Function: ingestFile', () => {
+  let objects: MemoryObjectStore;
+  let store: SqliteIngestStore;
+  let publisher: RecordingPublisher;
+  const ingest = (batchSize = 2) => ingestFile(input, { objects, store, publisher, batchSize });
+  const upload = (text: string) => objects.put(input.bucket, input.key, text);
+
+  beforeEach(() => {
+    objects = new MemoryObjectStore();
+    store = new SqliteIngestStore(new Database(':memory:'));
+    publisher = new RecordingPublisher();
+  });
+
+  it('records every good row and publishes one TransactionRecorded per row, with its line', async () => {
+    upload(
+      transactionsFile([
+        ['C1', 'Addr 1', 'T1', '2023-03-01', '10.00'],
+        ['C2', 'Addr 2', 'T2', '2023-03-02', '-2.5'],
+        ['C1', 'Addr 1b', 'T3', '2023-03-03', '1'],
+      ]),
+    );
+
+    const summary = await ingest();
+
+    expect(summary).toMatchObject({
+      file: 'incoming/march.txt',
+      accepted: 3,
+      duplicates: 0,
+      rejected: [],
+    });
+    expect(publisher.published.map((e) => [e.source, e.detailType, e.detail.data])).toEqual([
+      [
+        'txnflow.ingest',
+        'TransactionRecorded',
+        expect.objectContaining({
+          transactionId: 'T1',
+          amount: '10.00',
+          source: { bucket: 'uploads', key: 'incoming/march.txt', line: 2 },
+        }),
+      ],
+      [
+        'txnflow.ingest',
+        'TransactionRecorded',
+        expect.objectContaining({
+          transactionId: 'T2',
+          amount: '-2.50',
+          source: expect.objectContaining({ line: 3 }),
+        }),
+      ],
+      [
+        'txnflow.ingest',
+        'TransactionRecorded',
+        expect.objectContaining({
+          transactionId: 'T3',
+          amount: '1.00',
+          customerAddress: 'Addr 1b',
+        }),
+      ],
+    ]);
+    expect(new Set(publisher.published.map((e) => e.detail.metadata.correlationId))).toEqual(
+      new Set(['run-1']),
+    );
+    expect(await store.listCustomers()).toEqual([
+      { customerId: 'C1', address: 'Addr 1b' },
+      { customerId: 'C2', address: 'Addr 2' },
+    ]);
+  });
+
+  it('lets good rows through, reports bad rows with line and reason, and writes both reports', async () => {
+    upload(
+      transactionsFile([
+        ['C1', 'Addr', 'T1', '2023-03-01', '10.00'],
+        ['C1', 'Addr', 'T2', '2023-02-30', '10.00'],
+        ['C1', 'Addr', 'T3', '2023-03-01', '1.234'],
+        ['C1', 'Addr', 'T4', '2023-03-01', '4.00'],
+      ]),
+    );
+
+    const summary = await ingest();
+
+    expect(summary.accepted).toBe(2);
+    expect(summary.rejected).toEqual([
+      {
+        line: 3,
+        reason: 'trn_date: "2023-02-30" is not a calendar date (YYYY-MM-DD or ISO date-time)',
+      },
+      { line: 4, reason: 'trn_amount: "1.234": has 3 decimal places, at most 2 are allowed' },
+    ]);
+    expect(objects.text('uploads', 'reports/incoming/march.txt.rejects.csv')).toBe(
+      'line,reason\n3,"trn_date: ""2023-02-30"" is not a calendar date (YYYY-MM-DD or ISO date-time)"\n' +
+        '4,"trn_amount: ""1.234"": has 3 decimal places, at most 2 are allowed"\n',
+    );
+    expect(
+      JSON.parse(objects.text('uploads', 'reports/incoming/march.txt.summary.json') ?? '{}'),
+    ).toEqual(summary);
+  });
+
+  it('counts an identical row seen again as a duplicate with no effect, and rejects a conflict', async () => {
+    upload(
+      transactionsFile([
+        ['C1', 'Addr', 'T1', '2023-03-01', '10.00'],
+        ['C1', 'Addr', 'T1', '2023-03-01', '10.00'],
+        ['C1', 'Addr', 'T1', '2023-03-01', '99.00'],
+      ]),
+    );
+
+    const summary = await ingest();
+
+    expect(summary).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect(summary.rejected).toEqual([
+      {
+        line: 4,
+        reason:
+          'trn_id: conflict: T1 of C1 was recorded as 10.00 on 2023-03-01, this row says 99.00 on 2023-03-01',
+      },
+    ]);
+    expect(publisher.published).toHaveLength(1);
+  });
+
+  it('publishes nothing again when the same file is ingested twice', async () => {
+    upload(transactionsFile([['C1', 'Addr', 'T1', '2023-03-01', '10.00']]));
+
+    await ingest();
+    const second = await ingest();
+
+    expect(second).toMatchObject({ accepted: 0, duplicates: 1, rejected: [] });
+    expect(publisher.published).toHaveLength(1);
+  });
+
+  it('publishes on a retry the rows whose events a failure left unpublished', async () => {
+    upload(
+      transactionsFile([
+        ['C1', 'Addr', 'T1', '2023-03-01', '10.00'],
+        ['C1', 'Addr', 'T2', '2023-03-01', '1.00'],
+      ]),
+    );
+    publisher.failuresLeft = 1;
+
+    await expect(ingest()).rejects.toThrow('EventBridge unavailable');
+    const retry = await ingest();
+
+    expect(retry).toMatchObject({ accepted: 0, duplicates: 2 });
+    expect(
+      publisher.published.map((e) => (e.detail.data as { transactionId: string }).transactionId),
+    ).toEqual(['T1', 'T2']);
+  });
+
+  it('reports a file with a wrong header as rejected at line 1, and records nothing', async () => {
+    upload('id|amount\nC1|1.00\n');
+
+    const summary = await ingest();
+
+    expect(summary).toMatchObject({ accepted: 0, duplicates: 0 });
+    expect(summary.rejected).toHaveLength(1);
+    expect(summary.rejected[0]?.line).toBe(1);
+    expect(summary.rejected[0]?.reason).toMatch(/^header must be customer_id\|/);
+    expect(await store.listTransactions()).toEqual([]);
+  });
+
+  it('ingests the sample file: 24 rows over 2 customers, nothing rejected', async () => {
+    const { readFile } = await import('node:fs/promises');
+    upload(
+      await readFile(new URL('../../../../sample-data/transactions.txt', import.meta.url), 'utf8'),
+    );
+
+    const summary = await ingest(500);
+
+    expect(summary).toMatchObject({ accepted: 24, duplicates: 0, rejected: [] });
+  });
+});

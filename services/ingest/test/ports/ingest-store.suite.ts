@@ -1,0 +1,96 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { IngestStore } from '../../src/ports.ts';
+import { row } from '../support/fakes.ts';
+
+/** The IngestStore port's one test suite, run against every adapter (SQLite, DynamoDB). */
+function describeIngestStore(adapter: string, makeStore: () => Promise<IngestStore>): void {
+  describe(`Port: IngestStore (${adapter})`, () => {
+    let store: IngestStore;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+
+    it('records new transactions and their customers', async () => {
+      const outcomes = await store.recordBatch([
+        row({ transactionId: 'T1' }),
+        row({
+          customerId: 'C2',
+          customerAddress: '7 Mill Lane',
+          transactionId: 'T1',
+          amountCents: -500,
+        }),
+      ]);
+
+      expect(outcomes).toEqual([{ kind: 'new' }, { kind: 'new' }]);
+      expect(await store.listCustomers()).toEqual([
+        { customerId: 'C1', address: '12 Harbour Road, Leith' },
+        { customerId: 'C2', address: '7 Mill Lane' },
+      ]);
+      expect(await store.listTransactions('C2')).toEqual([
+        { customerId: 'C2', transactionId: 'T1', transactionDate: '2023-03-01', amountCents: -500 },
+      ]);
+    });
+
+    it('keeps the latest address of a customer', async () => {
+      await store.recordBatch([
+        row({ transactionId: 'T1', customerAddress: 'Old Street 1' }),
+        row({ transactionId: 'T2', customerAddress: 'New Street 2' }),
+      ]);
+
+      expect(await store.listCustomers()).toEqual([{ customerId: 'C1', address: 'New Street 2' }]);
+    });
+
+    it('calls an identical transaction seen again a duplicate, unpublished until marked', async () => {
+      await store.recordBatch([row()]);
+
+      const beforeMark = await store.recordBatch([row({ line: 9 })]);
+      await store.markPublished([{ customerId: 'C1', transactionId: 'T1' }]);
+      const afterMark = await store.recordBatch([row({ line: 12 })]);
+
+      expect(beforeMark).toEqual([{ kind: 'duplicate-unpublished' }]);
+      expect(afterMark).toEqual([{ kind: 'duplicate' }]);
+      expect(await store.listTransactions()).toHaveLength(1);
+    });
+
+    it('calls the same id with other data a conflict, and never overwrites', async () => {
+      await store.recordBatch([row({ amountCents: 100 })]);
+
+      const outcomes = await store.recordBatch([
+        row({ amountCents: 999, customerAddress: 'Elsewhere 9' }),
+        row({ transactionDate: '2023-04-01', amountCents: 100 }),
+      ]);
+
+      expect(outcomes).toEqual([
+        { kind: 'conflict', existing: { transactionDate: '2023-03-01', amountCents: 100 } },
+        { kind: 'conflict', existing: { transactionDate: '2023-03-01', amountCents: 100 } },
+      ]);
+      expect(await store.listTransactions()).toEqual([
+        { customerId: 'C1', transactionId: 'T1', transactionDate: '2023-03-01', amountCents: 100 },
+      ]);
+      expect(await store.listCustomers()).toEqual([
+        { customerId: 'C1', address: '12 Harbour Road, Leith' },
+      ]);
+    });
+
+    it('sees an earlier row of the same batch', async () => {
+      const outcomes = await store.recordBatch([
+        row(),
+        row({ line: 3 }),
+        row({ line: 4, amountCents: 1 }),
+      ]);
+
+      expect(outcomes.map((o) => o.kind)).toEqual(['new', 'duplicate-unpublished', 'conflict']);
+    });
+
+    it('keeps the same transaction id of two customers apart', async () => {
+      const outcomes = await store.recordBatch([
+        row({ customerId: 'C1' }),
+        row({ customerId: 'C2', amountCents: 5 }),
+      ]);
+
+      expect(outcomes).toEqual([{ kind: 'new' }, { kind: 'new' }]);
+    });
+  });
+}
+
+export { describeIngestStore };
