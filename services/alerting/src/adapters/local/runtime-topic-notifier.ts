@@ -1,0 +1,28 @@
+import type { Email, EmailNotifier } from '../../ports.ts';
+
+/** The part of the local runtime's topics that alerting uses. */
+interface LocalTopics {
+  publish(params: { topic: string; subject?: string; message: string }): unknown;
+}
+
+/**
+ * The EmailNotifier port over a local topic, whose email subscription writes .eml files.
+ *
+ * @example new RuntimeTopicNotifier(runtime, 'HighBalanceAlert')
+ */
+class RuntimeTopicNotifier implements EmailNotifier {
+  readonly #topics: LocalTopics;
+  readonly #topic: string;
+
+  constructor(topics: LocalTopics, topic: string) {
+    this.#topics = topics;
+    this.#topic = topic;
+  }
+
+  async send(email: Email): Promise<void> {
+    await this.#topics.publish({ topic: this.#topic, subject: email.subject, message: email.body });
+  }
+}
+
+export type { LocalTopics };
+export { RuntimeTopicNotifier };

@@ -1,0 +1,12 @@
+export type { LocalTopics } from './adapters/local/runtime-topic-notifier.ts';
+export { RuntimeTopicNotifier } from './adapters/local/runtime-topic-notifier.ts';
+export { SqliteAlertStore } from './adapters/local/sqlite-alert-store.ts';
+export { ALERT_SUBJECT, renderAlertEmail } from './domain/alert-email.ts';
+export type { RecordAlertDeps, RecordAlertOutcome } from './domain/record-alert.ts';
+export { recordAlert } from './domain/record-alert.ts';
+export type { HighBalanceDetectedHandlerDeps } from './handlers/high-balance-detected.ts';
+export { makeHighBalanceDetectedHandler } from './handlers/high-balance-detected.ts';
+export type { AlertingLocalContext } from './local.ts';
+export { createLocalAlertingHandlers } from './local.ts';
+export { alertingManifest, originalHighBalanceDetected } from './manifest.ts';
+export type { Alert, AlertStore, Email, EmailNotifier, Log } from './ports.ts';

@@ -1,0 +1,44 @@
+import type { Cents } from '@txnflow/contracts';
+
+/** A high-balance alert as the Alerts table keeps it. */
+interface Alert {
+  /** From the event: one id per crossing, the same on every redelivery. */
+  readonly alertId: string;
+  readonly customerId: string;
+  readonly balanceCents: Cents;
+  readonly previousBalanceCents: Cents;
+  readonly thresholdCents: Cents;
+  readonly transactionId: string;
+  readonly transactionDate: string;
+  readonly detectedAt: string;
+  readonly correlationId: string;
+  /** False until the email went out (an outbox flag). */
+  readonly notified: boolean;
+}
+
+/** The Alerts table. Adapters: DynamoDB and SQLite. */
+interface AlertStore {
+  /** Inserts the alert unless its id is known: 'duplicate' then, and nothing changes. */
+  record(alert: Alert): Promise<'recorded' | 'duplicate'>;
+  find(alertId: string): Promise<Alert | undefined>;
+  markNotified(alertId: string): Promise<void>;
+  listAlerts(): Promise<Alert[]>;
+}
+
+/** An email to the HighBalanceAlert topic's subscribers. */
+interface Email {
+  readonly subject: string;
+  readonly body: string;
+}
+
+/** Sends email through the HighBalanceAlert topic. Adapters: SNS and the local topic. */
+interface EmailNotifier {
+  send(email: Email): Promise<void>;
+}
+
+interface Log {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+}
+
+export type { Alert, AlertStore, Email, EmailNotifier, Log };
