@@ -10,7 +10,6 @@ interface IngestLocalContext {
   readonly publisher: EventPublisher;
   readonly bucket: LocalBucket;
   readonly log: { info(message: string, extra?: Record<string, unknown>): void };
-  readonly onProgress?: (file: string, rowsRead: number) => void;
 }
 
 /**
@@ -25,7 +24,6 @@ function createLocalIngestHandlers(ctx: IngestLocalContext) {
       store: new SqliteIngestStore(ctx.db),
       publisher: ctx.publisher,
       log: ctx.log,
-      ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
     }),
   };
 }

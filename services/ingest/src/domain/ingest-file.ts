@@ -42,14 +42,11 @@ interface IngestFileDeps {
   /** Rows recorded and published together. @default 500 */
   readonly batchSize?: number;
   readonly clock?: () => Date;
-  /** Called after each batch with the rows read so far. */
-  readonly onProgress?: (rowsRead: number) => void;
 }
 
 interface RunState {
   accepted: number;
   duplicates: number;
-  rowsRead: number;
   readonly rejected: RejectedRow[];
 }
 
@@ -121,12 +118,11 @@ async function recordAndPublish(
  */
 async function ingestFile(input: IngestFileInput, deps: IngestFileDeps): Promise<IngestSummary> {
   const batchSize = deps.batchSize ?? 500;
-  const state: RunState = { accepted: 0, duplicates: 0, rowsRead: 0, rejected: [] };
+  const state: RunState = { accepted: 0, duplicates: 0, rejected: [] };
   try {
     let batch: TransactionRow[] = [];
     const stream = await deps.objects.read(input.bucket, input.key);
     for await (const parsed of readTransactionRows(stream, input.key)) {
-      state.rowsRead += 1;
       if (parsed.kind === 'rejected') {
         state.rejected.push({ line: parsed.line, reason: parsed.reason });
         continue;
@@ -135,11 +131,9 @@ async function ingestFile(input: IngestFileInput, deps: IngestFileDeps): Promise
       if (batch.length >= batchSize) {
         await recordAndPublish(batch, input, deps, state);
         batch = [];
-        deps.onProgress?.(state.rowsRead);
       }
     }
     if (batch.length > 0) await recordAndPublish(batch, input, deps, state);
-    deps.onProgress?.(state.rowsRead);
   } catch (error) {
     if (!(error instanceof InvalidHeaderError)) throw error;
     state.rejected.push({ line: 1, reason: error.message.replace(`${input.key}:1: `, '') });

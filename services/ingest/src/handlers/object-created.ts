@@ -18,7 +18,6 @@ interface ObjectCreatedHandlerDeps {
   readonly store: IngestStore;
   readonly publisher: EventPublisher;
   readonly log: Log;
-  readonly onProgress?: (file: string, rowsRead: number) => void;
 }
 
 /**
@@ -34,14 +33,7 @@ function makeObjectCreatedHandler(deps: ObjectCreatedHandlerDeps) {
     const { bucket, object } = event.detail;
     const summary = await ingestFile(
       { bucket: bucket.name, key: object.key, correlationId: event.id, causationId: event.id },
-      {
-        objects: deps.objects,
-        store: deps.store,
-        publisher: deps.publisher,
-        ...(deps.onProgress
-          ? { onProgress: (rows: number) => deps.onProgress?.(object.key, rows) }
-          : {}),
-      },
+      { objects: deps.objects, store: deps.store, publisher: deps.publisher },
     );
     deps.log.info('ingested file', {
       file: summary.file,
