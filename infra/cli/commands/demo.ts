@@ -1,0 +1,69 @@
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CliArgs, CliIo } from '../cli-context.ts';
+import { withTxnflow } from '../cli-context.ts';
+import { renderTable } from '../render/table.ts';
+import { runIngest } from './ingest.ts';
+
+const SAMPLE = fileURLToPath(new URL('../../../sample-data/transactions.txt', import.meta.url));
+
+const section = (title: string, body: string): string => `\n== ${title}\n${body}\n`;
+
+/**
+ * `txnflow demo` (what `npm start` runs): a fresh state folder, the sample file ingested,
+ * and a report of the tables, balances, alerts, both queues and the email.
+ */
+async function runDemo(args: CliArgs, io: CliIo): Promise<void> {
+  const stateDir = resolve(args.stateDir === '.txnflow' ? join('.txnflow', 'demo') : args.stateDir);
+  await rm(stateDir, { recursive: true, force: true });
+  const demoArgs: CliArgs = {
+    ...args,
+    command: 'ingest',
+    positionals: [SAMPLE],
+    json: false,
+    stateDir,
+  };
+  io.out.write(`txnflow demo: ingesting ${SAMPLE}\nstate: ${stateDir}\n\n`);
+  await runIngest(demoArgs, io);
+  await withTxnflow(demoArgs, io, async (txnflow) => {
+    const transactions = await txnflow.transactions();
+    const queue = (name: string) =>
+      txnflow.queue(name).map((m) => {
+        const event = JSON.parse(String(m.body)) as { detail: { data: Record<string, unknown> } };
+        const { customerId, balance, threshold } = event.detail.data;
+        return { messageId: m.messageId, customerId, balance, threshold };
+      });
+    const emails = txnflow.outbox();
+    io.out.write(
+      section('Customer table (ingest)', renderTable(await txnflow.customers())) +
+        section(
+          `Transactions table (ingest): ${transactions.length} rows`,
+          renderTable(transactions),
+        ) +
+        section(
+          'Balances: TransactionTotal table (ledger)',
+          renderTable(await txnflow.balances()),
+        ) +
+        section(
+          'Alerts table (alerting)',
+          renderTable(await txnflow.alerts(), [
+            'customerId',
+            'balance',
+            'threshold',
+            'transactionId',
+            'emailed',
+          ]),
+        ) +
+        section('Queue CustomerNotify', renderTable(queue('CustomerNotify'))) +
+        section('Queue CreditCollection', renderTable(queue('CreditCollection'))) +
+        section(
+          `Email outbox: ${emails.length} message(s)`,
+          emails.map((e) => `--- ${e.file}\n${e.raw ?? ''}`).join('\n'),
+        ) +
+        `\nExplore further: npx txnflow balances --state ${stateDir}  (or alerts, queue CustomerNotify, outbox, events)\n`,
+    );
+  });
+}
+
+export { runDemo };

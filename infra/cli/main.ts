@@ -1,0 +1,121 @@
+import { parseArgs } from 'node:util';
+import { type CliArgs, type CliIo, UsageError } from './cli-context.ts';
+import { runDemo } from './commands/demo.ts';
+import { runIngest } from './commands/ingest.ts';
+import { runListing } from './commands/listings.ts';
+import { runLocalReplay, runRedrive, runReset, runTestPattern } from './commands/operations.ts';
+
+const USAGE = `txnflow: ingest transactions files and watch balances and alerts, locally.
+
+Usage: txnflow <command> [options]      (state in ./.txnflow, or --state DIR)
+
+  demo                          fresh state, ingest the sample file, show every table, queue and email
+  ingest FILE...                put files in the local bucket and run until idle
+  balances | customers | alerts | outbox | events
+  transactions [--customer ID]
+  queue NAME                    messages now in a queue (CustomerNotify, CreditCollection, any ...DLQ)
+  replay --from ISO --to ISO [--rule NAME]...   replay the archive, run until idle
+  reset SERVICE                 empty a service's tables (ingest, ledger, alerting)
+  redrive QUEUE                 move a dead-letter queue's messages back for another try
+  test-pattern --pattern JSON|@file --event JSON|@file
+
+Options: --json (print one JSON value and nothing else), --state DIR, --help`;
+
+const LISTINGS = new Set([
+  'balances',
+  'customers',
+  'transactions',
+  'alerts',
+  'queue',
+  'outbox',
+  'events',
+]);
+
+function parseCli(argv: readonly string[]): CliArgs & { help: boolean } {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      state: { type: 'string', default: '.txnflow' },
+      customer: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      rule: { type: 'string', multiple: true, default: [] },
+      aws: { type: 'boolean', default: false },
+      stage: { type: 'string', default: 'dev' },
+      pattern: { type: 'string' },
+      event: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command = 'help', ...rest] = positionals;
+  return {
+    command,
+    positionals: rest,
+    json: values.json ?? false,
+    stateDir: values.state ?? '.txnflow',
+    customer: values.customer,
+    from: values.from,
+    to: values.to,
+    rules: values.rule ?? [],
+    aws: values.aws ?? false,
+    stage: values.stage ?? 'dev',
+    pattern: values.pattern,
+    event: values.event,
+    help: values.help ?? false,
+  };
+}
+
+async function dispatch(args: CliArgs, io: CliIo): Promise<void> {
+  if (LISTINGS.has(args.command)) return runListing(args, io);
+  switch (args.command) {
+    case 'demo':
+      return runDemo(args, io);
+    case 'ingest':
+      await runIngest(args, io);
+      return;
+    case 'replay':
+      return runLocalReplay(args, io);
+    case 'reset':
+      return runReset(args, io);
+    case 'redrive':
+      return runRedrive(args, io);
+    case 'test-pattern':
+      return runTestPattern(args, io);
+    default:
+      throw new UsageError(`unknown command "${args.command}"`);
+  }
+}
+
+/**
+ * Runs the CLI and returns the exit code: 0 done, 1 failed, 2 wrong usage.
+ *
+ * @example process.exitCode = await main(process.argv.slice(2), { out: process.stdout, err: process.stderr, env: process.env });
+ */
+async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let args: ReturnType<typeof parseCli>;
+  try {
+    args = parseCli(argv);
+  } catch (error) {
+    io.err.write(`txnflow: ${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help || args.command === 'help') {
+    io.out.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    await dispatch(args, io);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err.write(`txnflow: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    io.err.write(`txnflow ${args.command} failed: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+export { main, parseCli, USAGE };

@@ -1,0 +1,27 @@
+import type { DeadLetterSink, EventPublisher } from '@txnflow/contracts';
+import type { LocalBucket } from '@txnflow/ingest';
+import type { Database } from 'better-sqlite3';
+
+interface Log {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+/**
+ * Everything any service's local wiring may ask of the runtime. Each service's
+ * `createLocal…Handlers` takes the part it needs.
+ */
+interface LocalServiceContext {
+  readonly db: Database;
+  readonly publisher: EventPublisher;
+  readonly bucket: LocalBucket;
+  readonly topics: {
+    publish(params: { topic: string; subject?: string; message: string }): unknown;
+  };
+  readonly deadLettersFor: (handler: string) => DeadLetterSink;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly log: Log;
+}
+
+export type { LocalServiceContext, Log };

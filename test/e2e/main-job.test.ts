@@ -1,0 +1,153 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CliHarness, SAMPLE } from '../support/cli.ts';
+
+interface Message {
+  messageId: string;
+  body: string;
+}
+
+const HEADER = 'customer_id|customer_address|trn_id|trn_date|trn_amount';
+
+describe('The main job on the local runtime, through the txnflow CLI', () => {
+  let cli: CliHarness;
+  beforeEach(async () => {
+    cli = await CliHarness.create();
+  });
+  afterEach(async () => {
+    await cli.dispose();
+  });
+
+  it('turns the sample file into customers, balances, one alert, two queue messages and an email', async () => {
+    const summaries = await cli.json('ingest', SAMPLE);
+
+    expect(summaries).toEqual([
+      expect.objectContaining({ file: 'incoming/transactions.txt', accepted: 24, duplicates: 0, rejected: [] }),
+    ]);
+    expect(await cli.json('balances')).toEqual([
+      { customerId: 'C1', balance: '907.55' },
+      { customerId: 'C2', balance: '1750.00' },
+    ]);
+    expect(await cli.json('customers')).toEqual([
+      { customerId: 'C1', address: '12 Harbour Road, Leith EH6 6LX' },
+      { customerId: 'C2', address: '7 Mill Lane, Bristol BS1 4DJ' },
+    ]);
+    expect(await cli.json<unknown[]>('transactions')).toHaveLength(24);
+    expect(await cli.json('transactions', '--customer', 'C1')).toContainEqual({
+      customerId: 'C1',
+      transactionId: 'T1003',
+      date: '2023-03-03',
+      amount: '-20.00',
+    });
+
+    const alerts = await cli.json<{ customerId: string; threshold: string; emailed: boolean }[]>('alerts');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ customerId: 'C2', threshold: '1500.00', emailed: true });
+
+    for (const queue of ['CustomerNotify', 'CreditCollection']) {
+      const messages = await cli.json<Message[]>('queue', queue);
+      expect(messages, queue).toHaveLength(1);
+      const event = JSON.parse(messages[0]?.body ?? '{}');
+      expect(event).toMatchObject({
+        source: 'txnflow.ledger',
+        'detail-type': 'HighBalanceDetected',
+        detail: { data: { customerId: 'C2', threshold: '1500.00' } },
+      });
+    }
+
+    const emails = await cli.json<{ subject: string; to: string }[]>('outbox');
+    expect(emails).toHaveLength(1);
+    expect(emails[0]?.subject).toBe('Warning! Account balance is very high');
+  });
+
+  it('changes nothing when the same file is ingested again: every row is a duplicate', async () => {
+    await cli.json('ingest', SAMPLE);
+
+    const again = await cli.json('ingest', SAMPLE);
+
+    expect(again).toEqual([expect.objectContaining({ accepted: 0, duplicates: 24, rejected: [] })]);
+    expect(await cli.json('balances')).toEqual([
+      { customerId: 'C1', balance: '907.55' },
+      { customerId: 'C2', balance: '1750.00' },
+    ]);
+    expect(await cli.json<unknown[]>('alerts')).toHaveLength(1);
+    expect(await cli.json<unknown[]>('outbox')).toHaveLength(1);
+  });
+
+  it('lets good rows through and reports each bad row with its line and reason', async () => {
+    const file = await cli.file(
+      'mixed.txt',
+      [
+        HEADER,
+        'C7|Addr 7|T1|2023-05-01|100.00',
+        'C7|Addr 7|T2|2023-02-30|5.00',
+        'C7|Addr 7|T3|2023-05-02|abc',
+        'C7|Addr 7|T1|2023-05-01|999.00',
+        'C7|Addr 7|T4|2023-05-03|-25.50',
+        '',
+      ].join('\n'),
+    );
+
+    const [summary] = await cli.json<{ accepted: number; rejected: { line: number; reason: string }[] }[]>(
+      'ingest',
+      file,
+    );
+
+    expect(summary?.accepted).toBe(2);
+    expect(summary?.rejected.map((r) => r.line)).toEqual([3, 4, 5]);
+    expect(summary?.rejected[0]?.reason).toMatch(/^trn_date: /);
+    expect(summary?.rejected[1]?.reason).toMatch(/^trn_amount: /);
+    expect(summary?.rejected[2]?.reason).toMatch(/conflict/);
+    expect(await cli.json('balances')).toEqual([{ customerId: 'C7', balance: '74.50' }]);
+  });
+
+  it('alerts twice when a refund takes the balance below and a later file crosses again', async () => {
+    await cli.json('ingest', await cli.file('a.txt', `${HEADER}\nC9|A|T1|2023-01-01|1600.00\n`));
+    await cli.json('ingest', await cli.file('b.txt', `${HEADER}\nC9|A|T2|2023-01-02|-300.00\n`));
+    await cli.json('ingest', await cli.file('c.txt', `${HEADER}\nC9|A|T3|2023-01-03|250.00\n`));
+
+    expect(await cli.json('balances')).toEqual([{ customerId: 'C9', balance: '1550.00' }]);
+    expect(await cli.json<unknown[]>('alerts')).toHaveLength(2);
+    expect(await cli.json<unknown[]>('queue', 'CreditCollection')).toHaveLength(2);
+  });
+
+  it('prints exactly one JSON value with --json', async () => {
+    await cli.json('ingest', SAMPLE);
+
+    for (const command of [['balances'], ['customers'], ['alerts'], ['outbox'], ['events'], ['queue', 'CustomerNotify']]) {
+      const { code, stdout } = await cli.run(...command, '--json');
+      expect(code, command.join(' ')).toBe(0);
+      expect(() => JSON.parse(stdout), command.join(' ')).not.toThrow();
+    }
+  });
+
+  it('keeps every original event in the archive', async () => {
+    await cli.json('ingest', SAMPLE);
+
+    const events = await cli.json<{ 'detail-type'?: string; detailType?: string }[]>('events');
+
+    const types = events.map((e) => e['detail-type'] ?? e.detailType);
+    expect(types.filter((t) => t === 'TransactionRecorded')).toHaveLength(24);
+    expect(types.filter((t) => t === 'HighBalanceDetected')).toHaveLength(1);
+  });
+
+  it('tests an event pattern like aws events test-event-pattern', async () => {
+    const event = JSON.stringify({ source: 'txnflow.ledger', 'detail-type': 'HighBalanceDetected', detail: {} });
+
+    const yes = await cli.run('test-pattern', '--pattern', '{"source":["txnflow.ledger"]}', '--event', event);
+    const no = await cli.run('test-pattern', '--pattern', '{"source":["txnflow.ingest"]}', '--event', event);
+    const bad = await cli.run('test-pattern', '--pattern', '{"source":"txnflow.ledger"}', '--event', event);
+
+    expect([yes.stdout, no.stdout]).toEqual(['true\n', 'false\n']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/source/);
+  });
+
+  it('says what is wrong with a command line', async () => {
+    const missing = await cli.run('ingest', '/no/such/file.txt');
+    const unknown = await cli.run('frobnicate');
+
+    expect(missing).toMatchObject({ code: 2 });
+    expect(missing.stderr).toContain('no such file: /no/such/file.txt');
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+  });
+});

@@ -1,0 +1,60 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../infra/cli/main.ts';
+
+interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A txnflow CLI bound to a fresh state folder, as a user would run it, in-process. */
+class CliHarness {
+  readonly dir: string;
+
+  private constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  static async create(): Promise<CliHarness> {
+    return new CliHarness(await mkdtemp(join(tmpdir(), 'txnflow-e2e-')));
+  }
+
+  get stateDir(): string {
+    return join(this.dir, 'state');
+  }
+
+  async run(...argv: string[]): Promise<CliRun> {
+    let stdout = '';
+    let stderr = '';
+    const code = await main([...argv, '--state', this.stateDir], {
+      out: { write: (text: string) => (stdout += text) },
+      err: { write: (text: string) => (stderr += text), isTTY: false },
+      env: { ...process.env, TXNFLOW_FAULTS: '' },
+    });
+    return { code, stdout, stderr };
+  }
+
+  /** Runs with --json and parses the single JSON value printed; fails loudly otherwise. */
+  async json<T = unknown>(...argv: string[]): Promise<T> {
+    const result = await this.run(...argv, '--json');
+    if (result.code !== 0) throw new Error(`txnflow ${argv.join(' ')} exited ${result.code}: ${result.stderr}`);
+    return JSON.parse(result.stdout) as T;
+  }
+
+  async file(name: string, text: string): Promise<string> {
+    const path = join(this.dir, name);
+    await writeFile(path, text);
+    return path;
+  }
+
+  async dispose(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+const SAMPLE = new URL('../../sample-data/transactions.txt', import.meta.url).pathname;
+
+export { CliHarness, SAMPLE };
+export type { CliRun };
