@@ -21,6 +21,12 @@ interface AlertStore {
   /** Inserts the alert unless its id is known: 'duplicate' then, and nothing changes. */
   record(alert: Alert): Promise<'recorded' | 'duplicate'>;
   find(alertId: string): Promise<Alert | undefined>;
+  /**
+   * Claims the right to send the alert's email: true for exactly one caller while the
+   * alert is not notified and no other claim is younger than `leaseSeconds` (a claim whose
+   * holder crashed expires, so a redelivery can send it).
+   */
+  claimEmail(alertId: string, now: Date, leaseSeconds: number): Promise<boolean>;
   markNotified(alertId: string): Promise<void>;
   listAlerts(): Promise<Alert[]>;
 }

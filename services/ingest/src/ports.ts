@@ -11,13 +11,16 @@ interface TransactionRow {
   readonly amountCents: Cents;
 }
 
-/** What recording a row did. A conflict carries what was recorded before, for the report. */
+/**
+ * What recording a row did. `accepted`: recorded by this upload, now or by an earlier
+ * delivery of the same upload (S3 notifications are at-least-once, and a re-run must report
+ * the same). `duplicate`: recorded by another upload with identical data. `published` says
+ * whether its TransactionRecorded went out; false after a crash, so it is published now. A
+ * conflict carries what was recorded before, for the report.
+ */
 type RecordOutcome =
-  | { readonly kind: 'new' }
-  /** Recorded before with identical data and already published: nothing to do. */
-  | { readonly kind: 'duplicate' }
-  /** Recorded before with identical data, but its event was never published (a crash). */
-  | { readonly kind: 'duplicate-unpublished' }
+  | { readonly kind: 'accepted'; readonly published: boolean }
+  | { readonly kind: 'duplicate'; readonly published: boolean }
   | {
       readonly kind: 'conflict';
       readonly existing: { readonly transactionDate: string; readonly amountCents: Cents };
@@ -42,10 +45,12 @@ interface RecordedTransaction {
 interface IngestStore {
   /**
    * Records rows in order (a later row sees an earlier one of the same batch): new
-   * transactions are inserted unpublished and their customer's address upserted; a
-   * conflict changes nothing. Returns one outcome per row, in order.
+   * transactions are inserted unpublished, tagged with the upload and line that recorded
+   * them (so a redelivered upload is recognised, row by row), and
+   * their customer's address upserted; a conflict changes nothing. Returns one outcome per
+   * row, in order.
    */
-  recordBatch(rows: readonly TransactionRow[]): Promise<RecordOutcome[]>;
+  recordBatch(rows: readonly TransactionRow[], uploadId: string): Promise<RecordOutcome[]>;
   /** Marks transactions whose TransactionRecorded was published (the outbox flag). */
   markPublished(keys: readonly { customerId: string; transactionId: string }[]): Promise<void>;
   listCustomers(): Promise<Customer[]>;

@@ -5,11 +5,15 @@ import { renderAlertEmail } from './alert-email.ts';
 interface RecordAlertDeps {
   readonly store: AlertStore;
   readonly notifier: EmailNotifier;
+  readonly clock?: () => Date;
+  /** How long a claim to send the email holds before a redelivery may take over. @default 60 */
+  readonly emailLeaseSeconds?: number;
 }
 
-type RecordAlertOutcome =
-  | { readonly kind: 'recorded'; readonly emailed: true }
-  | { readonly kind: 'duplicate'; readonly emailed: boolean };
+type RecordAlertOutcome = {
+  readonly kind: 'recorded' | 'duplicate';
+  readonly emailed: boolean;
+};
 
 function alertOf(event: ReceivedEvent<'HighBalanceDetected'>): Alert {
   const { data, metadata } = event.detail;
@@ -31,9 +35,10 @@ function alertOf(event: ReceivedEvent<'HighBalanceDetected'>): Alert {
  * Records a high-balance alert and emails the customer, once per alert id.
  *
  * Input: a validated HighBalanceDetected. Output: whether it was new and whether an email
- * went out. Steps: insert the alert (a known id is a duplicate); email unless an earlier
- * delivery already did; mark it notified. A crash between email and mark can send the
- * email twice: at-least-once, never zero times.
+ * went out. Steps: insert the alert (a known id is a duplicate); claim the email, so that
+ * of concurrent duplicate deliveries only one sends it; email; mark it notified. A crash
+ * between email and mark can send the email twice once the claim expires: at-least-once,
+ * never zero times.
  *
  * @example await recordAlert(event, { store, notifier });
  */
@@ -42,16 +47,13 @@ async function recordAlert(
   deps: RecordAlertDeps,
 ): Promise<RecordAlertOutcome> {
   const alert = alertOf(event);
-  const recorded = await deps.store.record(alert);
-  if (recorded === 'duplicate') {
-    const existing = await deps.store.find(alert.alertId);
-    if (existing?.notified) return { kind: 'duplicate', emailed: false };
-  }
+  const kind = await deps.store.record(alert);
+  const now = deps.clock?.() ?? new Date();
+  const claimed = await deps.store.claimEmail(alert.alertId, now, deps.emailLeaseSeconds ?? 60);
+  if (!claimed) return { kind, emailed: false };
   await deps.notifier.send(renderAlertEmail(alert));
   await deps.store.markNotified(alert.alertId);
-  return recorded === 'recorded'
-    ? { kind: 'recorded', emailed: true }
-    : { kind: 'duplicate', emailed: true };
+  return { kind, emailed: true };
 }
 
 export type { RecordAlertDeps, RecordAlertOutcome };

@@ -38,15 +38,35 @@ describe('Function: recordAlert', () => {
     expect(notifier.sent).toHaveLength(1);
   });
 
-  it('emails on redelivery when the first email failed after the alert was recorded', async () => {
+  it('emails on a redelivery after the claim of a failed first attempt expires', async () => {
     notifier.failuresLeft = 1;
 
-    await expect(recordAlert(highBalanceDetected(), { store, notifier })).rejects.toThrow(
-      'SNS unavailable',
-    );
-    const retry = await recordAlert(highBalanceDetected(), { store, notifier });
+    const t0 = new Date('2026-11-20T09:00:00Z');
+    const at = (seconds: number) => () => new Date(t0.getTime() + seconds * 1000);
 
+    await expect(
+      recordAlert(highBalanceDetected(), { store, notifier, clock: at(0) }),
+    ).rejects.toThrow('SNS unavailable');
+    const withinLease = await recordAlert(highBalanceDetected(), {
+      store,
+      notifier,
+      clock: at(10),
+    });
+    const retry = await recordAlert(highBalanceDetected(), { store, notifier, clock: at(61) });
+
+    expect(withinLease).toEqual({ kind: 'duplicate', emailed: false });
     expect(retry).toEqual({ kind: 'duplicate', emailed: true });
+    expect(notifier.sent).toHaveLength(1);
+  });
+
+  it('emails once when duplicate deliveries of one alert run concurrently', async () => {
+    const event = highBalanceDetected();
+
+    const outcomes = await Promise.all(
+      [1, 2, 3].map(() => recordAlert(event, { store, notifier })),
+    );
+
+    expect(outcomes.filter((o) => o.emailed)).toHaveLength(1);
     expect(notifier.sent).toHaveLength(1);
   });
 

@@ -32,6 +32,20 @@ function describeAlertStore(adapter: string, makeStore: () => Promise<AlertStore
       expect((await store.find('C2:T2012'))?.notified).toBe(true);
     });
 
+    it('grants the email claim to one caller at a time, again after the lease, never once notified', async () => {
+      await store.record(alert());
+      const t0 = new Date('2026-11-20T09:00:00Z');
+      const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+
+      const first = await store.claimEmail('C2:T2012', t0, 60);
+      const concurrent = await store.claimEmail('C2:T2012', later(5), 60);
+      const afterLease = await store.claimEmail('C2:T2012', later(61), 60);
+      await store.markNotified('C2:T2012');
+      const afterNotified = await store.claimEmail('C2:T2012', later(500), 60);
+
+      expect([first, concurrent, afterLease, afterNotified]).toEqual([true, false, true, false]);
+    });
+
     it('lists every alert', async () => {
       await store.record(alert({ alertId: 'C1:T1', customerId: 'C1' }));
       await store.record(alert());

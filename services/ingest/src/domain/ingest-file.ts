@@ -65,22 +65,20 @@ async function recordAndPublish(
   deps: IngestFileDeps,
   state: RunState,
 ): Promise<void> {
-  const outcomes = await deps.store.recordBatch(rows);
+  const outcomes = await deps.store.recordBatch(rows, input.correlationId);
   const toPublish: TransactionRow[] = [];
   rows.forEach((row, i) => {
     const outcome = outcomes[i];
     if (outcome?.kind === 'conflict') {
       state.rejected.push({ line: row.line, reason: conflictReason(row, outcome) });
-    } else if (outcome?.kind === 'new') {
-      state.accepted += 1;
-      toPublish.push(row);
-    } else {
-      state.duplicates += 1;
-      // Unpublished because a crash cut an earlier run short, unless it is this batch's own.
+    } else if (outcome) {
+      if (outcome.kind === 'accepted') state.accepted += 1;
+      else state.duplicates += 1;
+      // Unpublished: new now, or a crash cut an earlier run short (unless this batch has it).
       const own = toPublish.some(
         (p) => p.customerId === row.customerId && p.transactionId === row.transactionId,
       );
-      if (outcome?.kind === 'duplicate-unpublished' && !own) toPublish.push(row);
+      if (!outcome.published && !own) toPublish.push(row);
     }
   });
   if (toPublish.length === 0) return;

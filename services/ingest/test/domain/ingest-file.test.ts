@@ -130,13 +130,32 @@ describe('Function: ingestFile', () => {
     expect(publisher.published).toHaveLength(1);
   });
 
-  it('publishes nothing again when the same file is ingested twice', async () => {
+  it('publishes nothing again when the same file is uploaded twice: the second upload is all duplicates', async () => {
     upload(transactionsFile([['C1', 'Addr', 'T1', '2023-03-01', '10.00']]));
 
     await ingest();
-    const second = await ingest();
+    const second = await ingestFile(
+      { ...input, correlationId: 'run-2' },
+      { objects, store, publisher },
+    );
 
     expect(second).toMatchObject({ accepted: 0, duplicates: 1, rejected: [] });
+    expect(publisher.published).toHaveLength(1);
+  });
+
+  it('reports the same summary when one upload is delivered twice, and publishes once', async () => {
+    upload(
+      transactionsFile([
+        ['C1', 'Addr', 'T1', '2023-03-01', '10.00'],
+        ['C1', 'Addr', 'T1', '2023-03-01', '10.00'],
+      ]),
+    );
+
+    const first = await ingest();
+    const redelivery = await ingest();
+
+    expect(redelivery).toEqual(first);
+    expect(first).toMatchObject({ accepted: 1, duplicates: 1 });
     expect(publisher.published).toHaveLength(1);
   });
 
@@ -152,7 +171,7 @@ describe('Function: ingestFile', () => {
     await expect(ingest()).rejects.toThrow('EventBridge unavailable');
     const retry = await ingest();
 
-    expect(retry).toMatchObject({ accepted: 0, duplicates: 2 });
+    expect(retry).toMatchObject({ accepted: 2, duplicates: 0 });
     expect(
       publisher.published.map((e) => (e.detail.data as { transactionId: string }).transactionId),
     ).toEqual(['T1', 'T2']);

@@ -2,6 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { IngestStore } from '../../src/ports.ts';
 import { row } from '../support/fakes.ts';
 
+const UPLOAD = 'upload-1';
+
 /** The IngestStore port's one test suite, run against every adapter (SQLite, DynamoDB). */
 function describeIngestStore(adapter: string, makeStore: () => Promise<IngestStore>): void {
   describe(`Port: IngestStore (${adapter})`, () => {
@@ -10,18 +12,25 @@ function describeIngestStore(adapter: string, makeStore: () => Promise<IngestSto
       store = await makeStore();
     });
 
-    it('records new transactions and their customers', async () => {
-      const outcomes = await store.recordBatch([
-        row({ transactionId: 'T1' }),
-        row({
-          customerId: 'C2',
-          customerAddress: '7 Mill Lane',
-          transactionId: 'T1',
-          amountCents: -500,
-        }),
-      ]);
+    it('records new transactions and their customers, unpublished', async () => {
+      const outcomes = await store.recordBatch(
+        [
+          row({ transactionId: 'T1' }),
+          row({
+            customerId: 'C2',
+            customerAddress: '7 Mill Lane',
+            transactionId: 'T1',
+            amountCents: -500,
+            line: 3,
+          }),
+        ],
+        UPLOAD,
+      );
 
-      expect(outcomes).toEqual([{ kind: 'new' }, { kind: 'new' }]);
+      expect(outcomes).toEqual([
+        { kind: 'accepted', published: false },
+        { kind: 'accepted', published: false },
+      ]);
       expect(await store.listCustomers()).toEqual([
         { customerId: 'C1', address: '12 Harbour Road, Leith' },
         { customerId: 'C2', address: '7 Mill Lane' },
@@ -32,33 +41,50 @@ function describeIngestStore(adapter: string, makeStore: () => Promise<IngestSto
     });
 
     it('keeps the latest address of a customer', async () => {
-      await store.recordBatch([
-        row({ transactionId: 'T1', customerAddress: 'Old Street 1' }),
-        row({ transactionId: 'T2', customerAddress: 'New Street 2' }),
-      ]);
+      await store.recordBatch(
+        [
+          row({ transactionId: 'T1', customerAddress: 'Old Street 1' }),
+          row({ transactionId: 'T2', customerAddress: 'New Street 2', line: 3 }),
+        ],
+        UPLOAD,
+      );
 
       expect(await store.listCustomers()).toEqual([{ customerId: 'C1', address: 'New Street 2' }]);
     });
 
-    it('calls an identical transaction seen again a duplicate, unpublished until marked', async () => {
-      await store.recordBatch([row()]);
+    it('calls an identical transaction of another upload a duplicate, unpublished until marked', async () => {
+      await store.recordBatch([row()], UPLOAD);
 
-      const beforeMark = await store.recordBatch([row({ line: 9 })]);
+      const beforeMark = await store.recordBatch([row()], 'upload-2');
       await store.markPublished([{ customerId: 'C1', transactionId: 'T1' }]);
-      const afterMark = await store.recordBatch([row({ line: 12 })]);
+      const afterMark = await store.recordBatch([row()], 'upload-3');
 
-      expect(beforeMark).toEqual([{ kind: 'duplicate-unpublished' }]);
-      expect(afterMark).toEqual([{ kind: 'duplicate' }]);
+      expect(beforeMark).toEqual([{ kind: 'duplicate', published: false }]);
+      expect(afterMark).toEqual([{ kind: 'duplicate', published: true }]);
       expect(await store.listTransactions()).toHaveLength(1);
     });
 
-    it('calls the same id with other data a conflict, and never overwrites', async () => {
-      await store.recordBatch([row({ amountCents: 100 })]);
+    it('recognises a redelivered upload row by row: the same line is accepted again, not a duplicate', async () => {
+      await store.recordBatch([row({ line: 7 })], UPLOAD);
+      await store.markPublished([{ customerId: 'C1', transactionId: 'T1' }]);
 
-      const outcomes = await store.recordBatch([
-        row({ amountCents: 999, customerAddress: 'Elsewhere 9' }),
-        row({ transactionDate: '2023-04-01', amountCents: 100 }),
-      ]);
+      const redelivered = await store.recordBatch([row({ line: 7 })], UPLOAD);
+      const sameFileAgain = await store.recordBatch([row({ line: 8 })], UPLOAD);
+
+      expect(redelivered).toEqual([{ kind: 'accepted', published: true }]);
+      expect(sameFileAgain).toEqual([{ kind: 'duplicate', published: true }]);
+    });
+
+    it('calls the same id with other data a conflict, and never overwrites', async () => {
+      await store.recordBatch([row({ amountCents: 100 })], UPLOAD);
+
+      const outcomes = await store.recordBatch(
+        [
+          row({ amountCents: 999, customerAddress: 'Elsewhere 9' }),
+          row({ transactionDate: '2023-04-01', amountCents: 100 }),
+        ],
+        'upload-2',
+      );
 
       expect(outcomes).toEqual([
         { kind: 'conflict', existing: { transactionDate: '2023-03-01', amountCents: 100 } },
@@ -73,22 +99,21 @@ function describeIngestStore(adapter: string, makeStore: () => Promise<IngestSto
     });
 
     it('sees an earlier row of the same batch', async () => {
-      const outcomes = await store.recordBatch([
-        row(),
-        row({ line: 3 }),
-        row({ line: 4, amountCents: 1 }),
-      ]);
+      const outcomes = await store.recordBatch(
+        [row({ line: 2 }), row({ line: 3 }), row({ line: 4, amountCents: 1 })],
+        UPLOAD,
+      );
 
-      expect(outcomes.map((o) => o.kind)).toEqual(['new', 'duplicate-unpublished', 'conflict']);
+      expect(outcomes.map((o) => o.kind)).toEqual(['accepted', 'duplicate', 'conflict']);
     });
 
     it('keeps the same transaction id of two customers apart', async () => {
-      const outcomes = await store.recordBatch([
-        row({ customerId: 'C1' }),
-        row({ customerId: 'C2', amountCents: 5 }),
-      ]);
+      const outcomes = await store.recordBatch(
+        [row({ customerId: 'C1' }), row({ customerId: 'C2', amountCents: 5, line: 3 })],
+        UPLOAD,
+      );
 
-      expect(outcomes).toEqual([{ kind: 'new' }, { kind: 'new' }]);
+      expect(outcomes.map((o) => o.kind)).toEqual(['accepted', 'accepted']);
     });
   });
 }

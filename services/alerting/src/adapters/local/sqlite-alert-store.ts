@@ -39,6 +39,7 @@ class SqliteAlertStore implements AlertStore {
   readonly #insert: Statement;
   readonly #select: Statement<[string], AlertRow>;
   readonly #markNotified: Statement;
+  readonly #claimEmail: Statement;
   readonly #list: Statement<[], AlertRow>;
 
   constructor(db: Database) {
@@ -53,15 +54,21 @@ class SqliteAlertStore implements AlertStore {
         transaction_date TEXT NOT NULL,
         detected_at TEXT NOT NULL,
         correlation_id TEXT NOT NULL,
-        notified INTEGER NOT NULL
+        notified INTEGER NOT NULL,
+        email_claimed_at INTEGER
       ) WITHOUT ROWID;`);
     this.#insert = db.prepare(
       `INSERT INTO ${ALERTS} VALUES (@alertId, @customerId, @balanceCents, @previousBalanceCents,
-        @thresholdCents, @transactionId, @transactionDate, @detectedAt, @correlationId, @notified)
+        @thresholdCents, @transactionId, @transactionDate, @detectedAt, @correlationId, @notified, NULL)
        ON CONFLICT DO NOTHING`,
     );
     this.#select = db.prepare(`SELECT * FROM ${ALERTS} WHERE alert_id = ?`);
     this.#markNotified = db.prepare(`UPDATE ${ALERTS} SET notified = 1 WHERE alert_id = ?`);
+    this.#claimEmail = db.prepare(
+      `UPDATE ${ALERTS} SET email_claimed_at = @now
+       WHERE alert_id = @alertId AND notified = 0
+         AND (email_claimed_at IS NULL OR email_claimed_at <= @expired)`,
+    );
     this.#list = db.prepare(`SELECT * FROM ${ALERTS} ORDER BY detected_at, alert_id`);
   }
 
@@ -73,6 +80,16 @@ class SqliteAlertStore implements AlertStore {
   async find(alertId: string): Promise<Alert | undefined> {
     const row = this.#select.get(alertId);
     return row ? toAlert(row) : undefined;
+  }
+
+  async claimEmail(alertId: string, now: Date, leaseSeconds: number): Promise<boolean> {
+    const nowMs = now.getTime();
+    const claimed = this.#claimEmail.run({
+      alertId,
+      now: nowMs,
+      expired: nowMs - leaseSeconds * 1000,
+    });
+    return claimed.changes === 1;
   }
 
   async markNotified(alertId: string): Promise<void> {

@@ -17,6 +17,8 @@ interface TransactionRowRecord {
   transaction_date: string;
   amount_cents: number;
   published: number;
+  upload_id: string;
+  upload_line: number;
 }
 
 /**
@@ -32,7 +34,7 @@ class SqliteIngestStore implements IngestStore {
   readonly #listCustomers: Statement<[], { customer_id: string; address: string }>;
   readonly #listTransactions: Statement<[], TransactionRowRecord>;
   readonly #listTransactionsOf: Statement<[string], TransactionRowRecord>;
-  readonly #recordBatch: (rows: readonly TransactionRow[]) => RecordOutcome[];
+  readonly #recordBatch: (rows: readonly TransactionRow[], uploadId: string) => RecordOutcome[];
   readonly #markBatch: (keys: readonly { customerId: string; transactionId: string }[]) => void;
 
   constructor(db: Database) {
@@ -47,10 +49,12 @@ class SqliteIngestStore implements IngestStore {
         transaction_date TEXT NOT NULL,
         amount_cents INTEGER NOT NULL,
         published INTEGER NOT NULL,
+        upload_id TEXT NOT NULL,
+        upload_line INTEGER NOT NULL,
         PRIMARY KEY (customer_id, transaction_id)
       ) WITHOUT ROWID;`);
     this.#insertTransaction = db.prepare(
-      `INSERT INTO ${TRANSACTIONS} VALUES (?, ?, ?, ?, 0) ON CONFLICT DO NOTHING`,
+      `INSERT INTO ${TRANSACTIONS} VALUES (?, ?, ?, ?, 0, ?, ?) ON CONFLICT DO NOTHING`,
     );
     this.#selectTransaction = db.prepare(
       `SELECT * FROM ${TRANSACTIONS} WHERE customer_id = ? AND transaction_id = ?`,
@@ -69,8 +73,8 @@ class SqliteIngestStore implements IngestStore {
     this.#listTransactionsOf = db.prepare(
       `SELECT * FROM ${TRANSACTIONS} WHERE customer_id = ? ORDER BY transaction_id`,
     );
-    this.#recordBatch = db.transaction((rows: readonly TransactionRow[]) =>
-      rows.map((row) => this.#recordRow(row)),
+    this.#recordBatch = db.transaction((rows: readonly TransactionRow[], uploadId: string) =>
+      rows.map((row) => this.#recordRow(row, uploadId)),
     );
     this.#markBatch = db.transaction(
       (keys: readonly { customerId: string; transactionId: string }[]) => {
@@ -79,17 +83,19 @@ class SqliteIngestStore implements IngestStore {
     );
   }
 
-  #recordRow(row: TransactionRow): RecordOutcome {
+  #recordRow(row: TransactionRow, uploadId: string): RecordOutcome {
     const { customerId, transactionId, transactionDate, amountCents } = row;
     const inserted = this.#insertTransaction.run(
       customerId,
       transactionId,
       transactionDate,
       amountCents,
+      uploadId,
+      row.line,
     );
     if (inserted.changes === 1) {
       this.#upsertCustomer.run(customerId, row.customerAddress);
-      return { kind: 'new' };
+      return { kind: 'accepted', published: false };
     }
     const existing = this.#selectTransaction.get(customerId, transactionId);
     if (!existing) throw new Error(`transaction ${customerId}/${transactionId} vanished mid-batch`);
@@ -102,11 +108,15 @@ class SqliteIngestStore implements IngestStore {
         },
       };
     }
-    return { kind: existing.published === 1 ? 'duplicate' : 'duplicate-unpublished' };
+    const published = existing.published === 1;
+    // The same line of the same upload: a redelivery of that upload, not a duplicate row.
+    return existing.upload_id === uploadId && existing.upload_line === row.line
+      ? { kind: 'accepted', published }
+      : { kind: 'duplicate', published };
   }
 
-  async recordBatch(rows: readonly TransactionRow[]): Promise<RecordOutcome[]> {
-    return this.#recordBatch(rows);
+  async recordBatch(rows: readonly TransactionRow[], uploadId: string): Promise<RecordOutcome[]> {
+    return this.#recordBatch(rows, uploadId);
   }
 
   async markPublished(keys: readonly { customerId: string; transactionId: string }[]) {
