@@ -3,7 +3,13 @@ import { type CliArgs, type CliIo, UsageError } from './cli-context.ts';
 import { runDemo } from './commands/demo.ts';
 import { runIngest } from './commands/ingest.ts';
 import { runListing } from './commands/listings.ts';
-import { runLocalReplay, runRedrive, runReset, runTestPattern } from './commands/operations.ts';
+import {
+  runLocalReplay,
+  runRedrive,
+  runReset,
+  runResume,
+  runTestPattern,
+} from './commands/operations.ts';
 
 const USAGE = `txnflow: ingest transactions files and watch balances and alerts, locally.
 
@@ -17,6 +23,7 @@ Usage: txnflow <command> [options]      (state in ./.txnflow, or --state DIR)
   replay --from ISO --to ISO [--rule NAME]...   replay the archive, run until idle
   reset SERVICE                 empty a service's tables (ingest, ledger, alerting)
   redrive QUEUE                 move a dead-letter queue's messages back for another try
+  resume                        finish the work a stopped run left, then stop
   test-pattern --pattern JSON|@file --event JSON|@file
 
 Options: --json (print one JSON value and nothing else), --state DIR, --help`;
@@ -81,6 +88,8 @@ async function dispatch(args: CliArgs, io: CliIo): Promise<void> {
       return runReset(args, io);
     case 'redrive':
       return runRedrive(args, io);
+    case 'resume':
+      return runResume(args, io);
     case 'test-pattern':
       return runTestPattern(args, io);
     default:
@@ -113,7 +122,8 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
       io.err.write(`txnflow: ${error.message}\n\n${USAGE}\n`);
       return 2;
     }
-    io.err.write(`txnflow ${args.command} failed: ${(error as Error).stack ?? String(error)}\n`);
+    const detail = io.env.TXNFLOW_DEBUG ? (error as Error).stack : (error as Error).message;
+    io.err.write(`txnflow ${args.command} failed: ${detail ?? String(error)}\n`);
     return 1;
   }
 }

@@ -47,6 +47,12 @@ async function jsonArgument(flag: string, value: string | undefined): Promise<st
   return value.startsWith('@') ? readFile(value.slice(1), 'utf8') : value;
 }
 
+/** `txnflow resume`: reopens the state and runs until every pending delivery has settled. */
+async function runResume(args: CliArgs, io: CliIo): Promise<void> {
+  await withTxnflow(args, io, (txnflow) => txnflow.runUntilIdle());
+  print(io, args, { resumed: true }, () => 'all pending work is done');
+}
+
 /** `txnflow test-pattern --pattern JSON|@file --event JSON|@file`: true or false. */
 async function runTestPattern(args: CliArgs, io: CliIo): Promise<void> {
   const pattern = await jsonArgument('pattern', args.pattern);
@@ -55,4 +61,4 @@ async function runTestPattern(args: CliArgs, io: CliIo): Promise<void> {
   io.out.write(args.json ? `${JSON.stringify({ Result: matches })}\n` : `${matches}\n`);
 }
 
-export { parseInstant, runLocalReplay, runRedrive, runReset, runTestPattern };
+export { parseInstant, runLocalReplay, runRedrive, runReset, runResume, runTestPattern };
