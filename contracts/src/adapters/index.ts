@@ -1,0 +1,10 @@
+export { createEventBridgeTransport } from './eventbridge-transport.ts';
+export {
+  LambdaEnv,
+  MissingEnvironmentError,
+  queueEnvName,
+  readEnvironment,
+  tableEnvName,
+  topicEnvName,
+} from './lambda-environment.ts';
+export { CONTRACT_VALIDATION_FAILED, SqsDeadLetterSink } from './sqs-dead-letter-sink.ts';

@@ -1,0 +1,79 @@
+import { Readable } from 'node:stream';
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  ObjectBodyUnreadableError,
+  S3ObjectStore,
+} from '../../../src/adapters/aws/s3-object-store.ts';
+
+const s3 = mockClient(S3Client);
+
+async function text(stream: AsyncIterable<Uint8Array>): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('Class: S3ObjectStore', () => {
+  beforeEach(() => {
+    s3.reset();
+  });
+
+  describe('Method: read', () => {
+    it('streams the object body chunk by chunk', async () => {
+      const body = Readable.from([Buffer.from('customer_id|'), Buffer.from('customer_address\n')]);
+      // In Node.js the SDK hands back the HTTP response stream: a Readable.
+      s3.on(GetObjectCommand).resolves({ Body: body as unknown as GetObjectCommandOutput['Body'] });
+
+      const stream = await new S3ObjectStore(new S3Client({})).read('uploads', 'in/t.txt');
+
+      expect(await text(stream)).toBe('customer_id|customer_address\n');
+      expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
+        Bucket: 'uploads',
+        Key: 'in/t.txt',
+      });
+    });
+
+    it('names the object when S3 returns no body', async () => {
+      s3.on(GetObjectCommand).resolves({});
+
+      await expect(
+        new S3ObjectStore(new S3Client({})).read('uploads', 'in/t.txt'),
+      ).rejects.toThrowError(ObjectBodyUnreadableError);
+    });
+
+    it('lets S3 errors such as NoSuchKey reach the caller', async () => {
+      s3.on(GetObjectCommand).rejects(new Error('NoSuchKey'));
+
+      await expect(new S3ObjectStore(new S3Client({})).read('uploads', 'x')).rejects.toThrowError(
+        'NoSuchKey',
+      );
+    });
+  });
+
+  describe('Method: write', () => {
+    it('puts the report with its content type', async () => {
+      s3.on(PutObjectCommand).resolves({});
+
+      await new S3ObjectStore(new S3Client({})).write(
+        'uploads',
+        'reports/in/t.txt.rejects.csv',
+        'line,reason\n',
+        'text/csv',
+      );
+
+      expect(s3.commandCalls(PutObjectCommand)[0]?.args[0].input).toEqual({
+        Bucket: 'uploads',
+        Key: 'reports/in/t.txt.rejects.csv',
+        Body: 'line,reason\n',
+        ContentType: 'text/csv',
+      });
+    });
+  });
+});
