@@ -1,0 +1,157 @@
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { Archives } from './archive/archive.ts';
+import { Replays } from './archive/replay.ts';
+import { Arns } from './arns.ts';
+import { Buckets } from './bucket/bucket.ts';
+import { EventBuses } from './bus/buses.ts';
+import { EventIngest } from './bus/put-events.ts';
+import { Rules } from './bus/rules.ts';
+import { Completions } from './delivery/completions.ts';
+import { Dispatcher } from './delivery/dispatcher.ts';
+import { HandlerRegistry } from './delivery/handlers.ts';
+import type { RetrySettings } from './delivery/retry.ts';
+import type { FaultInjector } from './faults.ts';
+import { EventSourceMappings } from './queues/event-source-mapping.ts';
+import { Queues } from './queues/queue.ts';
+import { Scheduler } from './scheduler.ts';
+import { EmailOutbox } from './topics/email-outbox.ts';
+import { Topics } from './topics/topic.ts';
+
+/** Everything a runtime is made of, wired together. */
+interface RuntimeParts {
+  readonly db: Database;
+  readonly arns: Arns;
+  readonly buses: EventBuses;
+  readonly rules: Rules;
+  readonly archives: Archives;
+  readonly replays: Replays;
+  readonly ingest: EventIngest;
+  readonly queues: Queues;
+  readonly mappings: EventSourceMappings;
+  readonly topics: Topics;
+  readonly outbox: EmailOutbox;
+  readonly buckets: Buckets;
+  readonly handlers: HandlerRegistry;
+  readonly dispatcher: Dispatcher;
+  readonly completions: Completions;
+  readonly scheduler: Scheduler;
+}
+
+interface AssemblyOptions {
+  readonly db: Database;
+  readonly stateDir: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly clock: () => Date;
+  readonly retry: RetrySettings;
+  readonly faults: FaultInjector;
+  readonly maxConcurrentDeliveries: number;
+}
+
+/**
+ * Builds the runtime's parts over an open database and connects their signals: writes wake
+ * the scheduler, queue writes flag the queue's mappings, a registered handler releases the
+ * work that waited for it. Recovery happens here too: messages a previous process held
+ * become visible again, and archives drop what their retention no longer covers.
+ *
+ * @example const parts = assembleRuntime({ db, stateDir, accountId, region, clock, retry, faults, maxConcurrentDeliveries: 64 });
+ */
+function assembleRuntime(options: AssemblyOptions): RuntimeParts {
+  const { db, accountId, region, clock } = options;
+  const arns = new Arns(region, accountId);
+  const buses = new EventBuses(db, arns, clock);
+  const rules = new Rules(db, arns, buses);
+  const archives = new Archives(db, arns, buses, clock);
+  archives.enforceRetention();
+  const completions = new Completions(db);
+  // The scheduler needs the workers and the workers need to wake it: tie the knot late.
+  const late: { scheduler?: Scheduler; dispatcher?: Dispatcher; mappings?: EventSourceMappings } =
+    {};
+  const wake = () => late.scheduler?.wake();
+  const fail = (error: unknown) => late.scheduler?.fail(error);
+  const onDeliveries = () => {
+    late.dispatcher?.deliveriesAdded();
+    wake();
+  };
+  const queues = new Queues(db, arns, accountId, clock, (queueId) => {
+    late.mappings?.queueChanged(queueId);
+    wake();
+  });
+  queues.releaseInFlight();
+  const outbox = new EmailOutbox(join(options.stateDir, 'outbox'), region);
+  const topics = new Topics(db, arns, region, clock, queues, outbox);
+  const handlers = new HandlerRegistry(options.faults, (name) => {
+    late.dispatcher?.handlerRegistered(name);
+    late.mappings?.handlerRegistered(name);
+    wake();
+  });
+  const ingest = new EventIngest({
+    db,
+    accountId,
+    region,
+    clock,
+    buses,
+    rules,
+    archives,
+    onDeliveries,
+  });
+  const dispatcher = new Dispatcher({
+    db,
+    rules,
+    queues,
+    topics,
+    handlers,
+    completions,
+    faults: options.faults,
+    retry: options.retry,
+    clock,
+    maxConcurrency: options.maxConcurrentDeliveries,
+    wake,
+    fail,
+  });
+  const mappings = new EventSourceMappings({
+    db,
+    queues,
+    handlers,
+    completions,
+    faults: options.faults,
+    region,
+    wake,
+    fail,
+  });
+  const replays = new Replays({ db, arns, buses, rules, archives, clock, onDeliveries });
+  const buckets = new Buckets({
+    db,
+    arns,
+    dir: join(options.stateDir, 'objects'),
+    ingest,
+    accountId,
+    region,
+    clock,
+  });
+  const scheduler = new Scheduler([replays, dispatcher, mappings], () => completions.flush());
+  Object.assign(late, { scheduler, dispatcher, mappings });
+  scheduler.wake();
+  return {
+    db,
+    arns,
+    buses,
+    rules,
+    archives,
+    replays,
+    ingest,
+    queues,
+    mappings,
+    topics,
+    outbox,
+    buckets,
+    handlers,
+    dispatcher,
+    completions,
+    scheduler,
+  };
+}
+
+export type { AssemblyOptions, RuntimeParts };
+export { assembleRuntime };

@@ -1,0 +1,342 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Rules } from '../bus/rules.ts';
+import type { CompiledTarget } from '../bus/targets.ts';
+import type { FaultInjector } from '../faults.ts';
+import type { Queues } from '../queues/queue.ts';
+import type { Worker } from '../scheduler.ts';
+import type { Topics } from '../topics/topic.ts';
+import type { Completions } from './completions.ts';
+import { DueQueue } from './due-queue.ts';
+import type { HandlerRegistry } from './handlers.ts';
+import { withReplayName } from './payload.ts';
+import {
+  DeliveryErrorCode,
+  deadLetterAttributes,
+  decideRetry,
+  type RetrySettings,
+} from './retry.ts';
+
+/** A delivery row with the event it carries. */
+interface DeliveryRow {
+  readonly id: number;
+  readonly target_id: number;
+  readonly attempts: number;
+  readonly due_at: number;
+  readonly state: number;
+  readonly json: string;
+  readonly arrived_at: number;
+  readonly replay_name: string | null;
+}
+
+/** A delivery no attempt could complete and that had no dead-letter queue to go to. */
+interface FailedDelivery {
+  readonly deliveryId: number;
+  readonly eventId: string;
+  readonly rule: string;
+  readonly target: string;
+  readonly attempts: number;
+  readonly error: string;
+}
+
+/** Where a delivery stands: waiting or in flight (0), given up without a DLQ (2). */
+const DeliveryState = { Pending: 0, Failed: 2 } as const;
+
+interface DispatcherOptions {
+  readonly db: Database;
+  readonly rules: Rules;
+  readonly queues: Queues;
+  readonly topics: Topics;
+  readonly handlers: HandlerRegistry;
+  readonly completions: Completions;
+  readonly faults: FaultInjector;
+  readonly retry: RetrySettings;
+  readonly clock: () => Date;
+  /** Handler invocations in flight at once. */
+  readonly maxConcurrency: number;
+  readonly wake: () => void;
+  readonly fail: (error: unknown) => void;
+}
+
+/** Rows read per turn: big enough to amortise a transaction, small enough to stay responsive. */
+const BATCH = 512;
+const SELECT_DELIVERY =
+  'SELECT d.id, d.target_id, d.attempts, d.due_at, d.state, e.json, e.arrived_at, r.name AS replay_name ' +
+  'FROM rt_deliveries d JOIN rt_events e ON e.seq = d.event_seq ' +
+  'LEFT JOIN rt_replays r ON r.id = d.replay_id ';
+
+/**
+ * Delivers stored events to their targets. It reads deliveries in id order with a cursor
+ * (nothing is written to claim them: a delivery in flight is only in memory, so a killed
+ * process leaves it pending, and the next open delivers it again). Queue and topic targets are
+ * written in bulk, one transaction per batch; handler targets run with bounded concurrency and
+ * their successes are deleted in the next flush. Failures retry with backoff, then go to the
+ * target's dead-letter queue with EventBridge's attributes, or are kept as failed.
+ *
+ * @example const dispatcher = new Dispatcher(options); scheduler = new Scheduler([dispatcher], flush);
+ */
+class Dispatcher implements Worker {
+  readonly #o: DispatcherOptions;
+  readonly #selectBatch: Statement<[number, number], DeliveryRow>;
+  readonly #selectOne: Statement<[number], DeliveryRow>;
+  readonly #deleteDelivery: Statement<[number]>;
+  readonly #scheduleRetry: Statement<[number, number, string, number]>;
+  readonly #markFailed: Statement<[number, number, string, number]>;
+  readonly #deliverBulk: (rows: readonly DeliveryRow[]) => Set<number>;
+  readonly #retries = new DueQueue();
+  readonly #parked = new Map<string, number[]>();
+  readonly #reread: number[] = [];
+  #ready: DeliveryRow[] = [];
+  #cursor = 0;
+  #exhausted = false;
+  #inFlight = 0;
+  #closed = false;
+
+  constructor(options: DispatcherOptions) {
+    this.#o = options;
+    const { db } = options;
+    this.#selectBatch = db.prepare(`${SELECT_DELIVERY}WHERE d.id > ? ORDER BY d.id LIMIT ?`);
+    this.#selectOne = db.prepare(`${SELECT_DELIVERY}WHERE d.id = ?`);
+    this.#deleteDelivery = db.prepare('DELETE FROM rt_deliveries WHERE id = ?');
+    this.#scheduleRetry = db.prepare(
+      'UPDATE rt_deliveries SET attempts = ?, due_at = ?, last_error = ? WHERE id = ?',
+    );
+    this.#markFailed = db.prepare(
+      `UPDATE rt_deliveries SET attempts = ?, due_at = ?, last_error = ?, state = ${DeliveryState.Failed} WHERE id = ?`,
+    );
+    this.#deliverBulk = db.transaction((rows: readonly DeliveryRow[]) => this.#writeBulk(rows));
+  }
+
+  /** New deliveries were written (PutEvents, a replay): read past the cursor again. */
+  deliveriesAdded(): void {
+    this.#exhausted = false;
+  }
+
+  /** A handler arrived: deliveries that waited for it go out. */
+  handlerRegistered(name: string): void {
+    const parked = this.#parked.get(name);
+    if (!parked) return;
+    this.#parked.delete(name);
+    this.#reread.push(...parked);
+  }
+
+  step(): boolean {
+    const now = Date.now();
+    const again = this.#reread.splice(0, this.#reread.length);
+    again.push(...this.#retries.popDue(now, BATCH));
+    if (again.length > 0) {
+      const rows = again.flatMap((id) => this.#selectOne.get(id) ?? []);
+      this.#route(rows, now);
+    }
+    if (!this.#exhausted && this.#ready.length < BATCH) {
+      const rows = this.#selectBatch.all(this.#cursor, BATCH);
+      if (rows.length < BATCH) this.#exhausted = true;
+      const last = rows[rows.length - 1];
+      if (last) this.#cursor = last.id;
+      this.#route(rows, now);
+    }
+    this.#startHandlers();
+    const due = (this.#retries.nextAt() ?? Number.POSITIVE_INFINITY) <= Date.now();
+    return due || (!this.#exhausted && this.#ready.length < BATCH);
+  }
+
+  pending(): string[] {
+    const pending: string[] = [];
+    if (!this.#exhausted) pending.push('deliveries not yet read');
+    if (this.#ready.length > 0) pending.push(`${this.#ready.length} deliveries ready`);
+    if (this.#inFlight > 0) pending.push(`${this.#inFlight} handler deliveries in flight`);
+    if (this.#retries.size > 0) pending.push(`${this.#retries.size} deliveries waiting to retry`);
+    if (this.#reread.length > 0) pending.push(`${this.#reread.length} deliveries to re-read`);
+    for (const [name, ids] of this.#parked) {
+      pending.push(`${ids.length} deliveries waiting for handler ${name} to be registered`);
+    }
+    return pending;
+  }
+
+  nextWakeAt(): number | undefined {
+    return this.#retries.nextAt();
+  }
+
+  /** Deliveries given up without a dead-letter queue, for listings. */
+  listFailed(): FailedDelivery[] {
+    const rows = this.#o.db
+      .prepare(
+        `SELECT d.id, d.target_id, d.attempts, d.last_error, e.json FROM rt_deliveries d ` +
+          `JOIN rt_events e ON e.seq = d.event_seq WHERE d.state = ${DeliveryState.Failed} ORDER BY d.id`,
+      )
+      .all() as {
+      id: number;
+      target_id: number;
+      attempts: number;
+      last_error: string | null;
+      json: string;
+    }[];
+    return rows.map((row) => {
+      const target = this.#o.rules.target(row.target_id);
+      return {
+        deliveryId: row.id,
+        eventId: (JSON.parse(row.json) as { id: string }).id,
+        rule: target?.ruleName ?? '(removed)',
+        target: target?.id ?? '(removed)',
+        attempts: row.attempts,
+        error: row.last_error ?? '',
+      };
+    });
+  }
+
+  /** Late handler results after this are ignored: those deliveries stay pending in the file. */
+  close(): void {
+    this.#closed = true;
+  }
+
+  #route(rows: readonly DeliveryRow[], now: number): void {
+    const bulk: DeliveryRow[] = [];
+    for (const row of rows) {
+      if (row.state === DeliveryState.Failed) continue;
+      if (row.due_at > now) {
+        this.#retries.push(row.id, row.due_at);
+        continue;
+      }
+      const target = this.#o.rules.target(row.target_id);
+      if (!target) {
+        this.#markFailed.run(row.attempts, now, 'the target no longer exists', row.id);
+      } else if (target.destination.kind !== 'handler') {
+        bulk.push(row);
+      } else if (!this.#o.handlers.has(target.destination.name)) {
+        const parked = this.#parked.get(target.destination.name) ?? [];
+        parked.push(row.id);
+        this.#parked.set(target.destination.name, parked);
+      } else {
+        this.#ready.push(row);
+      }
+    }
+    if (bulk.length === 0) return;
+    const touched = this.#deliverBulk(bulk);
+    for (const queueId of touched) this.#o.queues.notify(queueId);
+  }
+
+  /** Queue and topic targets: every write of the batch, and the deletes, in one transaction. */
+  #writeBulk(rows: readonly DeliveryRow[]): Set<number> {
+    const touched = new Set<number>();
+    for (const row of rows) {
+      const target = this.#o.rules.target(row.target_id) as CompiledTarget;
+      const { destination } = target;
+      const body = target.render({
+        eventJson: row.json,
+        arrivedAt: row.arrived_at,
+        replayName: row.replay_name,
+      }).body;
+      const copies = this.#o.faults.duplicate() ? 2 : 1;
+      if (destination.kind === 'queue') {
+        const queue = this.#o.queues.find(destination.name);
+        if (!queue) {
+          this.#failed(
+            row,
+            target,
+            DeliveryErrorCode.ResourceNotFound,
+            `Queue ${destination.name} does not exist.`,
+          );
+          continue;
+        }
+        for (let i = 0; i < copies; i += 1) this.#o.queues.insert(queue, body, null);
+        touched.add(queue.id);
+      } else {
+        try {
+          for (let i = 0; i < copies; i += 1)
+            this.#o.topics.publish({ topic: destination.name, message: body });
+        } catch (error) {
+          this.#failed(row, target, DeliveryErrorCode.ResourceNotFound, messageOf(error));
+          continue;
+        }
+      }
+      this.#deleteDelivery.run(row.id);
+    }
+    return touched;
+  }
+
+  #startHandlers(): void {
+    const { maxConcurrency } = this.#o;
+    let started = 0;
+    while (this.#inFlight < maxConcurrency && started < this.#ready.length) {
+      const row = this.#ready[started] as DeliveryRow;
+      started += 1;
+      this.#inFlight += 1;
+      void this.#invoke(row);
+    }
+    if (started > 0) this.#ready = this.#ready.slice(started);
+  }
+
+  async #invoke(row: DeliveryRow): Promise<void> {
+    const target = this.#o.rules.target(row.target_id) as CompiledTarget;
+    const name = target.destination.name;
+    try {
+      const payload = target.render({
+        eventJson: row.json,
+        arrivedAt: row.arrived_at,
+        replayName: row.replay_name,
+      });
+      const twice = this.#o.faults.duplicate();
+      await this.#o.handlers.invoke(name, payload.value(), row.attempts + 1);
+      if (twice) await this.#o.handlers.invoke(name, payload.value(), row.attempts + 1);
+      this.#o.completions.deliveryDone(row.id);
+    } catch (error) {
+      if (!this.#closed) {
+        try {
+          this.#failed(row, target, DeliveryErrorCode.HandlerError, messageOf(error));
+        } catch (storageError) {
+          this.#o.fail(storageError);
+        }
+      }
+    } finally {
+      this.#inFlight -= 1;
+      this.#o.wake();
+    }
+  }
+
+  /** One attempt failed: schedule the retry, or dead-letter it, or keep it as failed. */
+  #failed(row: DeliveryRow, target: CompiledTarget, errorCode: DeliveryErrorCode, message: string) {
+    const attemptsMade = row.attempts + 1;
+    const now = Date.now();
+    const decision = decideRetry({
+      attemptsMade,
+      maxAttempts: target.maxAttempts,
+      maxEventAgeMs: target.maxEventAgeMs,
+      eventAgeMs: this.#o.clock().getTime() - row.arrived_at,
+      settings: this.#o.retry,
+    });
+    if (decision.retry) {
+      const dueAt = now + decision.delayMs;
+      this.#scheduleRetry.run(attemptsMade, dueAt, message, row.id);
+      this.#retries.push(row.id, dueAt);
+      return;
+    }
+    const dlq = target.deadLetterQueue ? this.#o.queues.find(target.deadLetterQueue) : undefined;
+    if (!dlq) {
+      const why = target.deadLetterQueue
+        ? `${message} (dead-letter queue ${target.deadLetterQueue} does not exist)`
+        : message;
+      this.#markFailed.run(attemptsMade, now, why, row.id);
+      return;
+    }
+    const attributes = deadLetterAttributes({
+      ruleArn: target.ruleArn,
+      targetArn: target.arn,
+      errorCode,
+      errorMessage: message,
+      attemptsMade,
+      exhausted: decision.exhausted,
+    });
+    const body = row.replay_name ? withReplayName(row.json, row.replay_name) : row.json;
+    this.#o.db.transaction(() => {
+      this.#o.queues.insert(dlq, body, JSON.stringify(attributes));
+      this.#deleteDelivery.run(row.id);
+    })();
+    this.#o.queues.notify(dlq.id);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export type { FailedDelivery };
+export { Dispatcher };

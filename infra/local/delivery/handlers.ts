@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { InjectedFaultError } from '../errors.ts';
+import type { FaultInjector } from '../faults.ts';
+import { assertName } from '../names.ts';
+
+/** What a handler learns about its invocation, like a Lambda context's essentials. */
+interface HandlerContext {
+  readonly functionName: string;
+  /** Unique per invocation. */
+  readonly awsRequestId: string;
+  /** 1 for the first try of a delivery, 2 for its first retry, and so on. */
+  readonly attempt: number;
+}
+
+/** An in-process "Lambda" function. */
+type Handler = (event: unknown, context: HandlerContext) => Promise<unknown> | unknown;
+
+/**
+ * The in-process handlers, by name. Not persisted: a process registers them after each open,
+ * and work for a handler not registered yet waits for it rather than failing.
+ *
+ * @example handlers.register('ledger.transactionRecorded', async (event) => apply(event));
+ */
+class HandlerRegistry {
+  readonly #handlers = new Map<string, Handler>();
+  readonly #faults: FaultInjector;
+  readonly #onRegistered: (name: string) => void;
+
+  constructor(faults: FaultInjector, onRegistered: (name: string) => void) {
+    this.#faults = faults;
+    this.#onRegistered = onRegistered;
+  }
+
+  register(name: string, handler: Handler): void {
+    assertName('handler', name);
+    if (typeof handler !== 'function') throw new TypeError(`Handler ${name} must be a function`);
+    this.#handlers.set(name, handler);
+    this.#onRegistered(name);
+  }
+
+  has(name: string): boolean {
+    return this.#handlers.has(name);
+  }
+
+  /**
+   * Runs the handler. An injected fault throws before the handler runs; a synchronous throw
+   * becomes a rejection, so callers have one failure path.
+   */
+  async invoke(name: string, event: unknown, attempt: number): Promise<unknown> {
+    const handler = this.#handlers.get(name);
+    if (!handler) throw new Error(`Handler ${name} is not registered`);
+    if (this.#faults.fail()) throw new InjectedFaultError(name);
+    return handler(event, { functionName: name, awsRequestId: randomUUID(), attempt });
+  }
+}
+
+export type { Handler, HandlerContext };
+export { HandlerRegistry };

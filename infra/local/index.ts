@@ -1,0 +1,60 @@
+export type {
+  ArchivedEventSummary,
+  CreateArchiveParams,
+  ListArchivedEventsParams,
+} from './archive/archive.ts';
+export type { ReplayDescription, StartReplayParams } from './archive/replay.ts';
+export { ReplayState } from './archive/replay.ts';
+export type { ObjectBody, ObjectSummary, PutObjectParams } from './bucket/bucket.ts';
+export type { PutEventsEntryError, PutEventsRequestEntry } from './bus/envelope.ts';
+export type { PutEventsResult, PutEventsResultEntry } from './bus/put-events.ts';
+export type { PutRuleParams, PutTargetsParams, RuleDescription } from './bus/rules.ts';
+export { RuleState } from './bus/rules.ts';
+export type { RetryPolicy, TargetDestination, TargetSpec } from './bus/targets.ts';
+export type { FailedDelivery } from './delivery/dispatcher.ts';
+export type { Handler, HandlerContext } from './delivery/handlers.ts';
+export type { InputTransformer } from './delivery/input-transformer.ts';
+export type { RetrySettings } from './delivery/retry.ts';
+export { DeliveryErrorCode, ExhaustedRetryCondition } from './delivery/retry.ts';
+export {
+  IdleTimeoutError,
+  InjectedFaultError,
+  InvalidFaultSpecError,
+  LimitExceededError,
+  LocalRuntimeError,
+  NoSuchKeyError,
+  ReceiptHandleIsInvalidError,
+  ResourceAlreadyExistsError,
+  ResourceNotFoundError,
+  RuntimeClosedError,
+  ValidationError,
+} from './errors.ts';
+export {
+  compileEventPattern,
+  InvalidEventPatternError,
+  testEventPattern,
+  validateEventPattern,
+} from './event-pattern/index.ts';
+export type { FaultOptions } from './faults.ts';
+export { parseFaultSpec } from './faults.ts';
+export type {
+  CreateEventSourceMappingParams,
+  SqsEvent,
+  SqsRecord,
+  SqsRecordAttribute,
+} from './queues/event-source-mapping.ts';
+export type {
+  CreateQueueParams,
+  MessageSystemAttributes,
+  QueuedMessage,
+  ReceivedMessage,
+  ReceiveMessagesParams,
+  RedrivePolicy,
+  SendMessageParams,
+} from './queues/queue.ts';
+export type { LocalRuntimeOptions } from './runtime.ts';
+export { LocalRuntime } from './runtime.ts';
+export { DATABASE_FILE } from './state/database.ts';
+export type { OutboxEntry, ParsedEmail } from './topics/email-outbox.ts';
+export { parseEmail } from './topics/email-outbox.ts';
+export type { PublishParams, SubscribeParams } from './topics/topic.ts';

@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import type { Completions } from '../delivery/completions.ts';
+import type { HandlerRegistry } from '../delivery/handlers.ts';
+import { ValidationError } from '../errors.ts';
+import type { FaultInjector } from '../faults.ts';
+import { assertName } from '../names.ts';
+import type { Worker } from '../scheduler.ts';
+import type { ClaimedMessage, MessageSystemAttributes, QueueInfo, Queues } from './queue.ts';
+
+interface CreateEventSourceMappingParams {
+  readonly queue: string;
+  readonly handler: string;
+  /** Messages per invocation, 1 to 10000. @default 10 */
+  readonly batchSize?: number;
+  /** Honour `{ batchItemFailures }` in the handler's answer. @default true */
+  readonly reportBatchItemFailures?: boolean;
+  /** Invocations in flight at once for this mapping (Lambda's MaximumConcurrency). @default 4 */
+  readonly maxConcurrency?: number;
+}
+
+/** A message attribute in the Lambda SQS event's shape. */
+interface SqsRecordAttribute {
+  readonly stringValue: string;
+  readonly stringListValues: readonly string[];
+  readonly binaryListValues: readonly string[];
+  readonly dataType: 'String';
+}
+
+/** One record of the Lambda SQS event. */
+interface SqsRecord {
+  readonly messageId: string;
+  readonly receiptHandle: string;
+  readonly body: string;
+  readonly attributes: MessageSystemAttributes;
+  readonly messageAttributes: Readonly<Record<string, SqsRecordAttribute>>;
+  readonly md5OfBody: string;
+  readonly eventSource: 'aws:sqs';
+  readonly eventSourceARN: string;
+  readonly awsRegion: string;
+}
+
+/** The event a queue's handler receives. */
+interface SqsEvent {
+  readonly Records: readonly SqsRecord[];
+}
+
+interface Mapping {
+  readonly uuid: string;
+  readonly queueId: number;
+  readonly handler: string;
+  readonly batchSize: number;
+  readonly reportFailures: boolean;
+  readonly maxConcurrency: number;
+  inFlight: number;
+  /** Visible messages may be waiting: set by sends and timers, cleared by a short claim. */
+  maybeReady: boolean;
+}
+
+interface MappingRow {
+  uuid: string;
+  queue_id: number;
+  handler: string;
+  batch_size: number;
+  report_failures: number;
+  max_concurrency: number;
+}
+
+interface EventSourceMappingsOptions {
+  readonly db: Database;
+  readonly queues: Queues;
+  readonly handlers: HandlerRegistry;
+  readonly completions: Completions;
+  readonly faults: FaultInjector;
+  readonly region: string;
+  readonly wake: () => void;
+  readonly fail: (error: unknown) => void;
+}
+
+/**
+ * Event source mappings: a queue polled for its handler like Lambda's SQS poller. Batches go
+ * out with the Lambda SQS event; a thrown error leaves the whole batch, a `batchItemFailures`
+ * answer only the items it names (when reported), to reappear after the visibility timeout,
+ * be received again, and go to the dead-letter queue once past `maxReceiveCount`. Polling is
+ * driven by known work: a message sent, or the timer for the next message turning visible.
+ *
+ * @example mappings.create({ queue: 'Orders', handler: 'billing.onOrder', batchSize: 10 });
+ */
+class EventSourceMappings implements Worker {
+  readonly #o: EventSourceMappingsOptions;
+  readonly #mappings: Mapping[] = [];
+  #closed = false;
+
+  constructor(options: EventSourceMappingsOptions) {
+    this.#o = options;
+    for (const row of options.db
+      .prepare('SELECT * FROM rt_mappings ORDER BY id')
+      .all() as MappingRow[]) {
+      const queue = options.queues.byId(row.queue_id);
+      if (queue) this.#remember(row, queue);
+    }
+  }
+
+  /** Creates the mapping, or updates it when this queue already feeds this handler. */
+  create(params: CreateEventSourceMappingParams): { uuid: string } {
+    const queue = this.#o.queues.require(params.queue);
+    assertName('handler', params.handler);
+    const batchSize = params.batchSize ?? 10;
+    const maxConcurrency = params.maxConcurrency ?? 4;
+    if (!(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= 10000)) {
+      throw new ValidationError(`batchSize must be 1 to 10000, got ${batchSize}`);
+    }
+    if (!(Number.isInteger(maxConcurrency) && maxConcurrency >= 1 && maxConcurrency <= 1000)) {
+      throw new ValidationError(`maxConcurrency must be 1 to 1000, got ${maxConcurrency}`);
+    }
+    const row = this.#o.db
+      .prepare(
+        'INSERT INTO rt_mappings (uuid, queue_id, handler, batch_size, report_failures, max_concurrency) ' +
+          'VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (queue_id, handler) DO UPDATE SET ' +
+          'batch_size = excluded.batch_size, report_failures = excluded.report_failures, ' +
+          'max_concurrency = excluded.max_concurrency RETURNING *',
+      )
+      .get(
+        randomUUID(),
+        queue.id,
+        params.handler,
+        batchSize,
+        params.reportBatchItemFailures === false ? 0 : 1,
+        maxConcurrency,
+      ) as MappingRow;
+    const existing = this.#mappings.findIndex((m) => m.uuid === row.uuid);
+    if (existing !== -1) this.#mappings.splice(existing, 1);
+    this.#remember(row, queue);
+    this.#o.wake();
+    return { uuid: row.uuid };
+  }
+
+  /** Messages arrived on a queue. */
+  queueChanged(queueId: number): void {
+    for (const mapping of this.#mappings) {
+      if (mapping.queueId === queueId) mapping.maybeReady = true;
+    }
+  }
+
+  handlerRegistered(name: string): void {
+    for (const mapping of this.#mappings) {
+      if (mapping.handler === name) mapping.maybeReady = true;
+    }
+  }
+
+  step(): boolean {
+    let more = false;
+    for (const mapping of this.#mappings) {
+      if (!mapping.maybeReady || mapping.inFlight >= mapping.maxConcurrency) continue;
+      if (!this.#o.handlers.has(mapping.handler)) continue;
+      const slots = mapping.maxConcurrency - mapping.inFlight;
+      const wanted = slots * mapping.batchSize;
+      const queue = this.#queueOf(mapping);
+      const claimed = this.#o.queues.claim(queue, wanted, queue.visibilityTimeoutMs);
+      if (claimed.length < wanted) mapping.maybeReady = false;
+      for (let i = 0; i < claimed.length; i += mapping.batchSize) {
+        mapping.inFlight += 1;
+        void this.#invoke(mapping, queue, claimed.slice(i, i + mapping.batchSize));
+      }
+      if (mapping.maybeReady && mapping.inFlight < mapping.maxConcurrency) more = true;
+    }
+    return more;
+  }
+
+  pending(): string[] {
+    const pending: string[] = [];
+    for (const mapping of this.#mappings) {
+      const queue = this.#queueOf(mapping);
+      const count = this.#o.queues.count(queue.id);
+      if (count === 0 && mapping.inFlight === 0) continue;
+      const waiting = this.#o.handlers.has(mapping.handler)
+        ? ''
+        : ` (handler ${mapping.handler} is not registered)`;
+      pending.push(
+        `queue ${queue.name}: ${count} messages, ${mapping.inFlight} batches in flight to ${mapping.handler}${waiting}`,
+      );
+    }
+    return pending;
+  }
+
+  nextWakeAt(): number | undefined {
+    let at: number | undefined;
+    for (const mapping of this.#mappings) {
+      if (mapping.maybeReady) continue;
+      const next = this.#o.queues.nextVisibleAt(mapping.queueId);
+      if (next !== undefined && (at === undefined || next < at)) at = next;
+    }
+    return at;
+  }
+
+  timerFired(): void {
+    for (const mapping of this.#mappings) mapping.maybeReady = true;
+  }
+
+  /** Results of batches still running after this are ignored; their messages reappear. */
+  close(): void {
+    this.#closed = true;
+  }
+
+  async #invoke(mapping: Mapping, queue: QueueInfo, messages: ClaimedMessage[]): Promise<void> {
+    const event: SqsEvent = { Records: messages.map((m) => this.#record(queue, m)) };
+    const attempt = Math.max(...messages.map((m) => m.receiveCount));
+    let failed: Set<string> | 'all';
+    let reason = 'reported in batchItemFailures';
+    try {
+      const twice = this.#o.faults.duplicate();
+      const result = await this.#o.handlers.invoke(mapping.handler, event, attempt);
+      failed = mapping.reportFailures ? failedItems(result, messages) : new Set();
+      if (twice) {
+        const again = await this.#o.handlers.invoke(mapping.handler, event, attempt);
+        const more = mapping.reportFailures ? failedItems(again, messages) : new Set<string>();
+        failed = failed === 'all' || more === 'all' ? 'all' : new Set([...failed, ...more]);
+      }
+      if (failed === 'all') reason = 'batchItemFailures named an item not in the batch';
+    } catch (error) {
+      failed = 'all';
+      reason = error instanceof Error ? error.message : String(error);
+    }
+    try {
+      if (!this.#closed) this.#settle(mapping, messages, failed, reason);
+    } catch (error) {
+      this.#o.fail(error);
+    } finally {
+      mapping.inFlight -= 1;
+      this.#o.wake();
+    }
+  }
+
+  #settle(
+    mapping: Mapping,
+    messages: readonly ClaimedMessage[],
+    failed: Set<string> | 'all',
+    reason: string,
+  ): void {
+    for (const message of messages) {
+      if (failed === 'all' || failed.has(message.messageId)) {
+        this.#o.queues.recordFailure(message.rowId, reason);
+      } else {
+        this.#o.completions.messageDone(mapping.queueId, message.rowId, message.receiveCount);
+      }
+    }
+  }
+
+  /** Queue settings may change after the mapping was made (createQueue is an upsert). */
+  #queueOf(mapping: Mapping): QueueInfo {
+    const queue = this.#o.queues.byId(mapping.queueId);
+    if (!queue) throw new Error(`queue #${mapping.queueId} of mapping ${mapping.uuid} is gone`);
+    return queue;
+  }
+
+  #record(queue: QueueInfo, message: ClaimedMessage): SqsRecord {
+    const received = this.#o.queues.toReceived(queue, message);
+    const messageAttributes: Record<string, SqsRecordAttribute> = {};
+    for (const [name, value] of Object.entries(received.messageAttributes)) {
+      messageAttributes[name] = {
+        stringValue: value,
+        stringListValues: [],
+        binaryListValues: [],
+        dataType: 'String',
+      };
+    }
+    return {
+      messageId: received.messageId,
+      receiptHandle: received.receiptHandle,
+      body: received.body,
+      attributes: received.attributes,
+      messageAttributes,
+      md5OfBody: received.md5OfBody,
+      eventSource: 'aws:sqs',
+      eventSourceARN: queue.arn,
+      awsRegion: this.#o.region,
+    };
+  }
+
+  #remember(row: MappingRow, queue: QueueInfo): void {
+    this.#mappings.push({
+      uuid: row.uuid,
+      queueId: queue.id,
+      handler: row.handler,
+      batchSize: row.batch_size,
+      reportFailures: row.report_failures === 1,
+      maxConcurrency: row.max_concurrency,
+      inFlight: 0,
+      maybeReady: true,
+    });
+  }
+}
+
+/**
+ * The items a handler reported failed. As Lambda does, an identifier that is empty or names
+ * no message of the batch fails the whole batch; no answer (or no list) means all succeeded.
+ */
+function failedItems(result: unknown, messages: readonly ClaimedMessage[]): Set<string> | 'all' {
+  const failures = (result as { batchItemFailures?: unknown } | null | undefined)
+    ?.batchItemFailures;
+  if (!Array.isArray(failures)) return new Set();
+  const ids = new Set(messages.map((m) => m.messageId));
+  const failed = new Set<string>();
+  for (const failure of failures) {
+    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== 'string' || !ids.has(id)) return 'all';
+    failed.add(id);
+  }
+  return failed;
+}
+
+export type { CreateEventSourceMappingParams, SqsEvent, SqsRecord, SqsRecordAttribute };
+export { EventSourceMappings };

@@ -1,0 +1,507 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Database, Statement } from 'better-sqlite3';
+import type { Arns } from '../arns.ts';
+import { ReceiptHandleIsInvalidError, ResourceNotFoundError, ValidationError } from '../errors.ts';
+import { assertName } from '../names.ts';
+
+interface RedrivePolicy {
+  /** The dead-letter queue's name; it must exist. */
+  readonly deadLetterQueue: string;
+  /** Receives after which the next receive moves the message to the DLQ, 1 to 1000. */
+  readonly maxReceiveCount: number;
+}
+
+interface CreateQueueParams {
+  readonly name: string;
+  /** 0 to 43200; fractions are allowed locally, for fast tests. @default 30 */
+  readonly visibilityTimeoutSeconds?: number;
+  /** @default - no dead-letter queue: a failing message is retried until it expires */
+  readonly redrivePolicy?: RedrivePolicy;
+}
+
+interface SendMessageParams {
+  readonly queue: string;
+  readonly body: string;
+  /** String message attributes, e.g. `{ ERROR_MESSAGE: '...' }`. */
+  readonly attributes?: Readonly<Record<string, string>>;
+}
+
+interface ReceiveMessagesParams {
+  readonly queue: string;
+  /** 1 to 10. @default 10 */
+  readonly maxMessages?: number;
+  /** @default - the queue's visibility timeout */
+  readonly visibilityTimeoutSeconds?: number;
+}
+
+/** The system attributes SQS returns with a message, as strings like SQS does. */
+interface MessageSystemAttributes {
+  readonly ApproximateReceiveCount: string;
+  readonly SentTimestamp: string;
+  readonly SenderId: string;
+  readonly ApproximateFirstReceiveTimestamp: string;
+}
+
+/** A message as ReceiveMessage returns it. */
+interface ReceivedMessage {
+  readonly messageId: string;
+  readonly receiptHandle: string;
+  readonly body: string;
+  readonly md5OfBody: string;
+  readonly attributes: MessageSystemAttributes;
+  readonly messageAttributes: Readonly<Record<string, string>>;
+}
+
+/** A message as a listing shows it, without receiving it (a type, so it reads as a table row). */
+type QueuedMessage = {
+  readonly messageId: string;
+  readonly sentAt: string;
+  readonly receiveCount: number;
+  /** False while received and not yet deleted (in flight) or waiting out a failure. */
+  readonly visible: boolean;
+  /** Why it failed last: its `ERROR_MESSAGE` attribute, or the consumer's last error. */
+  readonly errorMessage?: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly body: string;
+};
+
+/** A queue's settings, cached: the dispatcher writes to queues by name. */
+interface QueueInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly arn: string;
+  readonly visibilityTimeoutMs: number;
+  readonly deadLetterQueue: string | undefined;
+  readonly maxReceiveCount: number | undefined;
+}
+
+/** A message taken by a receive: what the caller needs to answer for it. */
+interface ClaimedMessage {
+  readonly rowId: number;
+  readonly messageId: string;
+  readonly body: string;
+  readonly attributesJson: string | null;
+  readonly sentAt: number;
+  readonly receiveCount: number;
+  readonly firstReceivedAt: number;
+}
+
+interface MessageRow {
+  id: number;
+  message_id: string;
+  body: string;
+  attributes: string | null;
+  sent_at: number;
+  visible_at: number;
+  receive_count: number;
+  first_received_at: number | null;
+  last_error: string | null;
+}
+
+interface QueueRow {
+  id: number;
+  name: string;
+  visibility_timeout_ms: number;
+  dlq_name: string | null;
+  max_receive_count: number | null;
+}
+
+const MAX_MESSAGE_BYTES = 256 * 1024;
+const MAX_VISIBILITY_SECONDS = 43200;
+
+/**
+ * The queues ("SQS"): messages in SQLite with a visibility deadline, receive counts and
+ * redrive to a dead-letter queue on the receive after `maxReceiveCount`. Visibility deadlines
+ * are wall-clock milliseconds; timestamps shown to consumers come from the runtime clock.
+ *
+ * @example queues.create({ name: 'Orders', redrivePolicy: { deadLetterQueue: 'OrdersDLQ', maxReceiveCount: 3 } });
+ */
+class Queues {
+  readonly #db: Database;
+  readonly #arns: Arns;
+  readonly #accountId: string;
+  readonly #clock: () => Date;
+  readonly #onMessages: (queueId: number) => void;
+  readonly #byName = new Map<string, QueueInfo>();
+  readonly #byId = new Map<number, QueueInfo>();
+  readonly #insert: Statement<[number, string, string, string | null, number, number]>;
+  readonly #selectVisible: Statement<[number, number, number], MessageRow>;
+  readonly #markReceived: Statement<[number, number, number]>;
+  readonly #moveToDlq: Statement<[number, number, string, number]>;
+  readonly #deleteReceived: Statement<[number, number, number]>;
+  readonly #setError: Statement<[string, number]>;
+  readonly #countQueue: Statement<[number], { n: number }>;
+  readonly #nextVisible: Statement<[number, number], { at: number | null }>;
+  readonly #claimTx: (queue: QueueInfo, max: number, visibilityMs: number) => ClaimedMessage[];
+
+  constructor(
+    db: Database,
+    arns: Arns,
+    accountId: string,
+    clock: () => Date,
+    onMessages: (queueId: number) => void,
+  ) {
+    this.#db = db;
+    this.#arns = arns;
+    this.#accountId = accountId;
+    this.#clock = clock;
+    this.#onMessages = onMessages;
+    this.#insert = db.prepare(
+      'INSERT INTO rt_messages (queue_id, message_id, body, attributes, sent_at, visible_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.#selectVisible = db.prepare(
+      'SELECT * FROM rt_messages WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at LIMIT ?',
+    );
+    this.#markReceived = db.prepare(
+      'UPDATE rt_messages SET visible_at = ?, receive_count = receive_count + 1, ' +
+        'first_received_at = COALESCE(first_received_at, ?) WHERE id = ?',
+    );
+    this.#moveToDlq = db.prepare(
+      'UPDATE rt_messages SET queue_id = ?, visible_at = ?, receive_count = 0, last_error = ? WHERE id = ?',
+    );
+    this.#deleteReceived = db.prepare(
+      'DELETE FROM rt_messages WHERE id = ? AND queue_id = ? AND receive_count = ?',
+    );
+    this.#setError = db.prepare('UPDATE rt_messages SET last_error = ? WHERE id = ?');
+    this.#countQueue = db.prepare('SELECT COUNT(*) AS n FROM rt_messages WHERE queue_id = ?');
+    this.#nextVisible = db.prepare(
+      'SELECT MIN(visible_at) AS at FROM rt_messages WHERE queue_id = ? AND visible_at > ?',
+    );
+    this.#claimTx = db.transaction((queue: QueueInfo, max: number, visibilityMs: number) =>
+      this.#claim(queue, max, visibilityMs),
+    );
+    for (const row of db.prepare('SELECT * FROM rt_queues').all() as QueueRow[]) {
+      this.#remember(row);
+    }
+  }
+
+  /**
+   * Creates the queue, or updates its settings when it exists (idempotent).
+   *
+   * @throws {ResourceNotFoundError} when the redrive policy names a queue that does not exist.
+   */
+  create(params: CreateQueueParams): { queueUrl: string; queueArn: string } {
+    assertName('queue', params.name);
+    const seconds = params.visibilityTimeoutSeconds ?? 30;
+    if (!(seconds >= 0 && seconds <= MAX_VISIBILITY_SECONDS)) {
+      throw new ValidationError(`visibilityTimeoutSeconds must be 0 to 43200, got ${seconds}`);
+    }
+    const redrive = params.redrivePolicy;
+    if (redrive) {
+      this.require(redrive.deadLetterQueue);
+      const max = redrive.maxReceiveCount;
+      if (!(Number.isInteger(max) && max >= 1 && max <= 1000)) {
+        throw new ValidationError(`maxReceiveCount must be 1 to 1000, got ${max}`);
+      }
+    }
+    const row = this.#db
+      .prepare(
+        'INSERT INTO rt_queues (name, visibility_timeout_ms, dlq_name, max_receive_count, created_at) ' +
+          'VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET ' +
+          'visibility_timeout_ms = excluded.visibility_timeout_ms, dlq_name = excluded.dlq_name, ' +
+          'max_receive_count = excluded.max_receive_count RETURNING *',
+      )
+      .get(
+        params.name,
+        Math.round(seconds * 1000),
+        redrive?.deadLetterQueue ?? null,
+        redrive?.maxReceiveCount ?? null,
+        this.#clock().getTime(),
+      ) as QueueRow;
+    const queue = this.#remember(row);
+    return { queueUrl: `local://sqs/${this.#accountId}/${queue.name}`, queueArn: queue.arn };
+  }
+
+  find(name: string): QueueInfo | undefined {
+    return this.#byName.get(name);
+  }
+
+  byId(id: number): QueueInfo | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** @throws {ResourceNotFoundError} (SQS's `QueueDoesNotExist`) when there is no such queue. */
+  require(name: string): QueueInfo {
+    const queue = this.#byName.get(name);
+    if (!queue) {
+      throw new ResourceNotFoundError('Queue', name, 'AWS.SimpleQueueService.NonExistentQueue');
+    }
+    return queue;
+  }
+
+  names(): string[] {
+    return [...this.#byName.keys()];
+  }
+
+  /** SendMessage. */
+  send(params: SendMessageParams): { messageId: string; md5OfBody: string } {
+    const queue = this.require(params.queue);
+    if (typeof params.body !== 'string' || params.body.length === 0) {
+      throw new ValidationError('The message body must be a non-empty string');
+    }
+    if (Buffer.byteLength(params.body) > MAX_MESSAGE_BYTES) {
+      throw new ValidationError(`The message body is over the ${MAX_MESSAGE_BYTES} byte limit`);
+    }
+    const attributes = params.attributes ? JSON.stringify(params.attributes) : null;
+    const messageId = this.insert(queue, params.body, attributes);
+    this.#onMessages(queue.id);
+    return { messageId, md5OfBody: md5(params.body) };
+  }
+
+  /**
+   * Writes one message, with no validation or wake-up: the dispatcher's bulk path, inside its
+   * own transaction, wakes consumers once per batch.
+   */
+  insert(queue: QueueInfo, body: string, attributesJson: string | null): string {
+    const messageId = randomUUID();
+    this.#insert.run(
+      queue.id,
+      messageId,
+      body,
+      attributesJson,
+      this.#clock().getTime(),
+      Date.now(),
+    );
+    return messageId;
+  }
+
+  /** Tells consumers of a queue that messages arrived (after a bulk insert commits). */
+  notify(queueId: number): void {
+    this.#onMessages(queueId);
+  }
+
+  /** ReceiveMessage: hides the messages for the visibility timeout and counts the receive. */
+  receive(params: ReceiveMessagesParams): ReceivedMessage[] {
+    const queue = this.require(params.queue);
+    const max = params.maxMessages ?? 10;
+    if (!(Number.isInteger(max) && max >= 1 && max <= 10)) {
+      throw new ValidationError(`maxMessages must be 1 to 10, got ${max}`);
+    }
+    const seconds = params.visibilityTimeoutSeconds;
+    if (seconds !== undefined && !(seconds >= 0 && seconds <= MAX_VISIBILITY_SECONDS)) {
+      throw new ValidationError(`visibilityTimeoutSeconds must be 0 to 43200, got ${seconds}`);
+    }
+    const visibilityMs = seconds === undefined ? queue.visibilityTimeoutMs : seconds * 1000;
+    return this.claim(queue, max, visibilityMs).map((m) => this.toReceived(queue, m));
+  }
+
+  /**
+   * Takes up to `max` visible messages in one transaction; messages already received
+   * `maxReceiveCount` times move to the dead-letter queue instead, as SQS redrive does.
+   */
+  claim(queue: QueueInfo, max: number, visibilityMs: number): ClaimedMessage[] {
+    return this.#claimTx(queue, max, visibilityMs);
+  }
+
+  /** A claimed message in ReceiveMessage's shape. */
+  toReceived(queue: QueueInfo, m: ClaimedMessage): ReceivedMessage {
+    return {
+      messageId: m.messageId,
+      receiptHandle: receiptHandleOf(queue.id, m.rowId, m.receiveCount),
+      body: m.body,
+      md5OfBody: md5(m.body),
+      attributes: {
+        ApproximateReceiveCount: String(m.receiveCount),
+        SentTimestamp: String(m.sentAt),
+        SenderId: this.#accountId,
+        ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt),
+      },
+      messageAttributes: m.attributesJson ? JSON.parse(m.attributesJson) : {},
+    };
+  }
+
+  /**
+   * DeleteMessage. A handle from an earlier receive of a message received again since
+   * deletes nothing, and succeeds, as SQS does.
+   *
+   * @throws {ReceiptHandleIsInvalidError} when the handle was not issued for this queue.
+   */
+  delete(params: { readonly queue: string; readonly receiptHandle: string }): void {
+    const queue = this.require(params.queue);
+    const handle = parseReceiptHandle(params.receiptHandle);
+    if (!handle || handle.queueId !== queue.id) {
+      throw new ReceiptHandleIsInvalidError(params.receiptHandle);
+    }
+    this.#deleteReceived.run(handle.rowId, queue.id, handle.receiveCount);
+  }
+
+  /** Deletes a message the caller claimed; no transaction of its own (callers batch these). */
+  deleteClaimed(queueId: number, rowId: number, receiveCount: number): void {
+    this.#deleteReceived.run(rowId, queueId, receiveCount);
+  }
+
+  /** Remembers why a consumer failed a message, for listings and the DLQ. */
+  recordFailure(rowId: number, reason: string): void {
+    this.#setError.run(reason, rowId);
+  }
+
+  /** Lists a queue's messages without receiving them. */
+  peek(name: string): QueuedMessage[] {
+    const queue = this.require(name);
+    const now = Date.now();
+    const rows = this.#db
+      .prepare('SELECT * FROM rt_messages WHERE queue_id = ? ORDER BY id')
+      .all(queue.id) as MessageRow[];
+    return rows.map((row) => {
+      const attributes = (row.attributes ? JSON.parse(row.attributes) : {}) as Record<
+        string,
+        string
+      >;
+      const errorMessage = attributes.ERROR_MESSAGE ?? row.last_error ?? undefined;
+      return {
+        messageId: row.message_id,
+        sentAt: new Date(row.sent_at).toISOString(),
+        receiveCount: row.receive_count,
+        visible: row.visible_at <= now,
+        ...(errorMessage !== undefined ? { errorMessage } : {}),
+        attributes,
+        body: row.body,
+      };
+    });
+  }
+
+  /**
+   * Moves every message of `from` to `to` (a DLQ redrive): by default, back to the queue whose
+   * dead-letter queue `from` is. Moved messages are visible at once with a fresh receive count.
+   *
+   * @throws {ValidationError} when `to` is not given and `from` is not exactly one queue's DLQ.
+   */
+  move(params: { readonly from: string; readonly to?: string }): number {
+    const from = this.require(params.from);
+    const to = params.to === undefined ? this.#sourceOf(from) : this.require(params.to);
+    const moved = this.#db
+      .prepare(
+        'UPDATE rt_messages SET queue_id = ?, visible_at = ?, receive_count = 0, ' +
+          'first_received_at = NULL WHERE queue_id = ?',
+      )
+      .run(to.id, Date.now(), from.id).changes;
+    if (moved > 0) this.#onMessages(to.id);
+    return moved;
+  }
+
+  /**
+   * Makes every received-but-not-deleted message visible again. Run on open: every consumer of
+   * an embedded runtime lived in the process that held the state folder before, so none of
+   * them will delete those messages any more; waiting out their timeouts would only delay.
+   */
+  releaseInFlight(): number {
+    const now = Date.now();
+    return this.#db
+      .prepare('UPDATE rt_messages SET visible_at = ? WHERE receive_count > 0 AND visible_at > ?')
+      .run(now, now).changes;
+  }
+
+  /** Messages in the queue, visible or not. */
+  count(queueId: number): number {
+    return this.#countQueue.get(queueId)?.n ?? 0;
+  }
+
+  /** When the next hidden message becomes visible (wall-clock ms), if any is hidden. */
+  nextVisibleAt(queueId: number): number | undefined {
+    return this.#nextVisible.get(queueId, Date.now())?.at ?? undefined;
+  }
+
+  #claim(queue: QueueInfo, max: number, visibilityMs: number): ClaimedMessage[] {
+    const now = Date.now();
+    const claimed: ClaimedMessage[] = [];
+    const receivedAt = this.#clock().getTime();
+    const dlq = queue.deadLetterQueue ? this.#byName.get(queue.deadLetterQueue) : undefined;
+    const seen = new Set<number>();
+    let movedToDlq = 0;
+    // Loops only when messages went to the DLQ, to fill the batch with the ones behind them.
+    for (;;) {
+      const wanted = max - claimed.length;
+      const rows = this.#selectVisible.all(queue.id, now, wanted);
+      let moved = 0;
+      for (const row of rows) {
+        if (seen.has(row.id)) continue;
+        seen.add(row.id);
+        if (
+          dlq &&
+          queue.maxReceiveCount !== undefined &&
+          row.receive_count >= queue.maxReceiveCount
+        ) {
+          this.#moveToDlq.run(dlq.id, now, redriveReason(queue, row), row.id);
+          moved += 1;
+          continue;
+        }
+        this.#markReceived.run(now + visibilityMs, receivedAt, row.id);
+        claimed.push({
+          rowId: row.id,
+          messageId: row.message_id,
+          body: row.body,
+          attributesJson: row.attributes,
+          sentAt: row.sent_at,
+          receiveCount: row.receive_count + 1,
+          firstReceivedAt: row.first_received_at ?? receivedAt,
+        });
+      }
+      movedToDlq += moved;
+      if (moved === 0 || rows.length < wanted || claimed.length >= max) break;
+    }
+    if (movedToDlq > 0 && dlq) this.#onMessages(dlq.id);
+    return claimed;
+  }
+
+  #sourceOf(dlq: QueueInfo): QueueInfo {
+    const sources = [...this.#byName.values()].filter((q) => q.deadLetterQueue === dlq.name);
+    const [source] = sources;
+    if (!source || sources.length > 1) {
+      throw new ValidationError(
+        `${dlq.name} is the dead-letter queue of ${sources.length} queues; say where to move its messages`,
+      );
+    }
+    return source;
+  }
+
+  #remember(row: QueueRow): QueueInfo {
+    const queue: QueueInfo = {
+      id: row.id,
+      name: row.name,
+      arn: this.#arns.queue(row.name),
+      visibilityTimeoutMs: row.visibility_timeout_ms,
+      deadLetterQueue: row.dlq_name ?? undefined,
+      maxReceiveCount: row.max_receive_count ?? undefined,
+    };
+    this.#byName.set(queue.name, queue);
+    this.#byId.set(queue.id, queue);
+    return queue;
+  }
+}
+
+function redriveReason(queue: QueueInfo, row: MessageRow): string {
+  const last = row.last_error ? `; last error: ${row.last_error}` : '';
+  return `moved from ${queue.name} after ${row.receive_count} receives${last}`;
+}
+
+function md5(text: string): string {
+  return createHash('md5').update(text).digest('hex');
+}
+
+/** Receipt handles name the queue, the message and the receive they came from. */
+function receiptHandleOf(queueId: number, rowId: number, receiveCount: number): string {
+  return Buffer.from(`${queueId}:${rowId}:${receiveCount}`).toString('base64url');
+}
+
+function parseReceiptHandle(
+  handle: string,
+): { queueId: number; rowId: number; receiveCount: number } | undefined {
+  if (typeof handle !== 'string') return undefined;
+  const parts = Buffer.from(handle, 'base64url').toString('utf8').split(':');
+  if (parts.length !== 3 || parts.some((p) => !/^\d+$/.test(p))) return undefined;
+  const [queueId, rowId, receiveCount] = parts.map(Number) as [number, number, number];
+  return { queueId, rowId, receiveCount };
+}
+
+export type {
+  ClaimedMessage,
+  CreateQueueParams,
+  MessageSystemAttributes,
+  QueuedMessage,
+  QueueInfo,
+  ReceivedMessage,
+  ReceiveMessagesParams,
+  RedrivePolicy,
+  SendMessageParams,
+};
+export { md5, Queues };

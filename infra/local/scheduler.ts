@@ -1,0 +1,150 @@
+import { IdleTimeoutError, RuntimeClosedError } from './errors.ts';
+
+/** A part of the runtime with work to drive: the dispatcher, queue mappings, replays. */
+interface Worker {
+  /** Does a bounded amount of ready work; `true` when more is ready right away. */
+  step(): boolean;
+  /** What keeps it busy, in words for a timeout message; empty when idle. */
+  pending(): string[];
+  /** When timed work (a retry, a message turning visible) falls due, in wall-clock ms. */
+  nextWakeAt(): number | undefined;
+  /** The timer for {@link nextWakeAt} went off. */
+  timerFired?(): void;
+}
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/**
+ * Drives the workers: one turn per `setImmediate` while there is known work (no polling), a
+ * single timer for the earliest timed work, and `runUntilIdle` waiters resolved when every
+ * worker is idle. Each turn first flushes buffered completions in one transaction.
+ *
+ * @example const scheduler = new Scheduler([dispatcher, mappings], () => completions.flush());
+ */
+class Scheduler {
+  readonly #workers: readonly Worker[];
+  readonly #flush: () => void;
+  readonly #waiters = new Set<Waiter>();
+  #scheduled = false;
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+  #closed = false;
+  #failure: { error: unknown } | undefined;
+
+  constructor(workers: readonly Worker[], flush: () => void) {
+    this.#workers = workers;
+    this.#flush = flush;
+  }
+
+  /** There is (or may be) work: run a turn soon. Cheap to call often; turns coalesce. */
+  wake(): void {
+    if (this.#scheduled || this.#closed || this.#failure) return;
+    this.#scheduled = true;
+    setImmediate(() => this.#turn());
+  }
+
+  /**
+   * Resolves once every worker is idle; rejects with {@link IdleTimeoutError} listing what is
+   * still pending after `timeoutMs`, or with the error that stopped the runtime.
+   */
+  waitUntilIdle(timeoutMs: number): Promise<void> {
+    if (this.#closed) return Promise.reject(new RuntimeClosedError());
+    if (this.#failure) return Promise.reject(this.#failure.error);
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.#waiters.delete(waiter);
+          reject(new IdleTimeoutError(timeoutMs, this.pending()));
+        }, timeoutMs),
+      };
+      this.#waiters.add(waiter);
+      // A pending timer must keep the process alive while someone waits for it.
+      this.#timer?.ref();
+      this.wake();
+    });
+  }
+
+  /** Everything still pending, across workers. */
+  pending(): string[] {
+    return this.#workers.flatMap((worker) => worker.pending());
+  }
+
+  /** Stops the runtime: a bug or a storage error is never swallowed, waiters get it. */
+  fail(error: unknown): void {
+    if (this.#failure || this.#closed) return;
+    this.#failure = { error };
+    this.#settle((waiter) => waiter.reject(error));
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const closed = new RuntimeClosedError();
+    this.#settle((waiter) => waiter.reject(closed));
+  }
+
+  #turn(): void {
+    this.#scheduled = false;
+    if (this.#closed || this.#failure) return;
+    try {
+      this.#flush();
+      let more = false;
+      for (const worker of this.#workers) more = worker.step() || more;
+      if (more) {
+        this.wake();
+        return;
+      }
+      this.#flush();
+      if (this.#waiters.size > 0 && this.pending().length === 0) {
+        this.#settle((waiter) => waiter.resolve());
+      }
+      this.#armTimer();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  #armTimer(): void {
+    let at = Number.POSITIVE_INFINITY;
+    for (const worker of this.#workers) at = Math.min(at, worker.nextWakeAt() ?? at);
+    if (at === this.#timerAt && this.#timer) return;
+    this.#clearTimer();
+    if (at === Number.POSITIVE_INFINITY) return;
+    this.#timerAt = at;
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#timerAt = Number.POSITIVE_INFINITY;
+        for (const worker of this.#workers) worker.timerFired?.();
+        this.wake();
+      },
+      Math.max(0, at - Date.now()),
+    );
+    // Timed work alone does not hold the process open unless someone waits for it.
+    if (this.#waiters.size === 0) this.#timer.unref();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  #settle(action: (waiter: Waiter) => void): void {
+    for (const waiter of this.#waiters) {
+      clearTimeout(waiter.timer);
+      action(waiter);
+    }
+    this.#waiters.clear();
+    if (this.#closed || this.#failure) this.#clearTimer();
+  }
+}
+
+export type { Worker };
+export { Scheduler };
