@@ -4,7 +4,7 @@ import { type Alert, SqliteAlertStore } from '@txnflow/alerting';
 import { formatMoney, localTableName } from '@txnflow/contracts';
 import { type IngestSummary, reportKeysFor, SqliteIngestStore } from '@txnflow/ingest';
 import { SqliteLedgerStore } from '@txnflow/ledger';
-import { LocalRuntime, type LocalRuntimeOptions } from '../local/index.ts';
+import { LocalRuntime, type LocalRuntimeOptions, parseFaultSpec } from '../local/index.ts';
 import type { Log } from './service-context.ts';
 import { findLocalService, localServices } from './services.ts';
 import { ARCHIVE_NAME, localBucketName, wireServices } from './wire.ts';
@@ -47,7 +47,7 @@ class LocalTxnflow {
     const env = options.env ?? process.env;
     const runtime = LocalRuntime.open({
       stateDir: options.stateDir,
-      ...(options.faults ? { faults: options.faults } : {}),
+      faults: options.faults ?? parseFaultSpec(env.TXNFLOW_FAULTS ?? ''),
     });
     wireServices(runtime, localServices, {
       env,
@@ -127,8 +127,9 @@ class LocalTxnflow {
     return this.runtime.peekMessages(name);
   }
 
-  outbox() {
-    return this.runtime.listOutbox();
+  /** The alert emails; with `raw`, each `.eml` file's text too. */
+  outbox(options: { raw?: boolean } = {}) {
+    return this.runtime.listOutbox(options);
   }
 
   events() {

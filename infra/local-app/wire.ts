@@ -23,6 +23,12 @@ const localBucketName = (service: string, bucket: string): string =>
 /** Handlers of all services share one registry, so each is qualified by its service. */
 const qualifiedHandler = (service: string, handler: string): string => `${service}.${handler}`;
 
+/**
+ * Locally, handlers run in-process and need no Lambda-timeout headroom, so a failed message
+ * comes back after at most this long instead of the deployed visibility timeout.
+ */
+const LOCAL_MAX_VISIBILITY_SECONDS = 2;
+
 /** Every queue has a dead-letter queue; every rule target has one too. */
 const dlqOf = (name: string): string => `${name}DLQ`;
 
@@ -82,7 +88,10 @@ function createResources(runtime: LocalRuntime, manifest: ServiceManifest, alert
     runtime.createQueue({ name: dlqOf(queue.name) });
     runtime.createQueue({
       name: queue.name,
-      visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds ?? 60,
+      visibilityTimeoutSeconds: Math.min(
+        queue.visibilityTimeoutSeconds ?? 60,
+        LOCAL_MAX_VISIBILITY_SECONDS,
+      ),
       redrivePolicy: {
         deadLetterQueue: dlqOf(queue.name),
         maxReceiveCount: queue.maxReceiveCount ?? 5,

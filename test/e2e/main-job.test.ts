@@ -21,7 +21,12 @@ describe('The main job on the local runtime, through the txnflow CLI', () => {
     const summaries = await cli.json('ingest', SAMPLE);
 
     expect(summaries).toEqual([
-      expect.objectContaining({ file: 'incoming/transactions.txt', accepted: 24, duplicates: 0, rejected: [] }),
+      expect.objectContaining({
+        file: 'incoming/transactions.txt',
+        accepted: 24,
+        duplicates: 0,
+        rejected: [],
+      }),
     ]);
     expect(await cli.json('balances')).toEqual([
       { customerId: 'C1', balance: '907.55' },
@@ -39,7 +44,8 @@ describe('The main job on the local runtime, through the txnflow CLI', () => {
       amount: '-20.00',
     });
 
-    const alerts = await cli.json<{ customerId: string; threshold: string; emailed: boolean }[]>('alerts');
+    const alerts =
+      await cli.json<{ customerId: string; threshold: string; emailed: boolean }[]>('alerts');
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ customerId: 'C2', threshold: '1500.00', emailed: true });
 
@@ -87,10 +93,9 @@ describe('The main job on the local runtime, through the txnflow CLI', () => {
       ].join('\n'),
     );
 
-    const [summary] = await cli.json<{ accepted: number; rejected: { line: number; reason: string }[] }[]>(
-      'ingest',
-      file,
-    );
+    const [summary] = await cli.json<
+      { accepted: number; rejected: { line: number; reason: string }[] }[]
+    >('ingest', file);
 
     expect(summary?.accepted).toBe(2);
     expect(summary?.rejected.map((r) => r.line)).toEqual([3, 4, 5]);
@@ -113,7 +118,14 @@ describe('The main job on the local runtime, through the txnflow CLI', () => {
   it('prints exactly one JSON value with --json', async () => {
     await cli.json('ingest', SAMPLE);
 
-    for (const command of [['balances'], ['customers'], ['alerts'], ['outbox'], ['events'], ['queue', 'CustomerNotify']]) {
+    for (const command of [
+      ['balances'],
+      ['customers'],
+      ['alerts'],
+      ['outbox'],
+      ['events'],
+      ['queue', 'CustomerNotify'],
+    ]) {
       const { code, stdout } = await cli.run(...command, '--json');
       expect(code, command.join(' ')).toBe(0);
       expect(() => JSON.parse(stdout), command.join(' ')).not.toThrow();
@@ -131,11 +143,33 @@ describe('The main job on the local runtime, through the txnflow CLI', () => {
   });
 
   it('tests an event pattern like aws events test-event-pattern', async () => {
-    const event = JSON.stringify({ source: 'txnflow.ledger', 'detail-type': 'HighBalanceDetected', detail: {} });
+    const event = JSON.stringify({
+      source: 'txnflow.ledger',
+      'detail-type': 'HighBalanceDetected',
+      detail: {},
+    });
 
-    const yes = await cli.run('test-pattern', '--pattern', '{"source":["txnflow.ledger"]}', '--event', event);
-    const no = await cli.run('test-pattern', '--pattern', '{"source":["txnflow.ingest"]}', '--event', event);
-    const bad = await cli.run('test-pattern', '--pattern', '{"source":"txnflow.ledger"}', '--event', event);
+    const yes = await cli.run(
+      'test-pattern',
+      '--pattern',
+      '{"source":["txnflow.ledger"]}',
+      '--event',
+      event,
+    );
+    const no = await cli.run(
+      'test-pattern',
+      '--pattern',
+      '{"source":["txnflow.ingest"]}',
+      '--event',
+      event,
+    );
+    const bad = await cli.run(
+      'test-pattern',
+      '--pattern',
+      '{"source":"txnflow.ledger"}',
+      '--event',
+      event,
+    );
 
     expect([yes.stdout, no.stdout]).toEqual(['true\n', 'false\n']);
     expect(bad.code).toBe(1);

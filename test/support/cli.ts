@@ -39,7 +39,8 @@ class CliHarness {
   /** Runs with --json and parses the single JSON value printed; fails loudly otherwise. */
   async json<T = unknown>(...argv: string[]): Promise<T> {
     const result = await this.run(...argv, '--json');
-    if (result.code !== 0) throw new Error(`txnflow ${argv.join(' ')} exited ${result.code}: ${result.stderr}`);
+    if (result.code !== 0)
+      throw new Error(`txnflow ${argv.join(' ')} exited ${result.code}: ${result.stderr}`);
     return JSON.parse(result.stdout) as T;
   }
 
@@ -56,5 +57,5 @@ class CliHarness {
 
 const SAMPLE = new URL('../../sample-data/transactions.txt', import.meta.url).pathname;
 
-export { CliHarness, SAMPLE };
 export type { CliRun };
+export { CliHarness, SAMPLE };

@@ -34,7 +34,7 @@ async function runDemo(args: CliArgs, io: CliIo): Promise<void> {
         const { customerId, balance, threshold } = event.detail.data;
         return { messageId: m.messageId, customerId, balance, threshold };
       });
-    const emails = txnflow.outbox();
+    const emails = txnflow.outbox({ raw: true });
     io.out.write(
       section('Customer table (ingest)', renderTable(await txnflow.customers())) +
         section(
