@@ -8,3 +8,5 @@ export {
   topicEnvName,
 } from './lambda-environment.ts';
 export { CONTRACT_VALIDATION_FAILED, SqsDeadLetterSink } from './sqs-dead-letter-sink.ts';
+export type { StructuredLog, StructuredLogger } from './structured-log.ts';
+export { toStructuredLog } from './structured-log.ts';

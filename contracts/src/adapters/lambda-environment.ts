@@ -57,18 +57,19 @@ class MissingEnvironmentError extends ContractError {
 
 /**
  * Reads the named variables, all or nothing, so a cold start fails on the first invocation
- * with every missing name rather than later with an undefined table name.
+ * with every missing name rather than later with an undefined table name. Values come back
+ * in the order of the names.
  *
- * @example const env = readEnvironment(process.env, [LambdaEnv.eventBusName]);
+ * @example const [busName, queueUrl] = readEnvironment(process.env, [LambdaEnv.eventBusName, LambdaEnv.deadLetterQueueUrl]);
  * @throws {MissingEnvironmentError} listing each variable that is unset or empty.
  */
-function readEnvironment<const N extends string>(
+function readEnvironment<const T extends readonly string[]>(
   env: Readonly<Record<string, string | undefined>>,
-  names: readonly N[],
-): Record<N, string> {
+  names: T,
+): { readonly [K in keyof T]: string } {
   const missing = names.filter((name) => !env[name]);
   if (missing.length > 0) throw new MissingEnvironmentError(missing);
-  return Object.fromEntries(names.map((name) => [name, env[name]])) as Record<N, string>;
+  return names.map((name) => env[name] ?? '') as { readonly [K in keyof T]: string };
 }
 
 export {

@@ -17,13 +17,10 @@ describe('Function: tableEnvName, queueEnvName, topicEnvName', () => {
 });
 
 describe('Function: readEnvironment', () => {
-  it('returns every named variable', () => {
+  it('returns every named variable, in the order asked', () => {
     const env = { A_TABLE_NAME: 'a', EVENT_BUS_NAME: 'txnflow-dev', OTHER: 'x' };
 
-    expect(readEnvironment(env, ['A_TABLE_NAME', 'EVENT_BUS_NAME'])).toEqual({
-      A_TABLE_NAME: 'a',
-      EVENT_BUS_NAME: 'txnflow-dev',
-    });
+    expect(readEnvironment(env, ['EVENT_BUS_NAME', 'A_TABLE_NAME'])).toEqual(['txnflow-dev', 'a']);
   });
 
   it('names every variable that is unset or empty', () => {

@@ -1,0 +1,59 @@
+import { type EventContract, eventContracts } from '@txnflow/contracts';
+import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
+import type { Construct } from 'constructs';
+import { EventSchemaRegistry } from '../constructs/event-schema-registry.ts';
+import { type Publisher, PublisherSourcePolicy } from '../constructs/publisher-source-policy.ts';
+import { archiveName, busName, registryName } from '../names.ts';
+
+interface BusStackProps extends StackProps {
+  readonly stage: string;
+  /** How long the archive keeps events (a backfill can only replay this far back). */
+  readonly archiveRetention: Duration;
+  /** Every service and its source: the bus policy gives each source to one service. */
+  readonly publishers: readonly Publisher[];
+  /** @default - every contract in @txnflow/contracts */
+  readonly contracts?: readonly EventContract[];
+}
+
+/**
+ * The shared bus of a stage: the custom bus `txnflow-<stage>`, its archive of every
+ * original event, the schema registry, and the policy binding each source to its service.
+ * Service stacks find the bus by its name; nothing is exported.
+ *
+ * @example new BusStack(app, 'txnflow-dev-bus', { stage: 'dev', archiveRetention: Duration.days(365), publishers })
+ */
+class BusStack extends Stack {
+  readonly eventBus: EventBus;
+  readonly archive: Archive;
+
+  constructor(scope: Construct, id: string, props: BusStackProps) {
+    super(scope, id, props);
+    this.eventBus = new EventBus(this, 'TxnflowBus', {
+      eventBusName: busName(props.stage),
+      description: 'txnflow: TransactionRecorded and HighBalanceDetected between the services',
+    });
+    // No pattern: every event. EventBridge itself never archives a replayed event, so a
+    // replay does not archive its events a second time.
+    this.archive = new Archive(this, 'EventArchive', {
+      sourceEventBus: this.eventBus,
+      archiveName: archiveName(props.stage),
+      eventPattern: {},
+      retention: props.archiveRetention,
+      description: `Every original event of ${busName(props.stage)}, for replays and backfills`,
+    });
+    new EventSchemaRegistry(this, 'EventSchemas', {
+      registryName: registryName(props.stage),
+      contracts: props.contracts ?? eventContracts,
+    });
+    new PublisherSourcePolicy(this, 'PublisherSourcePolicy', {
+      eventBus: this.eventBus,
+      publishers: props.publishers,
+    });
+    new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName });
+    new CfnOutput(this, 'EventArchiveName', { value: this.archive.archiveName });
+  }
+}
+
+export type { BusStackProps };
+export { BusStack };

@@ -1,0 +1,46 @@
+import { ingestManifest, REPORTS_PREFIX } from '@txnflow/ingest';
+import { Validations } from 'aws-cdk-lib';
+import { Grant } from 'aws-cdk-lib/aws-iam';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { ServiceStack, type ServiceStackProps } from './service-stack.ts';
+
+type IngestStackProps = Omit<ServiceStackProps, 'manifest' | 'alertEmail'>;
+
+/**
+ * Ingest: the uploads bucket (its "Object Created" events go to the default bus), the
+ * Customer and Transactions tables, and the function the upload rule invokes. The function
+ * may read any object of the bucket and write only under the reports prefix.
+ *
+ * @example new IngestStack(app, 'txnflow-dev-ingest', { stage: 'dev', serviceDir, depsLockFilePath })
+ */
+class IngestStack extends ServiceStack {
+  constructor(scope: Construct, id: string, props: IngestStackProps) {
+    super(scope, id, { ...props, manifest: ingestManifest });
+    const uploads = this.buckets.get('Uploads');
+    const ingest = this.functions.get('objectCreated');
+    if (!uploads || !ingest) throw new Error('ingest manifest lost its Uploads bucket or handler');
+    Grant.addToPrincipal({
+      grantee: ingest.function,
+      actions: ['s3:GetObject'],
+      resourceArns: [uploads.arnForObjects('*')],
+    });
+    Grant.addToPrincipal({
+      grantee: ingest.function,
+      actions: ['s3:PutObject'],
+      resourceArns: [uploads.arnForObjects(`${REPORTS_PREFIX}*`)],
+    });
+    const bucketArn = `<${this.getLogicalId(uploads.node.defaultChild as CfnBucket)}.Arn>`;
+    const why =
+      'Ingest reads whichever object was uploaded (keys are chosen by uploaders, known only ' +
+      'from the event) and writes its reports under the reports/ prefix: object ARNs of the ' +
+      'one uploads bucket, one action each.';
+    Validations.of(ingest.role).acknowledge(
+      { id: `AwsSolutions-IAM5[Resource::${bucketArn}/*]`, reason: why },
+      { id: `AwsSolutions-IAM5[Resource::${bucketArn}/${REPORTS_PREFIX}*]`, reason: why },
+    );
+  }
+}
+
+export type { IngestStackProps };
+export { IngestStack };

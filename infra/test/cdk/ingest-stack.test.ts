@@ -1,0 +1,178 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  actionsOf,
+  getAtt,
+  logicalId,
+  onlyTargetOf,
+  ruleNamed,
+  statementsOfRole,
+  synthesizeTxnflow,
+} from './txnflow-templates.ts';
+
+describe('Stack: txnflow-<stage>-ingest', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synthesizeTxnflow().templates.ingest;
+  });
+
+  const bucketId = () => logicalId(template, 'AWS::S3::Bucket', 'UploadsBucket');
+  const logsBucketId = () => logicalId(template, 'AWS::S3::Bucket', 'UploadsAccessLogs');
+  const functionId = () => logicalId(template, 'AWS::Lambda::Function', 'ObjectCreatedFunction');
+  const dlqId = () => logicalId(template, 'AWS::SQS::Queue', 'UploadsObjectCreatedToIngestDLQ');
+  const roleId = () => logicalId(template, 'AWS::IAM::Role', 'ObjectCreatedFunctionRole');
+
+  describe('Bucket: Uploads', () => {
+    it('is private, encrypted, versioned, logged, retained, and sends its events to EventBridge', () => {
+      expect(template.toJSON().Resources[bucketId()]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        Properties: {
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [
+              { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+            ],
+          },
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            BlockPublicPolicy: true,
+            IgnorePublicAcls: true,
+            RestrictPublicBuckets: true,
+          },
+          VersioningConfiguration: { Status: 'Enabled' },
+          NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+          LoggingConfiguration: { DestinationBucketName: { Ref: logsBucketId() } },
+        },
+      });
+    });
+
+    it('needs no notifications custom resource to send events to EventBridge', () => {
+      template.resourceCountIs('Custom::S3BucketNotifications', 0);
+      template.resourceCountIs('AWS::Lambda::Function', 1);
+    });
+
+    it('refuses requests without TLS', () => {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: bucketId() },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('lets S3 deliver access logs of this bucket only, through the log bucket policy', () => {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: logsBucketId() },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'logging.s3.amazonaws.com' },
+              Action: 's3:PutObject',
+              Condition: Match.objectLike({ ArnLike: { 'aws:SourceArn': getAtt(bucketId()) } }),
+            }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('Rule: UploadsObjectCreatedToIngest', () => {
+    it('takes "Object Created" of the uploads bucket from the default bus, except the reports', () => {
+      const [, rule] = ruleNamed(template, 'UploadsObjectCreatedToIngest');
+
+      expect(rule.EventBusName).toBeUndefined();
+      expect(rule.EventPattern).toEqual({
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: {
+          bucket: { name: [{ Ref: bucketId() }] },
+          object: { key: [{ 'anything-but': { prefix: 'reports/' } }] },
+        },
+      });
+    });
+
+    it('invokes the function with a retry policy and a dead-letter queue', () => {
+      const [, rule] = ruleNamed(template, 'UploadsObjectCreatedToIngest');
+
+      expect(onlyTargetOf(rule)).toMatchObject({
+        Arn: getAtt(functionId()),
+        DeadLetterConfig: { Arn: getAtt(dlqId()) },
+        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21600 },
+      });
+    });
+
+    it("retries the function's own failures twice, then dead-letters them to the same queue", () => {
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: functionId() },
+        MaximumRetryAttempts: 2,
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        DeadLetterConfig: { TargetArn: getAtt(dlqId()) },
+        Timeout: 900,
+        MemorySize: 1024,
+      });
+    });
+
+    it('lets only this rule invoke the function', () => {
+      const [ruleId] = ruleNamed(template, 'UploadsObjectCreatedToIngest');
+
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        FunctionName: getAtt(functionId()),
+        SourceArn: getAtt(ruleId),
+      });
+    });
+  });
+
+  describe('Function: objectCreated', () => {
+    it('reads uploaded objects and writes under reports/ only, one action each', () => {
+      const s3 = statementsOfRole(template, roleId()).filter((s) =>
+        actionsOf(s).some((a) => a.startsWith('s3:')),
+      );
+
+      expect(s3).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: { 'Fn::Join': ['', [getAtt(bucketId()), '/*']] },
+        },
+        {
+          Effect: 'Allow',
+          Action: 's3:PutObject',
+          Resource: { 'Fn::Join': ['', [getAtt(bucketId()), '/reports/*']] },
+        },
+      ]);
+    });
+
+    it('publishes only as txnflow.ingest and writes items of Customer and Transactions', () => {
+      const statements = statementsOfRole(template, roleId());
+
+      expect(statements.find((s) => s.Action === 'events:PutEvents')?.Condition).toEqual({
+        StringEquals: { 'events:source': 'txnflow.ingest' },
+      });
+      expect(
+        statements.filter((s) => actionsOf(s).includes('dynamodb:PutItem')).map((s) => s.Resource),
+      ).toEqual([
+        [getAtt(logicalId(template, 'AWS::DynamoDB::Table', 'TablesCustomer'))],
+        [getAtt(logicalId(template, 'AWS::DynamoDB::Table', 'TablesTransactions'))],
+      ]);
+    });
+  });
+
+  describe('Tables', () => {
+    it('keeps Customer and Transactions with PITR and deletion protection', () => {
+      template.resourceCountIs('AWS::DynamoDB::Table', 2);
+      template.allResourcesProperties('AWS::DynamoDB::Table', {
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        BillingMode: 'PAY_PER_REQUEST',
+      });
+    });
+  });
+});

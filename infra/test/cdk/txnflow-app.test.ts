@@ -1,0 +1,144 @@
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { App, Stack } from 'aws-cdk-lib';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTxnflowApp, type TxnflowStacks } from '../../cdk/txnflow-app.ts';
+
+const services = ['ingest', 'ledger', 'alerting'] as const;
+
+interface Resource {
+  readonly Type: string;
+  readonly Properties: { readonly Code: { readonly S3Key: unknown } };
+}
+
+const run = promisify(execFile);
+
+/** Imports a bundle in a fresh Node.js, as Lambda would, and calls it with an empty batch. */
+async function importBundle(dir: string, env: Record<string, string>): Promise<string> {
+  const script = `
+    const { handler } = await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)});
+    const context = { functionName: 'f', awsRequestId: 'r', getRemainingTimeInMillis: () => 1000 };
+    console.log(JSON.stringify(await handler({ Records: [] }, context)));`;
+  try {
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        ...env,
+      },
+    });
+    return stdout;
+  } catch (error) {
+    // Node.js prints the (minified, very long) source line first: keep the error lines.
+    const stderr = String((error as { stderr?: string }).stderr ?? error);
+    const errorLines = stderr.split('\n').filter((l) => l.length < 500 && /Error\b/.test(l));
+    throw new Error(errorLines.join('\n') || stderr.slice(0, 2000));
+  }
+}
+
+describe('App: txnflow', () => {
+  let app: App;
+  let stacks: TxnflowStacks;
+  let assembly: CloudAssembly;
+  beforeAll(() => {
+    app = new App({ context: { 'txnflow:stage': 'qa' } });
+    stacks = buildTxnflowApp(app);
+    assembly = app.synth();
+  });
+
+  async function bundleOf(service: string): Promise<string> {
+    const { template } = assembly.getStackByName(`txnflow-qa-${service}`);
+    const functions = Object.values(template.Resources as Record<string, Resource>).filter(
+      (r) => r.Type === 'AWS::Lambda::Function',
+    );
+    expect(functions).toHaveLength(1);
+    const assetHash = String(functions[0]?.Properties.Code.S3Key).replace(/\.zip$/, '');
+    return join(assembly.directory, `asset.${assetHash}`);
+  }
+
+  it('names the stacks after the stage', () => {
+    expect(
+      app.node.children
+        .filter((c) => Stack.isStack(c))
+        .map((c) => c.node.id)
+        .sort(),
+    ).toEqual(['txnflow-qa-alerting', 'txnflow-qa-bus', 'txnflow-qa-ingest', 'txnflow-qa-ledger']);
+  });
+
+  it('deploys every stack alone: no stack depends on another', () => {
+    for (const key of ['bus', ...services] as const) {
+      expect(stacks[key].dependencies.map((d) => d.stackName)).toEqual([]);
+    }
+  });
+
+  it('shares nothing through CloudFormation exports', () => {
+    for (const stack of assembly.stacks) {
+      const template = JSON.stringify(stack.template);
+      expect(template).not.toContain('Fn::ImportValue');
+      expect(JSON.stringify(stack.template.Outputs ?? {})).not.toContain('"Export"');
+    }
+  });
+
+  it('bundles each function as one ESM file with its source map, needing only Node.js built-ins', async () => {
+    for (const service of services) {
+      const bundle = await bundleOf(service);
+      expect((await readdir(bundle)).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+      const code = await readFile(join(bundle, 'index.mjs'), 'utf8');
+      const imported = new Set([...code.matchAll(/\bfrom\s*"([^"]+)"/g)].map((m) => m[1]));
+      const builtIn = (name = '') => name.startsWith('node:') || builtinModules.includes(name);
+      expect([...imported].filter((name) => !builtIn(name))).toEqual([]);
+      expect(code).not.toContain('better-sqlite3');
+      expect(code).toContain('sourceMappingURL=index.mjs.map');
+    }
+  });
+
+  it('loads each bundle in Node.js and fails a cold start that lacks configuration, naming it', async () => {
+    for (const service of services) {
+      const loading = importBundle(await bundleOf(service), {});
+
+      await expect(loading).rejects.toThrowError(
+        /MissingEnvironmentError: missing environment variable/,
+      );
+    }
+  });
+
+  it('runs the ledger bundle on an empty batch', async () => {
+    const output = await importBundle(await bundleOf('ledger'), {
+      TRANSACTION_TOTAL_TABLE_NAME: 'TransactionTotal',
+      LEDGER_ENTRIES_TABLE_NAME: 'LedgerEntries',
+      EVENT_BUS_NAME: 'txnflow-qa',
+      DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq',
+    });
+
+    expect(output).toContain('{"batchItemFailures":[]}');
+  });
+
+  it('passes the cdk-nag AwsSolutions checks, every exception acknowledged with a reason', () => {
+    const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(app);
+
+    expect(report.violations.map((v) => `${v.severity} ${v.ruleName}: ${v.description}`)).toEqual(
+      [],
+    );
+  });
+
+  it('rejects a stage that cannot be part of resource names', () => {
+    const bad = new App({ context: { 'txnflow:stage': 'Prod_1' } });
+
+    expect(() => buildTxnflowApp(bad)).toThrowError('txnflow:stage');
+  });
+
+  it('rejects a threshold that is not an amount', () => {
+    const bad = new App({ context: { 'txnflow:highBalanceThreshold': '15e2' } });
+
+    expect(() => buildTxnflowApp(bad)).toThrowError('txnflow:highBalanceThreshold');
+  });
+});

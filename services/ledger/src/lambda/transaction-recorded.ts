@@ -1,0 +1,67 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createEventPublisher } from '@txnflow/contracts';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import {
+  createEventBridgeTransport,
+  LambdaEnv,
+  readEnvironment,
+  SqsDeadLetterSink,
+  tableEnvName,
+  toStructuredLog,
+} from '../../../../contracts/src/adapters/index.ts';
+import { DynamoDbLedgerStore } from '../adapters/aws/dynamodb-ledger-store.ts';
+import { readLedgerConfig } from '../config.ts';
+import { makeTransactionRecordedHandler } from '../handlers/transaction-recorded.ts';
+
+// Cold start: configuration read and validated once, clients built once and reused.
+const [transactionTotal, ledgerEntries, eventBusName, deadLetterQueueUrl] = readEnvironment(
+  process.env,
+  [
+    tableEnvName('TransactionTotal'),
+    tableEnvName('LedgerEntries'),
+    LambdaEnv.eventBusName,
+    LambdaEnv.deadLetterQueueUrl,
+  ],
+);
+const logger = new Logger();
+const metrics = new Metrics();
+
+const processBatch = makeTransactionRecordedHandler({
+  store: new DynamoDbLedgerStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), {
+    transactionTotal,
+    ledgerEntries,
+  }),
+  publisher: createEventPublisher({
+    transport: createEventBridgeTransport(new EventBridgeClient({})),
+    eventBusName,
+  }),
+  deadLetters: new SqsDeadLetterSink(new SQSClient({}), deadLetterQueueUrl),
+  config: readLedgerConfig(process.env),
+  log: toStructuredLog(logger),
+});
+
+/**
+ * The ledger's Lambda entry: an SQS batch of TransactionRecorded, answered with the records
+ * that failed (ReportBatchItemFailures), so only those are received again.
+ *
+ * @example aws lambda invoke --function-name <TransactionRecordedFunction> --payload file://sqs-batch.json out.json
+ */
+async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  logger.addContext(context);
+  metrics.captureColdStartMetric(context.functionName);
+  try {
+    const response = await processBatch(event);
+    metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
+    metrics.addMetric('RecordsFailed', MetricUnit.Count, response.batchItemFailures.length);
+    return response;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}
+
+export { handler };
