@@ -7,7 +7,7 @@ import { SqliteLedgerStore } from '@txnflow/ledger';
 import { LocalRuntime, type LocalRuntimeOptions, parseFaultSpec } from '../local/index.ts';
 import type { Log } from './service-context.ts';
 import { findLocalService, localServices } from './services.ts';
-import { ARCHIVE_NAME, localBucketName, wireServices } from './wire.ts';
+import { ARCHIVE_NAME, localBucketName, type RuleRedriveTarget, wireServices } from './wire.ts';
 
 interface OpenLocalTxnflowOptions {
   readonly stateDir: string;
@@ -39,8 +39,14 @@ class LocalTxnflow {
   readonly runtime: LocalRuntime;
   readonly uploadsBucket = localBucketName('ingest', 'Uploads');
 
-  private constructor(runtime: LocalRuntime) {
+  readonly #ruleDeadLetters: ReadonlyMap<string, RuleRedriveTarget>;
+
+  private constructor(
+    runtime: LocalRuntime,
+    ruleDeadLetters: ReadonlyMap<string, RuleRedriveTarget>,
+  ) {
     this.runtime = runtime;
+    this.#ruleDeadLetters = ruleDeadLetters;
   }
 
   static open(options: OpenLocalTxnflowOptions): LocalTxnflow {
@@ -49,13 +55,13 @@ class LocalTxnflow {
       stateDir: options.stateDir,
       faults: options.faults ?? parseFaultSpec(env.TXNFLOW_FAULTS ?? ''),
     });
-    wireServices(runtime, localServices, {
+    const ruleDeadLetters = wireServices(runtime, localServices, {
       env,
       log: options.log ?? quietLog,
       ...(options.alertEmail ? { alertEmail: options.alertEmail } : {}),
       ...(options.onObjectRead ? { onObjectRead: options.onObjectRead } : {}),
     });
-    return new LocalTxnflow(runtime);
+    return new LocalTxnflow(runtime, ruleDeadLetters);
   }
 
   /** Puts each file in the bucket (S3 then says "Object Created"), runs until idle. */
@@ -164,11 +170,55 @@ class LocalTxnflow {
     return { service, tables };
   }
 
-  /** Moves a dead-letter queue's messages back to their source queue for another try. */
-  async redrive(queue: string): Promise<{ queue: string; moved: number }> {
-    const moved = this.runtime.moveMessages({ from: queue });
+  /**
+   * Gives a dead-letter queue's messages another try: a queue's DLQ moves them back to the
+   * queue (SQS redrive); a rule's DLQ hands each event to the rule's target again, as an
+   * operator re-driving an EventBridge DLQ would. Runs until idle.
+   */
+  async redrive(queue: string): Promise<{ queue: string; moved: number; failed: number }> {
+    const rule = this.#ruleDeadLetters.get(queue);
+    if (!rule) {
+      const moved = this.runtime.moveMessages({ from: queue });
+      await this.runUntilIdle();
+      return { queue, moved, failed: 0 };
+    }
+    let moved = 0;
+    let failed = 0;
+    // Only what is there now: a poison event re-dead-lettered by its handler waits for later.
+    let left = this.runtime.peekMessages(queue).length;
+    for (
+      let batch = this.#receive(queue, left);
+      left > 0 && batch.length > 0;
+      batch = this.#receive(queue, left)
+    ) {
+      left -= batch.length;
+      for (const message of batch) {
+        try {
+          await this.#redeliver(rule, message.body, message.messageId);
+          this.runtime.deleteMessage({ queue, receiptHandle: message.receiptHandle });
+          moved += 1;
+        } catch {
+          failed += 1;
+        }
+      }
+    }
     await this.runUntilIdle();
-    return { queue, moved: Number(moved) };
+    return { queue, moved, failed };
+  }
+
+  async #redeliver(rule: RuleRedriveTarget, body: string, messageId: string): Promise<void> {
+    if (rule.kind === 'queue') {
+      this.runtime.sendMessage({ queue: rule.queue, body });
+      return;
+    }
+    const context = { functionName: rule.rule, awsRequestId: messageId, attempt: 1 };
+    await rule.handler(JSON.parse(body) as never, context as never);
+  }
+
+  #receive(queue: string, left: number) {
+    // A long visibility timeout: a message that fails again stays out of this loop.
+    const maxMessages = Math.max(1, Math.min(10, left));
+    return this.runtime.receiveMessages({ queue, maxMessages, visibilityTimeoutSeconds: 3600 });
   }
 
   close(): void {

@@ -8,7 +8,7 @@ import {
 } from '@txnflow/contracts';
 import type { LocalRuntime } from '../local/index.ts';
 import type { LocalServiceContext, Log } from './service-context.ts';
-import type { LocalService } from './services.ts';
+import type { LocalHandler, LocalService } from './services.ts';
 
 /** The archive of the txnflow bus: every original event, for replays and backfills. */
 const ARCHIVE_NAME = 'txnflow-archive';
@@ -106,7 +106,17 @@ function createResources(runtime: LocalRuntime, manifest: ServiceManifest, alert
   }
 }
 
-function wireSubscription(runtime: LocalRuntime, manifest: ServiceManifest, s: SubscriptionSpec) {
+/** Where a rule's dead-letter queue sends its messages back to on a redrive. */
+type RuleRedriveTarget =
+  | { readonly rule: string; readonly kind: 'queue'; readonly queue: string }
+  | { readonly rule: string; readonly kind: 'handler'; readonly handler: LocalHandler };
+
+function wireSubscription(
+  runtime: LocalRuntime,
+  manifest: ServiceManifest,
+  s: SubscriptionSpec,
+  handlers: Readonly<Record<string, LocalHandler>>,
+): RuleRedriveTarget {
   const eventBusName = s.bus === 'default' ? 'default' : BUS_NAME;
   const eventPattern = s.fromBucket
     ? withBucket(s.eventPattern, localBucketName(manifest.service, s.fromBucket))
@@ -130,6 +140,12 @@ function wireSubscription(runtime: LocalRuntime, manifest: ServiceManifest, s: S
       reportBatchItemFailures: true,
     });
   }
+  if (s.target.kind === 'function') {
+    const handler = handlers[s.target.handler];
+    if (!handler) throw new Error(`${manifest.service} has no handler ${s.target.handler}`);
+    return { rule: s.rule, kind: 'handler', handler };
+  }
+  return { rule: s.rule, kind: 'queue', queue: s.target.queue };
 }
 
 /**
@@ -143,7 +159,8 @@ function wireServices(
   runtime: LocalRuntime,
   services: readonly LocalService[],
   options: WireOptions,
-) {
+): ReadonlyMap<string, RuleRedriveTarget> {
+  const ruleDeadLetters = new Map<string, RuleRedriveTarget>();
   runtime.createEventBus({ name: BUS_NAME });
   runtime.createArchive({ name: ARCHIVE_NAME, eventBusName: BUS_NAME });
   const publisher = createEventPublisher({
@@ -174,12 +191,15 @@ function wireServices(
       if (!fn) throw new Error(`${manifest.service} declares handler ${handler.name} but has none`);
       runtime.registerHandler(qualifiedHandler(manifest.service, handler.name), fn as never);
     }
-    for (const subscription of manifest.subscriptions)
-      wireSubscription(runtime, manifest, subscription);
+    for (const subscription of manifest.subscriptions) {
+      const redriveTarget = wireSubscription(runtime, manifest, subscription, handlers);
+      ruleDeadLetters.set(dlqOf(subscription.rule), redriveTarget);
+    }
   }
+  return ruleDeadLetters;
 }
 
-export type { WireOptions };
+export type { RuleRedriveTarget, WireOptions };
 export {
   ARCHIVE_NAME,
   DEFAULT_ALERT_EMAIL,

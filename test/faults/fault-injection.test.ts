@@ -6,12 +6,11 @@ import { localTableName } from '@txnflow/contracts';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTransactionsFile } from '../../infra/bench/generate-transactions.ts';
+import { DATABASE_FILE } from '../../infra/local/index.ts';
 import { LocalTxnflow, type OpenLocalTxnflowOptions } from '../../infra/local-app/local-txnflow.ts';
 
 const BIN = new URL('../../infra/cli/bin/txnflow.js', import.meta.url).pathname;
 const ROWS = 10_000;
-/** The runtime's one SQLite file inside a state folder. */
-const STATE_FILE = 'txnflow.db';
 const CUSTOMERS = 100;
 
 /** Everything a user can observe after a run, in a form that does not depend on delivery order. */
@@ -70,7 +69,7 @@ async function killOnceLedgerIsBusy(child: ChildProcess, stateDir: string): Prom
 
 function countLedgerEntries(stateDir: string): number {
   try {
-    const db = new Database(join(stateDir, STATE_FILE), { readonly: true, fileMustExist: true });
+    const db = new Database(join(stateDir, DATABASE_FILE), { readonly: true, fileMustExist: true });
     try {
       const row = db
         .prepare(`SELECT count(*) AS n FROM ${localTableName('ledger', 'LedgerEntries')}`)

@@ -1,0 +1,208 @@
+import { Readable } from 'node:stream';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { envelopeOf, highBalanceDetected } from '../../services/alerting/test/support/factories.ts';
+import { sqsBodyOf, transactionRecorded } from '../../services/ledger/test/support/factories.ts';
+
+/**
+ * The Lambda entries wire the same handler factories as the local runtime to the AWS
+ * adapters. Each is loaded once with the environment the stacks set and run against mocked
+ * AWS clients: the right tables, bus, queue and topic are used, end to end through the handler.
+ */
+
+const ENVIRONMENT = {
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_METRICS_NAMESPACE: 'txnflow',
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  EVENT_BUS_NAME: 'txnflow-test',
+  DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq',
+  TRANSACTION_TOTAL_TABLE_NAME: 'TransactionTotal-x',
+  LEDGER_ENTRIES_TABLE_NAME: 'LedgerEntries-x',
+  CUSTOMER_TABLE_NAME: 'Customer-x',
+  TRANSACTIONS_TABLE_NAME: 'Transactions-x',
+  ALERTS_TABLE_NAME: 'Alerts-x',
+  HIGH_BALANCE_ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:HighBalanceAlert',
+  HIGH_BALANCE_THRESHOLD: '1500.00',
+};
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const eventBridge = mockClient(EventBridgeClient);
+const s3 = mockClient(S3Client);
+const sns = mockClient(SNSClient);
+const sqs = mockClient(SQSClient);
+
+const context = {
+  functionName: 'txnflow-test-fn',
+  awsRequestId: 'req-1',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:fn',
+  getRemainingTimeInMillis: () => 60_000,
+} as unknown as Context;
+
+type Handler = (event: never, context: Context) => Promise<unknown>;
+
+describe('Lambda entries', () => {
+  const entries = {} as Record<'ledger' | 'ingest' | 'alerting', Handler>;
+  beforeAll(async () => {
+    for (const [name, value] of Object.entries(ENVIRONMENT)) vi.stubEnv(name, value);
+    const load = async (path: string) => ((await import(path)) as { handler: Handler }).handler;
+    entries.ledger = await load('../../services/ledger/src/lambda/transaction-recorded.ts');
+    entries.ingest = await load('../../services/ingest/src/lambda/object-created.ts');
+    entries.alerting = await load('../../services/alerting/src/lambda/high-balance-detected.ts');
+  });
+  afterAll(() => {
+    vi.unstubAllEnvs();
+  });
+
+  beforeEach(() => {
+    for (const mock of [dynamo, eventBridge, s3, sns, sqs]) mock.reset();
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
+  });
+
+  describe('ledger: transactionRecorded', () => {
+    it('applies a batch on the tables from the environment and dead-letters a poison record', async () => {
+      dynamo.on(GetCommand).resolves({});
+      dynamo.on(TransactWriteCommand).resolves({});
+      const event: SQSEvent = {
+        Records: [
+          { messageId: 'good', body: sqsBodyOf(transactionRecorded()) },
+          { messageId: 'bad', body: '{"detail-type":"TransactionRecorded","detail":{}}' },
+        ] as SQSEvent['Records'],
+      };
+
+      const response = await entries.ledger(event as never, context);
+
+      expect(response).toEqual({ batchItemFailures: [] });
+      const items = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems;
+      expect(items?.map((i) => i.Put?.TableName ?? i.Update?.TableName)).toEqual([
+        'LedgerEntries-x',
+        'TransactionTotal-x',
+      ]);
+      expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.QueueUrl).toBe(
+        ENVIRONMENT.DEAD_LETTER_QUEUE_URL,
+      );
+    });
+
+    it('publishes HighBalanceDetected on the bus from the environment when a balance crosses', async () => {
+      dynamo.on(GetCommand).resolves({});
+      dynamo.on(TransactWriteCommand).resolves({});
+      dynamo.on(UpdateCommand).resolves({});
+      eventBridge
+        .on(PutEventsCommand)
+        .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
+      const body = sqsBodyOf(transactionRecorded({ amount: '1600.00' }));
+
+      await entries.ledger({ Records: [{ messageId: 'm', body }] } as never, context);
+
+      const entry = eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
+      expect(entry).toMatchObject({
+        EventBusName: 'txnflow-test',
+        Source: 'txnflow.ledger',
+        DetailType: 'HighBalanceDetected',
+      });
+    });
+  });
+
+  describe('ingest: objectCreated', () => {
+    it('reads the upload from S3, records rows and publishes TransactionRecorded on the bus', async () => {
+      const file = [
+        'customer_id|customer_address|trn_id|trn_date|trn_amount',
+        'C1|12 Harbour Road, Leith|T1|2023-03-01|100.00',
+        'C2|7 Mill Lane|T2|2023-03-02|-25.00',
+        '',
+      ].join('\n');
+      s3.on(GetObjectCommand).resolves({
+        Body: Readable.from([Buffer.from(file)]) as unknown as GetObjectCommandOutput['Body'],
+      });
+      s3.on(PutObjectCommand).resolves({});
+      dynamo.on(PutCommand).resolves({});
+      dynamo.on(BatchWriteCommand).resolves({});
+      dynamo.on(UpdateCommand).resolves({});
+      eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+        FailedEntryCount: 0,
+        Entries: input.Entries.map((_, i) => ({ EventId: `e${i}` })),
+      }));
+      const event = {
+        version: '0',
+        id: 'object-created-1',
+        'detail-type': 'Object Created',
+        source: 'aws.s3',
+        account: '123456789012',
+        time: '2026-11-20T09:15:00Z',
+        region: 'eu-west-1',
+        resources: [],
+        detail: { bucket: { name: 'uploads-x' }, object: { key: 'incoming/t.txt' } },
+      };
+
+      const summary = await entries.ingest(event as never, context);
+
+      expect(summary).toMatchObject({ accepted: 2, rejected: [] });
+      expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
+        Bucket: 'uploads-x',
+        Key: 'incoming/t.txt',
+      });
+      expect(dynamo.commandCalls(PutCommand).map((c) => c.args[0].input.TableName)).toEqual([
+        'Transactions-x',
+        'Transactions-x',
+      ]);
+      const published = eventBridge
+        .commandCalls(PutEventsCommand)
+        .flatMap((c) => c.args[0].input.Entries ?? []);
+      expect(published.map((e) => [e.EventBusName, e.Source, e.DetailType])).toEqual([
+        ['txnflow-test', 'txnflow.ingest', 'TransactionRecorded'],
+        ['txnflow-test', 'txnflow.ingest', 'TransactionRecorded'],
+      ]);
+    });
+  });
+
+  describe('alerting: highBalanceDetected', () => {
+    it('records the alert and emails through the topic from the environment', async () => {
+      dynamo.on(PutCommand).resolves({});
+      dynamo.on(UpdateCommand).resolves({});
+      sns.on(PublishCommand).resolves({ MessageId: 'm' });
+
+      const outcome = await entries.alerting(envelopeOf(highBalanceDetected()) as never, context);
+
+      expect(outcome).toEqual({ kind: 'recorded', emailed: true });
+      expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.TableName).toBe('Alerts-x');
+      expect(sns.commandCalls(PublishCommand)[0]?.args[0].input).toMatchObject({
+        TopicArn: ENVIRONMENT.HIGH_BALANCE_ALERT_TOPIC_ARN,
+        Subject: 'Warning! Account balance is very high',
+      });
+    });
+
+    it('dead-letters an event that fails its contract, with the reason, and emails no one', async () => {
+      const outcome = await entries.alerting(
+        { 'detail-type': 'HighBalanceDetected' } as never,
+        context,
+      );
+
+      expect(outcome).toEqual({ kind: 'dead-lettered' });
+      expect(
+        sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageAttributes?.ERROR_MESSAGE
+          ?.StringValue,
+      ).toContain('/detail');
+      expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    });
+  });
+});
