@@ -65,7 +65,8 @@ describe('Lambda entries', () => {
   const entries = {} as Record<'ledger' | 'ingest' | 'alerting', Handler>;
   beforeAll(async () => {
     for (const [name, value] of Object.entries(ENVIRONMENT)) vi.stubEnv(name, value);
-    const load = async (path: string) => ((await import(path)) as { handler: Handler }).handler;
+    const load = async (path: string) =>
+      ((await import(new URL(path, import.meta.url).href)) as { handler: Handler }).handler;
     entries.ledger = await load('../../services/ledger/src/lambda/transaction-recorded.ts');
     entries.ingest = await load('../../services/ingest/src/lambda/object-created.ts');
     entries.alerting = await load('../../services/alerting/src/lambda/high-balance-detected.ts');
