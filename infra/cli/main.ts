@@ -4,8 +4,8 @@ import { runDemo } from './commands/demo.ts';
 import { runIngest } from './commands/ingest.ts';
 import { runListing } from './commands/listings.ts';
 import {
-  runLocalReplay,
   runRedrive,
+  runReplay,
   runReset,
   runResume,
   runTestPattern,
@@ -21,6 +21,7 @@ Usage: txnflow <command> [options]      (state in ./.txnflow, or --state DIR)
   transactions [--customer ID]
   queue NAME                    messages now in a queue (CustomerNotify, CreditCollection, any ...DLQ)
   replay --from ISO --to ISO [--rule NAME]...   replay the archive, run until idle
+         [--aws --stage STAGE]    ...or replay the deployed stage's EventBridge archive
   reset SERVICE                 empty a service's tables (ingest, ledger, alerting)
   redrive QUEUE                 move a dead-letter queue's messages back for another try
   resume                        finish the work a stopped run left, then stop
@@ -83,7 +84,7 @@ async function dispatch(args: CliArgs, io: CliIo): Promise<void> {
       await runIngest(args, io);
       return;
     case 'replay':
-      return runLocalReplay(args, io);
+      return runReplay(args, io);
     case 'reset':
       return runReset(args, io);
     case 'redrive':

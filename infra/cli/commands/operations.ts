@@ -10,11 +10,36 @@ function parseInstant(flag: string, value: string | undefined): Date {
   return date;
 }
 
-/** `txnflow replay --from ISO --to ISO [--rule NAME…]`, on the local archive. */
-async function runLocalReplay(args: CliArgs, io: CliIo): Promise<void> {
+/**
+ * `txnflow replay --aws --stage STAGE --from ISO --to ISO [--rule NAME…]`: starts an
+ * EventBridge replay of the stage's archive and follows it to the end, printing progress.
+ * Credentials and region come from the usual AWS SDK sources (env, profile, SSO).
+ */
+async function runAwsReplay(args: CliArgs, io: CliIo, from: Date, to: Date): Promise<void> {
+  const [{ EventBridgeClient }, { startAwsReplay }] = await Promise.all([
+    import('@aws-sdk/client-eventbridge'),
+    import('../../aws/replay.ts'),
+  ]);
+  const result = await startAwsReplay({
+    stage: args.stage,
+    from,
+    to,
+    rules: args.rules,
+    client: new EventBridgeClient({}),
+    onProgress: (p) =>
+      io.err.write(
+        `${p.replayName}: ${p.state} ${(p.fraction * 100).toFixed(0)}%${p.replayedUpTo ? ` (up to ${p.replayedUpTo.toISOString()})` : ''}\n`,
+      ),
+  });
+  print(io, args, result, (r) => JSON.stringify(r, null, 2));
+}
+
+/** `txnflow replay --from ISO --to ISO [--rule NAME…]`, on the local archive (or `--aws`). */
+async function runReplay(args: CliArgs, io: CliIo): Promise<void> {
   const from = parseInstant('from', args.from);
   const to = parseInstant('to', args.to);
   if (from > to) throw new UsageError('--from must not be after --to');
+  if (args.aws) return runAwsReplay(args, io, from, to);
   const result = await withTxnflow(args, io, (txnflow) =>
     txnflow.replay({ from, to, rules: args.rules }),
   );
@@ -61,4 +86,4 @@ async function runTestPattern(args: CliArgs, io: CliIo): Promise<void> {
   io.out.write(args.json ? `${JSON.stringify({ Result: matches })}\n` : `${matches}\n`);
 }
 
-export { parseInstant, runLocalReplay, runRedrive, runReset, runResume, runTestPattern };
+export { parseInstant, runRedrive, runReplay, runReset, runResume, runTestPattern };
