@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { HandlerSpec, ServiceManifest, SubscriptionSpec } from '@txnflow/contracts';
-import { CfnParameter, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
@@ -121,6 +121,23 @@ class ServiceStack extends Stack {
       manifest.handlers.map((handler) => [handler.name, this.#createFunction(handler, props)]),
     );
     for (const subscription of manifest.subscriptions) this.#subscribe(subscription);
+    this.#describeOutputs();
+  }
+
+  /** What an operator needs to find (plain outputs: nothing is exported to other stacks). */
+  #describeOutputs(): void {
+    for (const [name, bucket] of this.buckets) {
+      new CfnOutput(this, `${name}BucketName`, { value: bucket.bucketName });
+    }
+    for (const [name, queue] of this.queues) {
+      new CfnOutput(this, `${name}QueueUrl`, { value: queue.queue.queueUrl });
+    }
+    for (const [name, topic] of this.topics) {
+      new CfnOutput(this, `${name}TopicArn`, { value: topic.topicArn });
+    }
+    for (const [name, table] of this.tables.entries()) {
+      new CfnOutput(this, `${name}TableName`, { value: table.tableName });
+    }
   }
 
   #createTopics(props: ServiceStackProps): Map<string, Topic> {
