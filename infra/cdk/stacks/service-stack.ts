@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { HandlerSpec, ServiceManifest, SubscriptionSpec } from '@txnflow/contracts';
+import { LambdaEnv, tableEnvName, topicEnvName } from '@txnflow/contracts/aws';
 import { CfnOutput, CfnParameter, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -7,11 +8,6 @@ import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import {
-  LambdaEnv,
-  tableEnvName,
-  topicEnvName,
-} from '../../../contracts/src/adapters/lambda-environment.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 import { EmailTopic } from '../constructs/email-topic.ts';
 import { withBucketName } from '../constructs/event-pattern.ts';

@@ -4,7 +4,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Context } from 'aws-lambda';
 import {
   LambdaEnv,
   readEnvironment,
@@ -12,7 +11,8 @@ import {
   tableEnvName,
   topicEnvName,
   toStructuredLog,
-} from '../../../../contracts/src/adapters/index.ts';
+} from '@txnflow/contracts/aws';
+import type { Context } from 'aws-lambda';
 import { DynamoDbAlertStore } from '../adapters/aws/dynamodb-alert-store.ts';
 import { SnsEmailNotifier } from '../adapters/aws/sns-email-notifier.ts';
 import { makeHighBalanceDetectedHandler } from '../handlers/high-balance-detected.ts';

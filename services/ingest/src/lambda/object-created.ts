@@ -5,14 +5,14 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createEventPublisher } from '@txnflow/contracts';
-import type { Context, EventBridgeEvent } from 'aws-lambda';
 import {
   createEventBridgeTransport,
   LambdaEnv,
   readEnvironment,
   tableEnvName,
   toStructuredLog,
-} from '../../../../contracts/src/adapters/index.ts';
+} from '@txnflow/contracts/aws';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { DynamoDbIngestStore } from '../adapters/aws/dynamodb-ingest-store.ts';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store.ts';
 import type { IngestSummary } from '../domain/ingest-file.ts';

@@ -5,7 +5,6 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createEventPublisher } from '@txnflow/contracts';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import {
   createEventBridgeTransport,
   LambdaEnv,
@@ -13,7 +12,8 @@ import {
   SqsDeadLetterSink,
   tableEnvName,
   toStructuredLog,
-} from '../../../../contracts/src/adapters/index.ts';
+} from '@txnflow/contracts/aws';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DynamoDbLedgerStore } from '../adapters/aws/dynamodb-ledger-store.ts';
 import { readLedgerConfig } from '../config.ts';
 import { makeTransactionRecordedHandler } from '../handlers/transaction-recorded.ts';
