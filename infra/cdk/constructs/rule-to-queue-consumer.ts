@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -28,6 +29,8 @@ class RuleToQueueConsumer extends Construct {
     consumer.addEventSource(
       new SqsEventSource(props.queue, {
         batchSize: batchSize ?? 10,
+        // SQS allows batches over 10 only with a batching window of at least a second.
+        ...((batchSize ?? 10) > 10 ? { maxBatchingWindow: Duration.seconds(1) } : {}),
         reportBatchItemFailures: true,
       }),
     );

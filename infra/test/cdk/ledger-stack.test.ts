@@ -100,10 +100,11 @@ describe('Stack: txnflow-<stage>-ledger', () => {
       });
     });
 
-    it('is consumed in batches of 10 with partial batch failures', () => {
+    it('is consumed in batches of 100 (a 1 s batching window, as SQS requires over 10) with partial batch failures', () => {
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: getAtt(queueId()),
-        BatchSize: 10,
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 1,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
       });
     });

@@ -31,7 +31,9 @@ const ledgerManifest: ServiceManifest = {
         kind: 'queue-consumer',
         queue: 'LedgerTransactions',
         handler: 'transactionRecorded',
-        batchSize: 10,
+        // The ledger applies a batch in one write (one SQLite transaction locally), so larger
+        // batches mean fewer commits; over 10 needs a 1 s batching window on AWS.
+        batchSize: 100,
       },
     },
   ],

@@ -41,6 +41,14 @@ interface LedgerStore {
    * ('stale-balance' otherwise: someone applied another transaction meanwhile).
    */
   apply(entry: LedgerEntry, expectedVersion: number): Promise<ApplyResult>;
+  /**
+   * Applies entries one after the other, each exactly as `apply` would (a later entry of
+   * the same customer may expect the version an earlier one sets). An adapter may group
+   * them into one write: one SQLite transaction locally.
+   */
+  applyInOrder(
+    items: readonly { entry: LedgerEntry; expectedVersion: number }[],
+  ): Promise<ApplyResult[]>;
   markAlertPublished(customerId: string, transactionId: string): Promise<void>;
   listBalances(): Promise<Balance[]>;
 }

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SqliteLedgerStore } from '../../src/adapters/local/sqlite-ledger-store.ts';
-import { applyTransaction } from '../../src/domain/apply-transaction.ts';
+import { applyTransaction, applyTransactions } from '../../src/domain/apply-transaction.ts';
 import { BalanceContentionError } from '../../src/domain/errors.ts';
-import type { LedgerStore } from '../../src/ports.ts';
+import type { ApplyResult, LedgerStore } from '../../src/ports.ts';
 import { RecordingPublisher, transactionRecorded } from '../support/factories.ts';
 
 const THRESHOLD = 150_000;
@@ -117,6 +117,12 @@ describe('Function: applyTransaction', () => {
         }
         return store.apply(entry, version);
       },
+      async applyInOrder(items) {
+        const results: ApplyResult[] = [];
+        for (const { entry, expectedVersion } of items)
+          results.push(await this.apply(entry, expectedVersion));
+        return results;
+      },
     };
 
     const outcome = await apply(
@@ -132,12 +138,39 @@ describe('Function: applyTransaction', () => {
     ).toEqual(['1450.00']);
   });
 
+  it('applies a batch in one go: several transactions of one customer chain, a duplicate within the batch counts once', async () => {
+    const events = [
+      transactionRecorded({ transactionId: 'T1', amount: '1000.00' }),
+      transactionRecorded({ customerId: 'C2', transactionId: 'T1', amount: '5.00' }),
+      transactionRecorded({ transactionId: 'T2', amount: '600.00' }),
+      transactionRecorded({ transactionId: 'T2', amount: '600.00' }),
+    ];
+
+    const results = await applyTransactions(events, {
+      store,
+      publisher,
+      thresholdCents: THRESHOLD,
+    });
+
+    expect(results.map((r) => (r.ok ? r.outcome.kind : 'failed'))).toEqual([
+      'applied',
+      'applied',
+      'applied',
+      'duplicate',
+    ]);
+    expect([await balanceOf('C1'), await balanceOf('C2')]).toEqual([160_000, 500]);
+    expect(publisher.published.map((e) => (e.detail.data as { alertId: string }).alertId)).toEqual([
+      'C1:T2',
+    ]);
+  });
+
   it('gives up with BalanceContentionError when the balance changes on every attempt', async () => {
     const alwaysStale: LedgerStore = {
       load: (c, t) => store.load(c, t),
       markAlertPublished: async () => {},
       listBalances: async () => [],
       apply: async () => 'stale-balance',
+      applyInOrder: async (items) => items.map(() => 'stale-balance' as const),
     };
 
     await expect(

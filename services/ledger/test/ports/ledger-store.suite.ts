@@ -57,6 +57,23 @@ function describeLedgerStore(adapter: string, makeStore: () => Promise<LedgerSto
       expect(loaded.balance).toEqual({ customerId: 'C1', cents: 10_000, version: 1 });
     });
 
+    it('applies entries in order, a later one expecting the version an earlier one set', async () => {
+      const results = await store.applyInOrder([
+        { entry: ledgerEntry({ transactionId: 'T1', balanceAfterCents: 100 }), expectedVersion: 0 },
+        { entry: ledgerEntry({ transactionId: 'T2', balanceAfterCents: 300 }), expectedVersion: 1 },
+        { entry: ledgerEntry({ transactionId: 'T2', balanceAfterCents: 900 }), expectedVersion: 2 },
+        { entry: ledgerEntry({ transactionId: 'T3', balanceAfterCents: 700 }), expectedVersion: 1 },
+      ]);
+
+      expect(results).toEqual(['applied', 'applied', 'duplicate', 'stale-balance']);
+      expect((await store.load('C1', 'T3')).balance).toEqual({
+        customerId: 'C1',
+        cents: 300,
+        version: 2,
+      });
+      expect((await store.load('C1', 'T3')).entry).toBeUndefined();
+    });
+
     it('keeps negative balances after refunds', async () => {
       await store.apply(ledgerEntry({ amountCents: -2_500, balanceAfterCents: -2_500 }), 0);
 

@@ -110,6 +110,17 @@ class DynamoDbLedgerStore implements LedgerStore {
     }
   }
 
+  /** One TransactWriteItems per entry, in order: a later one may depend on an earlier one. */
+  async applyInOrder(
+    items: readonly { entry: LedgerEntry; expectedVersion: number }[],
+  ): Promise<ApplyResult[]> {
+    const results: ApplyResult[] = [];
+    for (const { entry, expectedVersion } of items) {
+      results.push(await this.apply(entry, expectedVersion));
+    }
+    return results;
+  }
+
   #balanceWrite(entry: LedgerEntry, expectedVersion: number) {
     if (expectedVersion === 0) {
       const item: TotalItem = {

@@ -50,6 +50,9 @@ class SqliteLedgerStore implements LedgerStore {
     { customer_id: string; balance_cents: number; version: number }
   >;
   readonly #applyAtomically: (entry: LedgerEntry, expectedVersion: number) => ApplyResult;
+  readonly #applyAllAtomically: (
+    items: readonly { entry: LedgerEntry; expectedVersion: number }[],
+  ) => ApplyResult[];
 
   constructor(db: Database) {
     db.exec(`
@@ -104,6 +107,20 @@ class SqliteLedgerStore implements LedgerStore {
       if (written.changes === 0) throw new StaleBalance();
       return 'applied';
     });
+    // One commit for the whole batch; each entry still is all-or-nothing (a savepoint).
+    this.#applyAllAtomically = db.transaction(
+      (items: readonly { entry: LedgerEntry; expectedVersion: number }[]) =>
+        items.map(({ entry, expectedVersion }) => this.#applyOne(entry, expectedVersion)),
+    );
+  }
+
+  #applyOne(entry: LedgerEntry, expectedVersion: number): ApplyResult {
+    try {
+      return this.#applyAtomically(entry, expectedVersion);
+    } catch (error) {
+      if (error instanceof StaleBalance) return 'stale-balance';
+      throw error;
+    }
   }
 
   async load(customerId: string, transactionId: string) {
@@ -118,12 +135,13 @@ class SqliteLedgerStore implements LedgerStore {
   }
 
   async apply(entry: LedgerEntry, expectedVersion: number): Promise<ApplyResult> {
-    try {
-      return this.#applyAtomically(entry, expectedVersion);
-    } catch (error) {
-      if (error instanceof StaleBalance) return 'stale-balance';
-      throw error;
-    }
+    return this.#applyOne(entry, expectedVersion);
+  }
+
+  async applyInOrder(
+    items: readonly { entry: LedgerEntry; expectedVersion: number }[],
+  ): Promise<ApplyResult[]> {
+    return this.#applyAllAtomically(items);
   }
 
   async markAlertPublished(customerId: string, transactionId: string): Promise<void> {
