@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { seededRandom } from '../local/faults.ts';
 
 interface GenerateOptions {
   readonly rows: number;
@@ -14,18 +15,6 @@ interface GeneratedFile {
   /** Customers whose balance ends at or above 1500.00: each crosses exactly once. */
   readonly crossingCustomers: number;
   readonly refunds: number;
-}
-
-/** mulberry32: a tiny seeded PRNG, so generated files are reproducible. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const money = (cents: number): string =>
@@ -82,4 +71,4 @@ async function generateTransactionsFile(
 }
 
 export type { GeneratedFile, GenerateOptions };
-export { generateTransactionsFile, seededRandom };
+export { generateTransactionsFile };

@@ -95,4 +95,4 @@ function createFaultInjector(options: FaultOptions = {}): FaultInjector {
 }
 
 export type { FaultInjector, FaultOptions };
-export { createFaultInjector, parseFaultSpec };
+export { createFaultInjector, parseFaultSpec, seededRandom };

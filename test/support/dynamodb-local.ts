@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TableSpec } from '@txnflow/contracts';
+import { afterAll, beforeAll, describe } from 'vitest';
 
 const run = promisify(execFile);
 
@@ -239,5 +240,31 @@ async function startDynamoDbLocal(emulatorDir: string): Promise<DynamoDbLocal> {
   };
 }
 
+/**
+ * A describe block whose tests run against one DynamoDB Local started for it (skipped with
+ * the printed reason on a laptop without Java; failing in CI). `body` gets a getter for it.
+ *
+ * @example describeOnDynamoDbLocal('DynamoDbAlertStore', (dynamo) => describeAlertStore('DynamoDB', ...));
+ */
+async function describeOnDynamoDbLocal(
+  name: string,
+  body: (dynamo: () => DynamoDbLocal) => void,
+): Promise<void> {
+  const availability = await dynamoDbLocalAvailability();
+  describe.skipIf(!availability.available)(`${name} on DynamoDB Local`, () => {
+    let dynamo: DynamoDbLocal | undefined;
+    beforeAll(async () => {
+      if (availability.available) dynamo = await startDynamoDbLocal(availability.emulatorDir);
+    }, 60_000);
+    afterAll(async () => {
+      await dynamo?.stop();
+    });
+    body(() => {
+      if (!dynamo) throw new Error('DynamoDB Local is not running');
+      return dynamo;
+    });
+  });
+}
+
 export type { Availability, DynamoDbLocal };
-export { dynamoDbLocalAvailability, startDynamoDbLocal };
+export { describeOnDynamoDbLocal, dynamoDbLocalAvailability, startDynamoDbLocal };
