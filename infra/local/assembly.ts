@@ -15,6 +15,7 @@ import type { FaultInjector } from './faults.ts';
 import { EventSourceMappings } from './queues/event-source-mapping.ts';
 import { Queues } from './queues/queue.ts';
 import { Scheduler } from './scheduler.ts';
+import { IdSequence } from './state/database.ts';
 import { EmailOutbox } from './topics/email-outbox.ts';
 import { Topics } from './topics/topic.ts';
 
@@ -64,7 +65,6 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
   const rules = new Rules(db, arns, buses);
   const archives = new Archives(db, arns, buses, clock);
   archives.enforceRetention();
-  const completions = new Completions(db);
   // The scheduler needs the workers and the workers need to wake it: tie the knot late.
   const late: { scheduler?: Scheduler; dispatcher?: Dispatcher; mappings?: EventSourceMappings } =
     {};
@@ -79,6 +79,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     wake();
   });
   queues.releaseInFlight();
+  const completions = new Completions(db, (queueId, rowId) => queues.released(queueId, rowId));
   const outbox = new EmailOutbox(join(options.stateDir, 'outbox'), region);
   const topics = new Topics(db, arns, region, clock, queues, outbox);
   const handlers = new HandlerRegistry(options.faults, (name) => {
@@ -86,6 +87,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     late.mappings?.handlerRegistered(name);
     wake();
   });
+  const deliveryIds = new IdSequence(db, 'rt_deliveries', 'id');
   const ingest = new EventIngest({
     db,
     accountId,
@@ -94,6 +96,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     buses,
     rules,
     archives,
+    deliveryIds,
     onDeliveries,
   });
   const dispatcher = new Dispatcher({
@@ -120,7 +123,16 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     wake,
     fail,
   });
-  const replays = new Replays({ db, arns, buses, rules, archives, clock, onDeliveries });
+  const replays = new Replays({
+    db,
+    arns,
+    buses,
+    rules,
+    archives,
+    clock,
+    deliveryIds,
+    onDeliveries,
+  });
   const buckets = new Buckets({
     db,
     arns,

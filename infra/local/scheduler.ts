@@ -4,6 +4,8 @@ import { IdleTimeoutError, RuntimeClosedError } from './errors.ts';
 interface Worker {
   /** Does a bounded amount of ready work; `true` when more is ready right away. */
   step(): boolean;
+  /** Whether anything is pending; cheap, asked after every turn while someone waits. */
+  busy(): boolean;
   /** What keeps it busy, in words for a timeout message; empty when idle. */
   pending(): string[];
   /** When timed work (a retry, a message turning visible) falls due, in wall-clock ms. */
@@ -101,7 +103,7 @@ class Scheduler {
         return;
       }
       this.#flush();
-      if (this.#waiters.size > 0 && this.pending().length === 0) {
+      if (this.#waiters.size > 0 && !this.#workers.some((worker) => worker.busy())) {
         this.#settle((waiter) => waiter.resolve());
       }
       this.#armTimer();

@@ -5,6 +5,7 @@ import { RuleState, type Rules } from '../bus/rules.ts';
 import { ResourceAlreadyExistsError, ResourceNotFoundError, ValidationError } from '../errors.ts';
 import { assertName } from '../names.ts';
 import type { Worker } from '../scheduler.ts';
+import type { IdSequence } from '../state/database.ts';
 import type { Archives } from './archive.ts';
 
 /** A replay's life, as DescribeReplay reports it. */
@@ -74,6 +75,7 @@ interface ReplaysOptions {
   readonly rules: Rules;
   readonly archives: Archives;
   readonly clock: () => Date;
+  readonly deliveryIds: IdSequence;
   readonly onDeliveries: () => void;
 }
 
@@ -92,7 +94,7 @@ class Replays implements Worker {
   readonly #o: ReplaysOptions;
   readonly #select: Statement<[string], ReplayRow>;
   readonly #chunk: Statement<[number, number, number, number, number, number], ArchivedRow>;
-  readonly #insertDelivery: Statement<[number, number, number]>;
+  readonly #insertDelivery: Statement<[number, number, number, number]>;
   readonly #progress: Statement<[string, number, number, number, number | null, number]>;
   readonly #runChunk: (replay: ReplayRow) => boolean;
   readonly #active: string[] = [];
@@ -108,7 +110,7 @@ class Replays implements Worker {
         'AND a.arrived_at BETWEEN ? AND ? ORDER BY a.arrived_at, a.event_seq LIMIT ?',
     );
     this.#insertDelivery = db.prepare(
-      'INSERT INTO rt_deliveries (event_seq, target_id, replay_id) VALUES (?, ?, ?)',
+      'INSERT INTO rt_deliveries (id, event_seq, target_id, replay_id) VALUES (?, ?, ?, ?)',
     );
     this.#progress = db.prepare(
       'UPDATE rt_replays SET state = ?, events_replayed = events_replayed + ?, ' +
@@ -211,6 +213,10 @@ class Replays implements Worker {
     return this.#active.length > 0;
   }
 
+  busy(): boolean {
+    return this.#active.length > 0;
+  }
+
   pending(): string[] {
     return this.#active.map((name) => `replay ${name} running`);
   }
@@ -243,7 +249,12 @@ class Replays implements Worker {
       for (const rule of rules) {
         if (!rule.matches(event)) continue;
         for (const target of rule.targets) {
-          this.#insertDelivery.run(row.event_seq, target.rowId, replay.id);
+          this.#insertDelivery.run(
+            this.#o.deliveryIds.next(),
+            row.event_seq,
+            target.rowId,
+            replay.id,
+          );
         }
       }
     }

@@ -98,15 +98,23 @@ function required(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
 }
 
-function eventTime(time: PutEventsRequestEntry['Time'], clock: () => Date): Date | undefined {
-  if (time === undefined) return clock();
+function eventTime(time: PutEventsRequestEntry['Time'], now: Date): Date | undefined {
+  if (time === undefined) return now;
   const date = time instanceof Date ? time : new Date(time);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+const lastFormatted = { second: Number.NaN, text: '' };
+
 /** EventBridge writes event times to the second: `2024-03-01T12:00:00Z`. */
 function formatEventTime(date: Date): string {
-  return `${date.toISOString().slice(0, 19)}Z`;
+  // Thousands of events share a second: format it once.
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastFormatted.second) {
+    lastFormatted.second = second;
+    lastFormatted.text = `${date.toISOString().slice(0, 19)}Z`;
+  }
+  return lastFormatted.text;
 }
 
 /**
@@ -119,6 +127,7 @@ function formatEventTime(date: Date): string {
 function envelope(
   entry: PutEventsRequestEntry,
   ctx: EnvelopeContext,
+  now: Date = ctx.clock(),
 ): EnvelopedEvent | PutEventsEntryError {
   if (typeof entry !== 'object' || entry === null) {
     return invalidArgument('Entry', 'An entry must be an object.');
@@ -138,7 +147,7 @@ function envelope(
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
     return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
   }
-  const time = eventTime(entry.Time, ctx.clock);
+  const time = eventTime(entry.Time, now);
   if (!time) return invalidArgument('Time', 'Time is not a valid timestamp.');
   const resources = entry.Resources ?? [];
   if (!Array.isArray(resources) || resources.some((r) => typeof r !== 'string')) {

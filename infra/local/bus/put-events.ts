@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Archives } from '../archive/archive.ts';
+import type { IdSequence } from '../state/database.ts';
 import type { EventBuses } from './buses.ts';
 import {
   assertRequest,
@@ -24,6 +25,7 @@ interface EventIngestOptions extends EnvelopeContext {
   readonly buses: EventBuses;
   readonly rules: Rules;
   readonly archives: Archives;
+  readonly deliveryIds: IdSequence;
   /** Told that deliveries were written, so the dispatcher wakes without polling. */
   readonly onDeliveries: () => void;
 }
@@ -38,9 +40,9 @@ interface EventIngestOptions extends EnvelopeContext {
 class EventIngest {
   readonly #options: EventIngestOptions;
   readonly #insertEvent: Statement<[number, number, string]>;
-  readonly #insertDelivery: Statement<[number | bigint, number]>;
+  readonly #insertDelivery: Statement<[number, number | bigint, number]>;
   readonly #insertArchived: Statement<[number, number, number | bigint]>;
-  readonly #storeAll: (events: readonly EnvelopedEvent[]) => number;
+  readonly #storeAll: (events: readonly EnvelopedEvent[], arrivedAt: number) => number;
 
   constructor(options: EventIngestOptions) {
     this.#options = options;
@@ -49,13 +51,12 @@ class EventIngest {
       'INSERT INTO rt_events (bus_id, arrived_at, json) VALUES (?, ?, ?)',
     );
     this.#insertDelivery = db.prepare(
-      'INSERT INTO rt_deliveries (event_seq, target_id) VALUES (?, ?)',
+      'INSERT INTO rt_deliveries (id, event_seq, target_id) VALUES (?, ?, ?)',
     );
     this.#insertArchived = db.prepare(
       'INSERT OR IGNORE INTO rt_archive_events (archive_id, arrived_at, event_seq) VALUES (?, ?, ?)',
     );
-    this.#storeAll = db.transaction((events: readonly EnvelopedEvent[]) => {
-      const arrivedAt = this.#options.clock().getTime();
+    this.#storeAll = db.transaction((events: readonly EnvelopedEvent[], arrivedAt: number) => {
       let deliveries = 0;
       for (const event of events) deliveries += this.#store(event, arrivedAt);
       return deliveries;
@@ -72,9 +73,10 @@ class EventIngest {
     assertRequest(entries);
     const results: PutEventsResultEntry[] = [];
     const valid: EnvelopedEvent[] = [];
+    const now = this.#options.clock();
     let failed = 0;
     for (const entry of entries) {
-      const result = envelope(entry, this.#options);
+      const result = envelope(entry, this.#options, now);
       if ('ErrorCode' in result) {
         results.push(result);
         failed += 1;
@@ -89,7 +91,7 @@ class EventIngest {
         valid.push(result);
       }
     }
-    if (valid.length > 0) this.store(valid);
+    if (valid.length > 0) this.store(valid, now.getTime());
     return { FailedEntryCount: failed, Entries: results };
   }
 
@@ -97,8 +99,8 @@ class EventIngest {
    * Stores and routes already-enveloped events (the bucket's own events go this way); joins
    * the caller's transaction when there is one.
    */
-  store(events: readonly EnvelopedEvent[]): void {
-    const deliveries = this.#storeAll(events);
+  store(events: readonly EnvelopedEvent[], arrivedAt = this.#options.clock().getTime()): void {
+    const deliveries = this.#storeAll(events, arrivedAt);
     if (deliveries > 0) this.#options.onDeliveries();
   }
 
@@ -110,7 +112,7 @@ class EventIngest {
     for (const rule of rules.forBus(busId)) {
       if (rule.state !== RuleState.Enabled || !rule.matches(event.event)) continue;
       for (const target of rule.targets) {
-        this.#insertDelivery.run(seq, target.rowId);
+        this.#insertDelivery.run(this.#options.deliveryIds.next(), seq, target.rowId);
         deliveries += 1;
       }
     }

@@ -43,6 +43,8 @@ interface CompiledTarget {
   readonly maxAttempts: number | undefined;
   readonly maxEventAgeMs: number | undefined;
   readonly deadLetterQueue: string | undefined;
+  /** Whether the target gets the event itself (no InputPath, no InputTransformer). */
+  readonly wholeEvent: boolean;
   readonly render: PayloadRenderer;
 }
 
@@ -116,6 +118,7 @@ function compileTarget(
     maxAttempts: retries === undefined ? undefined : retries + 1,
     maxEventAgeMs: age === undefined ? undefined : age * 1000,
     deadLetterQueue: spec.deadLetterQueue,
+    wholeEvent: spec.inputPath === undefined && spec.inputTransformer === undefined,
     render: compilePayload({ ruleName: rule.name, ruleArn: rule.arn, ...inputOf(spec) }),
   };
 }

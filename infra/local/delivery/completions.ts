@@ -15,7 +15,11 @@ class Completions {
   readonly #flushAll: () => void;
   #closed = false;
 
-  constructor(db: Database) {
+  readonly #onMessageDeleted: (queueId: number, rowId: number) => void;
+
+  /** `onMessageDeleted` hears of each consumed message once its delete has committed. */
+  constructor(db: Database, onMessageDeleted: (queueId: number, rowId: number) => void) {
+    this.#onMessageDeleted = onMessageDeleted;
     this.#deleteDelivery = db.prepare('DELETE FROM rt_deliveries WHERE id = ?');
     this.#deleteMessage = db.prepare(
       'DELETE FROM rt_messages WHERE id = ? AND queue_id = ? AND receive_count = ?',
@@ -38,7 +42,10 @@ class Completions {
     if (!this.#closed) this.#deliveries.push(id);
   }
 
-  /** A message its consumer handled; deleted only if not received again since. */
+  /**
+   * A message its consumer handled; deleted only if its stored receive count is still
+   * `receiveCount` (nobody received it again since).
+   */
   messageDone(queueId: number, rowId: number, receiveCount: number): void {
     if (!this.#closed) this.#messages.push(rowId, queueId, receiveCount);
   }
@@ -47,7 +54,9 @@ class Completions {
     if (this.size === 0) return;
     this.#flushAll();
     this.#deliveries.length = 0;
-    this.#messages.length = 0;
+    const m = this.#messages;
+    for (let i = 0; i < m.length; i += 3) this.#onMessageDeleted(m[i + 1] ?? 0, m[i] ?? 0);
+    m.length = 0;
   }
 
   /** Flushes what is buffered and ignores anything that completes later. */

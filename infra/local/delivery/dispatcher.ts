@@ -8,7 +8,6 @@ import type { Topics } from '../topics/topic.ts';
 import type { Completions } from './completions.ts';
 import { DueQueue } from './due-queue.ts';
 import type { HandlerRegistry } from './handlers.ts';
-import { withReplayName } from './payload.ts';
 import {
   DeliveryErrorCode,
   deadLetterAttributes,
@@ -16,13 +15,19 @@ import {
   type RetrySettings,
 } from './retry.ts';
 
-/** A delivery row with the event it carries. */
+/** A delivery row; the event it carries is read only when the target needs its text. */
 interface DeliveryRow {
   readonly id: number;
+  readonly event_seq: number;
+  readonly replay_id: number | null;
   readonly target_id: number;
   readonly attempts: number;
   readonly due_at: number;
   readonly state: number;
+}
+
+/** The stored event of a delivery, with the replay that sent it. */
+interface StoredEvent {
   readonly json: string;
   readonly arrived_at: number;
   readonly replay_name: string | null;
@@ -60,9 +65,7 @@ interface DispatcherOptions {
 /** Rows read per turn: big enough to amortise a transaction, small enough to stay responsive. */
 const BATCH = 512;
 const SELECT_DELIVERY =
-  'SELECT d.id, d.target_id, d.attempts, d.due_at, d.state, e.json, e.arrived_at, r.name AS replay_name ' +
-  'FROM rt_deliveries d JOIN rt_events e ON e.seq = d.event_seq ' +
-  'LEFT JOIN rt_replays r ON r.id = d.replay_id ';
+  'SELECT id, event_seq, replay_id, target_id, attempts, due_at, state FROM rt_deliveries ';
 
 /**
  * Delivers stored events to their targets. It reads deliveries in id order with a cursor
@@ -78,6 +81,7 @@ class Dispatcher implements Worker {
   readonly #o: DispatcherOptions;
   readonly #selectBatch: Statement<[number, number], DeliveryRow>;
   readonly #selectOne: Statement<[number], DeliveryRow>;
+  readonly #selectEvent: Statement<[number | null, number], StoredEvent>;
   readonly #deleteDelivery: Statement<[number]>;
   readonly #scheduleRetry: Statement<[number, number, string, number]>;
   readonly #markFailed: Statement<[number, number, string, number]>;
@@ -94,8 +98,12 @@ class Dispatcher implements Worker {
   constructor(options: DispatcherOptions) {
     this.#o = options;
     const { db } = options;
-    this.#selectBatch = db.prepare(`${SELECT_DELIVERY}WHERE d.id > ? ORDER BY d.id LIMIT ?`);
-    this.#selectOne = db.prepare(`${SELECT_DELIVERY}WHERE d.id = ?`);
+    this.#selectBatch = db.prepare(`${SELECT_DELIVERY}WHERE id > ? ORDER BY id LIMIT ?`);
+    this.#selectOne = db.prepare(`${SELECT_DELIVERY}WHERE id = ?`);
+    this.#selectEvent = db.prepare(
+      'SELECT e.json, e.arrived_at, r.name AS replay_name FROM rt_events e ' +
+        'LEFT JOIN rt_replays r ON r.id = ? WHERE e.seq = ?',
+    );
     this.#deleteDelivery = db.prepare('DELETE FROM rt_deliveries WHERE id = ?');
     this.#scheduleRetry = db.prepare(
       'UPDATE rt_deliveries SET attempts = ?, due_at = ?, last_error = ? WHERE id = ?',
@@ -139,6 +147,17 @@ class Dispatcher implements Worker {
     return due || (!this.#exhausted && this.#ready.length < BATCH);
   }
 
+  busy(): boolean {
+    return (
+      !this.#exhausted ||
+      this.#ready.length > 0 ||
+      this.#inFlight > 0 ||
+      this.#retries.size > 0 ||
+      this.#reread.length > 0 ||
+      this.#parked.size > 0
+    );
+  }
+
   pending(): string[] {
     const pending: string[] = [];
     if (!this.#exhausted) pending.push('deliveries not yet read');
@@ -160,7 +179,7 @@ class Dispatcher implements Worker {
   listFailed(): FailedDelivery[] {
     const rows = this.#o.db
       .prepare(
-        `SELECT d.id, d.target_id, d.attempts, d.last_error, e.json FROM rt_deliveries d ` +
+        'SELECT d.id, d.target_id, d.attempts, d.last_error, e.json FROM rt_deliveries d ' +
           `JOIN rt_events e ON e.seq = d.event_seq WHERE d.state = ${DeliveryState.Failed} ORDER BY d.id`,
       )
       .all() as {
@@ -220,11 +239,6 @@ class Dispatcher implements Worker {
     for (const row of rows) {
       const target = this.#o.rules.target(row.target_id) as CompiledTarget;
       const { destination } = target;
-      const body = target.render({
-        eventJson: row.json,
-        arrivedAt: row.arrived_at,
-        replayName: row.replay_name,
-      }).body;
       const copies = this.#o.faults.duplicate() ? 2 : 1;
       if (destination.kind === 'queue') {
         const queue = this.#o.queues.find(destination.name);
@@ -237,12 +251,18 @@ class Dispatcher implements Worker {
           );
           continue;
         }
-        for (let i = 0; i < copies; i += 1) this.#o.queues.insert(queue, body, null);
+        // A whole event is stored once: the message points at it instead of copying it.
+        const content = target.wholeEvent
+          ? { eventSeq: row.event_seq, replayId: row.replay_id }
+          : this.#render(row, target);
+        for (let i = 0; i < copies; i += 1) this.#o.queues.insert(queue, content, null);
         touched.add(queue.id);
       } else {
         try {
-          for (let i = 0; i < copies; i += 1)
-            this.#o.topics.publish({ topic: destination.name, message: body });
+          const message = this.#render(row, target);
+          for (let i = 0; i < copies; i += 1) {
+            this.#o.topics.publish({ topic: destination.name, message });
+          }
         } catch (error) {
           this.#failed(row, target, DeliveryErrorCode.ResourceNotFound, messageOf(error));
           continue;
@@ -251,6 +271,21 @@ class Dispatcher implements Worker {
       this.#deleteDelivery.run(row.id);
     }
     return touched;
+  }
+
+  #eventOf(row: DeliveryRow): StoredEvent {
+    const event = this.#selectEvent.get(row.replay_id, row.event_seq);
+    if (!event) throw new Error(`event #${row.event_seq} of delivery #${row.id} is missing`);
+    return event;
+  }
+
+  #render(row: DeliveryRow, target: CompiledTarget): string {
+    const event = this.#eventOf(row);
+    return target.render({
+      eventJson: event.json,
+      arrivedAt: event.arrived_at,
+      replayName: event.replay_name,
+    }).body;
   }
 
   #startHandlers(): void {
@@ -269,10 +304,11 @@ class Dispatcher implements Worker {
     const target = this.#o.rules.target(row.target_id) as CompiledTarget;
     const name = target.destination.name;
     try {
+      const event = this.#eventOf(row);
       const payload = target.render({
-        eventJson: row.json,
-        arrivedAt: row.arrived_at,
-        replayName: row.replay_name,
+        eventJson: event.json,
+        arrivedAt: event.arrived_at,
+        replayName: event.replay_name,
       });
       const twice = this.#o.faults.duplicate();
       await this.#o.handlers.invoke(name, payload.value(), row.attempts + 1);
@@ -300,7 +336,7 @@ class Dispatcher implements Worker {
       attemptsMade,
       maxAttempts: target.maxAttempts,
       maxEventAgeMs: target.maxEventAgeMs,
-      eventAgeMs: this.#o.clock().getTime() - row.arrived_at,
+      eventAgeMs: this.#o.clock().getTime() - this.#eventOf(row).arrived_at,
       settings: this.#o.retry,
     });
     if (decision.retry) {
@@ -325,9 +361,9 @@ class Dispatcher implements Worker {
       attemptsMade,
       exhausted: decision.exhausted,
     });
-    const body = row.replay_name ? withReplayName(row.json, row.replay_name) : row.json;
     this.#o.db.transaction(() => {
-      this.#o.queues.insert(dlq, body, JSON.stringify(attributes));
+      const event = { eventSeq: row.event_seq, replayId: row.replay_id };
+      this.#o.queues.insert(dlq, event, JSON.stringify(attributes));
       this.#deleteDelivery.run(row.id);
     })();
     this.#o.queues.notify(dlq.id);

@@ -6,7 +6,14 @@ import { ValidationError } from '../errors.ts';
 import type { FaultInjector } from '../faults.ts';
 import { assertName } from '../names.ts';
 import type { Worker } from '../scheduler.ts';
-import type { ClaimedMessage, MessageSystemAttributes, QueueInfo, Queues } from './queue.ts';
+import {
+  type ClaimedMessage,
+  type MessageSystemAttributes,
+  md5,
+  type QueueInfo,
+  type Queues,
+  receiptHandleOf,
+} from './queue.ts';
 
 interface CreateEventSourceMappingParams {
   readonly queue: string;
@@ -15,7 +22,10 @@ interface CreateEventSourceMappingParams {
   readonly batchSize?: number;
   /** Honour `{ batchItemFailures }` in the handler's answer. @default true */
   readonly reportBatchItemFailures?: boolean;
-  /** Invocations in flight at once for this mapping (Lambda's MaximumConcurrency). @default 4 */
+  /**
+   * Invocations in flight at once for this mapping (Lambda's MaximumConcurrency); also how many
+   * batches one receive transaction takes. @default 10
+   */
   readonly maxConcurrency?: number;
 }
 
@@ -106,7 +116,7 @@ class EventSourceMappings implements Worker {
     const queue = this.#o.queues.require(params.queue);
     assertName('handler', params.handler);
     const batchSize = params.batchSize ?? 10;
-    const maxConcurrency = params.maxConcurrency ?? 4;
+    const maxConcurrency = params.maxConcurrency ?? 10;
     if (!(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= 10000)) {
       throw new ValidationError(`batchSize must be 1 to 10000, got ${batchSize}`);
     }
@@ -156,7 +166,7 @@ class EventSourceMappings implements Worker {
       const slots = mapping.maxConcurrency - mapping.inFlight;
       const wanted = slots * mapping.batchSize;
       const queue = this.#queueOf(mapping);
-      const claimed = this.#o.queues.claim(queue, wanted, queue.visibilityTimeoutMs);
+      const claimed = this.#o.queues.hold(queue, wanted);
       if (claimed.length < wanted) mapping.maybeReady = false;
       for (let i = 0; i < claimed.length; i += mapping.batchSize) {
         mapping.inFlight += 1;
@@ -165,6 +175,12 @@ class EventSourceMappings implements Worker {
       if (mapping.maybeReady && mapping.inFlight < mapping.maxConcurrency) more = true;
     }
     return more;
+  }
+
+  busy(): boolean {
+    return this.#mappings.some(
+      (mapping) => mapping.inFlight > 0 || this.#o.queues.hasMessages(mapping.queueId),
+    );
   }
 
   pending(): string[] {
@@ -237,11 +253,13 @@ class EventSourceMappings implements Worker {
     failed: Set<string> | 'all',
     reason: string,
   ): void {
+    const queue = this.#queueOf(mapping);
     for (const message of messages) {
       if (failed === 'all' || failed.has(message.messageId)) {
-        this.#o.queues.recordFailure(message.rowId, reason);
+        this.#o.queues.failHeld(queue, message, reason);
       } else {
-        this.#o.completions.messageDone(mapping.queueId, message.rowId, message.receiveCount);
+        // The stored count does not include this receive: holding a message writes nothing.
+        this.#o.completions.messageDone(queue.id, message.rowId, message.receiveCount - 1);
       }
     }
   }
@@ -254,9 +272,11 @@ class EventSourceMappings implements Worker {
   }
 
   #record(queue: QueueInfo, message: ClaimedMessage): SqsRecord {
-    const received = this.#o.queues.toReceived(queue, message);
     const messageAttributes: Record<string, SqsRecordAttribute> = {};
-    for (const [name, value] of Object.entries(received.messageAttributes)) {
+    const attributes = message.attributesJson
+      ? (JSON.parse(message.attributesJson) as Record<string, string>)
+      : {};
+    for (const [name, value] of Object.entries(attributes)) {
       messageAttributes[name] = {
         stringValue: value,
         stringListValues: [],
@@ -264,17 +284,20 @@ class EventSourceMappings implements Worker {
         dataType: 'String',
       };
     }
-    return {
-      messageId: received.messageId,
-      receiptHandle: received.receiptHandle,
-      body: received.body,
-      attributes: received.attributes,
+    const record = {
+      messageId: message.messageId,
+      receiptHandle: receiptHandleOf(queue.id, message.rowId, message.receiveCount),
+      body: message.body,
+      attributes: this.#o.queues.systemAttributes(message),
       messageAttributes,
-      md5OfBody: received.md5OfBody,
+      md5OfBody: '',
       eventSource: 'aws:sqs',
       eventSourceARN: queue.arn,
       awsRegion: this.#o.region,
-    };
+    } as const;
+    // Few handlers read the MD5; it is computed when read (and when the record is serialised).
+    Object.defineProperty(record, 'md5OfBody', { enumerable: true, get: () => md5(message.body) });
+    return record;
   }
 
   #remember(row: MappingRow, queue: QueueInfo): void {

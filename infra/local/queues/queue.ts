@@ -1,8 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Arns } from '../arns.ts';
+import { withReplayName } from '../delivery/payload.ts';
 import { ReceiptHandleIsInvalidError, ResourceNotFoundError, ValidationError } from '../errors.ts';
 import { assertName } from '../names.ts';
+import { IdSequence } from '../state/database.ts';
 
 interface RedrivePolicy {
   /** The dead-letter queue's name; it must exist. */
@@ -75,6 +77,9 @@ interface QueueInfo {
   readonly maxReceiveCount: number | undefined;
 }
 
+/** A message body: text, or a stored event (sent by a replay, when `replayId` is set). */
+type MessageContent = string | { readonly eventSeq: number; readonly replayId: number | null };
+
 /** A message taken by a receive: what the caller needs to answer for it. */
 interface ClaimedMessage {
   readonly rowId: number;
@@ -89,7 +94,9 @@ interface ClaimedMessage {
 interface MessageRow {
   id: number;
   message_id: string;
-  body: string;
+  body: string | null;
+  event_json: string | null;
+  replay_name: string | null;
   attributes: string | null;
   sent_at: number;
   visible_at: number;
@@ -107,6 +114,9 @@ interface QueueRow {
 }
 
 const MAX_MESSAGE_BYTES = 256 * 1024;
+const SELECT_MESSAGE =
+  'SELECT m.*, e.json AS event_json, r.name AS replay_name FROM rt_messages m ' +
+  'LEFT JOIN rt_events e ON e.seq = m.event_seq LEFT JOIN rt_replays r ON r.id = m.replay_id ';
 const MAX_VISIBILITY_SECONDS = 43200;
 
 /**
@@ -124,15 +134,35 @@ class Queues {
   readonly #onMessages: (queueId: number) => void;
   readonly #byName = new Map<string, QueueInfo>();
   readonly #byId = new Map<number, QueueInfo>();
-  readonly #insert: Statement<[number, string, string, string | null, number, number]>;
+  readonly #ids: IdSequence;
+  readonly #insert: Statement<
+    [
+      number,
+      number,
+      string,
+      string | null,
+      number | null,
+      number | null,
+      string | null,
+      number,
+      number,
+    ]
+  >;
   readonly #selectVisible: Statement<[number, number, number], MessageRow>;
   readonly #markReceived: Statement<[number, number, number]>;
   readonly #moveToDlq: Statement<[number, number, string, number]>;
   readonly #deleteReceived: Statement<[number, number, number]>;
-  readonly #setError: Statement<[string, number]>;
   readonly #countQueue: Statement<[number], { n: number }>;
+  readonly #anyInQueue: Statement<[number], { one: number }>;
   readonly #nextVisible: Statement<[number, number], { at: number | null }>;
-  readonly #claimTx: (queue: QueueInfo, max: number, visibilityMs: number) => ClaimedMessage[];
+  readonly #claimTx: (
+    queue: QueueInfo,
+    max: number,
+    visibilityMs: number | 'held',
+  ) => ClaimedMessage[];
+  /** Messages an event source mapping has taken, by queue; in memory only (see `hold`). */
+  readonly #held = new Map<number, Set<number>>();
+  readonly #failHeld: Statement<[number, number, string, number]>;
 
   constructor(
     db: Database,
@@ -146,11 +176,13 @@ class Queues {
     this.#accountId = accountId;
     this.#clock = clock;
     this.#onMessages = onMessages;
+    this.#ids = new IdSequence(db, 'rt_messages', 'id');
     this.#insert = db.prepare(
-      'INSERT INTO rt_messages (queue_id, message_id, body, attributes, sent_at, visible_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO rt_messages (id, queue_id, message_id, body, event_seq, replay_id, attributes, sent_at, visible_at) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.#selectVisible = db.prepare(
-      'SELECT * FROM rt_messages WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at LIMIT ?',
+      `${SELECT_MESSAGE}WHERE m.queue_id = ? AND m.visible_at <= ? ORDER BY m.visible_at LIMIT ?`,
     );
     this.#markReceived = db.prepare(
       'UPDATE rt_messages SET visible_at = ?, receive_count = receive_count + 1, ' +
@@ -162,13 +194,17 @@ class Queues {
     this.#deleteReceived = db.prepare(
       'DELETE FROM rt_messages WHERE id = ? AND queue_id = ? AND receive_count = ?',
     );
-    this.#setError = db.prepare('UPDATE rt_messages SET last_error = ? WHERE id = ?');
     this.#countQueue = db.prepare('SELECT COUNT(*) AS n FROM rt_messages WHERE queue_id = ?');
+    this.#anyInQueue = db.prepare('SELECT 1 AS one FROM rt_messages WHERE queue_id = ? LIMIT 1');
     this.#nextVisible = db.prepare(
       'SELECT MIN(visible_at) AS at FROM rt_messages WHERE queue_id = ? AND visible_at > ?',
     );
-    this.#claimTx = db.transaction((queue: QueueInfo, max: number, visibilityMs: number) =>
+    this.#claimTx = db.transaction((queue: QueueInfo, max: number, visibilityMs: number | 'held') =>
       this.#claim(queue, max, visibilityMs),
+    );
+    this.#failHeld = db.prepare(
+      'UPDATE rt_messages SET visible_at = ?, receive_count = receive_count + 1, ' +
+        'first_received_at = COALESCE(first_received_at, ?), last_error = ? WHERE id = ?',
     );
     for (const row of db.prepare('SELECT * FROM rt_queues').all() as QueueRow[]) {
       this.#remember(row);
@@ -252,12 +288,16 @@ class Queues {
    * Writes one message, with no validation or wake-up: the dispatcher's bulk path, inside its
    * own transaction, wakes consumers once per batch.
    */
-  insert(queue: QueueInfo, body: string, attributesJson: string | null): string {
+  insert(queue: QueueInfo, content: MessageContent, attributesJson: string | null): string {
     const messageId = randomUUID();
+    const byRef = typeof content !== 'string';
     this.#insert.run(
+      this.#ids.next(),
       queue.id,
       messageId,
-      body,
+      byRef ? null : content,
+      byRef ? content.eventSeq : null,
+      byRef ? content.replayId : null,
       attributesJson,
       this.#clock().getTime(),
       Date.now(),
@@ -286,11 +326,47 @@ class Queues {
   }
 
   /**
-   * Takes up to `max` visible messages in one transaction; messages already received
-   * `maxReceiveCount` times move to the dead-letter queue instead, as SQS redrive does.
+   * Takes up to `max` visible messages in one transaction, hiding them for `visibilityMs`;
+   * messages already received `maxReceiveCount` times move to the dead-letter queue instead,
+   * as SQS redrive does.
    */
   claim(queue: QueueInfo, max: number, visibilityMs: number): ClaimedMessage[] {
     return this.#claimTx(queue, max, visibilityMs);
+  }
+
+  /**
+   * Takes up to `max` visible messages for an event source mapping without writing anything:
+   * the mapping runs in this process, so the claim lives in memory, and a process that dies
+   * leaves its messages visible, to be taken again on reopen. Nothing is written on the happy
+   * path (the delete follows); a failure writes the receive with `failHeld`.
+   */
+  hold(queue: QueueInfo, max: number): ClaimedMessage[] {
+    return this.#claimTx(queue, max, 'held');
+  }
+
+  /**
+   * A held message failed: count the receive, hide it for the visibility timeout (then it is
+   * retried, or moved to the DLQ past `maxReceiveCount`) and remember why.
+   */
+  failHeld(queue: QueueInfo, message: ClaimedMessage, reason: string): void {
+    const now = Date.now();
+    this.#failHeld.run(
+      now + queue.visibilityTimeoutMs,
+      message.firstReceivedAt,
+      reason,
+      message.rowId,
+    );
+    this.#held.get(queue.id)?.delete(message.rowId);
+  }
+
+  /** A held message was deleted (its delete committed): it is no longer held. */
+  released(queueId: number, rowId: number): void {
+    this.#held.get(queueId)?.delete(rowId);
+  }
+
+  /** Whether a mapping holds the message (it looks visible in the table but is in flight). */
+  isHeld(queueId: number, rowId: number): boolean {
+    return this.#held.get(queueId)?.has(rowId) ?? false;
   }
 
   /** A claimed message in ReceiveMessage's shape. */
@@ -300,13 +376,18 @@ class Queues {
       receiptHandle: receiptHandleOf(queue.id, m.rowId, m.receiveCount),
       body: m.body,
       md5OfBody: md5(m.body),
-      attributes: {
-        ApproximateReceiveCount: String(m.receiveCount),
-        SentTimestamp: String(m.sentAt),
-        SenderId: this.#accountId,
-        ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt),
-      },
+      attributes: this.systemAttributes(m),
       messageAttributes: m.attributesJson ? JSON.parse(m.attributesJson) : {},
+    };
+  }
+
+  /** The system attributes of a claimed message, as SQS spells them. */
+  systemAttributes(m: ClaimedMessage): MessageSystemAttributes {
+    return {
+      ApproximateReceiveCount: String(m.receiveCount),
+      SentTimestamp: String(m.sentAt),
+      SenderId: this.#accountId,
+      ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt),
     };
   }
 
@@ -330,17 +411,12 @@ class Queues {
     this.#deleteReceived.run(rowId, queueId, receiveCount);
   }
 
-  /** Remembers why a consumer failed a message, for listings and the DLQ. */
-  recordFailure(rowId: number, reason: string): void {
-    this.#setError.run(reason, rowId);
-  }
-
   /** Lists a queue's messages without receiving them. */
   peek(name: string): QueuedMessage[] {
     const queue = this.require(name);
     const now = Date.now();
     const rows = this.#db
-      .prepare('SELECT * FROM rt_messages WHERE queue_id = ? ORDER BY id')
+      .prepare(`${SELECT_MESSAGE}WHERE m.queue_id = ? ORDER BY m.id`)
       .all(queue.id) as MessageRow[];
     return rows.map((row) => {
       const attributes = (row.attributes ? JSON.parse(row.attributes) : {}) as Record<
@@ -352,10 +428,10 @@ class Queues {
         messageId: row.message_id,
         sentAt: new Date(row.sent_at).toISOString(),
         receiveCount: row.receive_count,
-        visible: row.visible_at <= now,
+        visible: row.visible_at <= now && !this.isHeld(queue.id, row.id),
         ...(errorMessage !== undefined ? { errorMessage } : {}),
         attributes,
-        body: row.body,
+        body: bodyOf(row),
       };
     });
   }
@@ -391,6 +467,11 @@ class Queues {
       .run(now, now).changes;
   }
 
+  /** Whether the queue holds any message, visible or not (cheaper than counting). */
+  hasMessages(queueId: number): boolean {
+    return this.#anyInQueue.get(queueId) !== undefined;
+  }
+
   /** Messages in the queue, visible or not. */
   count(queueId: number): number {
     return this.#countQueue.get(queueId)?.n ?? 0;
@@ -401,21 +482,26 @@ class Queues {
     return this.#nextVisible.get(queueId, Date.now())?.at ?? undefined;
   }
 
-  #claim(queue: QueueInfo, max: number, visibilityMs: number): ClaimedMessage[] {
+  #claim(queue: QueueInfo, max: number, visibilityMs: number | 'held'): ClaimedMessage[] {
     const now = Date.now();
     const claimed: ClaimedMessage[] = [];
     const receivedAt = this.#clock().getTime();
     const dlq = queue.deadLetterQueue ? this.#byName.get(queue.deadLetterQueue) : undefined;
+    const held = this.#heldIn(queue.id);
     const seen = new Set<number>();
     let movedToDlq = 0;
     // Loops only when messages went to the DLQ, to fill the batch with the ones behind them.
     for (;;) {
       const wanted = max - claimed.length;
-      const rows = this.#selectVisible.all(queue.id, now, wanted);
+      // Messages a mapping holds are still visible in the table: read past them.
+      const rows = this.#selectVisible.all(queue.id, now, wanted + held.size);
       let moved = 0;
+      let fresh = 0;
       for (const row of rows) {
-        if (seen.has(row.id)) continue;
+        if (held.has(row.id) || seen.has(row.id)) continue;
         seen.add(row.id);
+        fresh += 1;
+        if (claimed.length >= max) break;
         if (
           dlq &&
           queue.maxReceiveCount !== undefined &&
@@ -425,11 +511,12 @@ class Queues {
           moved += 1;
           continue;
         }
-        this.#markReceived.run(now + visibilityMs, receivedAt, row.id);
+        if (visibilityMs === 'held') held.add(row.id);
+        else this.#markReceived.run(now + visibilityMs, receivedAt, row.id);
         claimed.push({
           rowId: row.id,
           messageId: row.message_id,
-          body: row.body,
+          body: bodyOf(row),
           attributesJson: row.attributes,
           sentAt: row.sent_at,
           receiveCount: row.receive_count + 1,
@@ -437,10 +524,19 @@ class Queues {
         });
       }
       movedToDlq += moved;
-      if (moved === 0 || rows.length < wanted || claimed.length >= max) break;
+      if (moved === 0 || fresh < wanted || claimed.length >= max) break;
     }
     if (movedToDlq > 0 && dlq) this.#onMessages(dlq.id);
     return claimed;
+  }
+
+  #heldIn(queueId: number): Set<number> {
+    let held = this.#held.get(queueId);
+    if (!held) {
+      held = new Set();
+      this.#held.set(queueId, held);
+    }
+    return held;
   }
 
   #sourceOf(dlq: QueueInfo): QueueInfo {
@@ -469,6 +565,12 @@ class Queues {
   }
 }
 
+function bodyOf(row: MessageRow): string {
+  if (row.body !== null) return row.body;
+  const event = row.event_json ?? '{}';
+  return row.replay_name ? withReplayName(event, row.replay_name) : event;
+}
+
 function redriveReason(queue: QueueInfo, row: MessageRow): string {
   const last = row.last_error ? `; last error: ${row.last_error}` : '';
   return `moved from ${queue.name} after ${row.receive_count} receives${last}`;
@@ -480,14 +582,14 @@ function md5(text: string): string {
 
 /** Receipt handles name the queue, the message and the receive they came from. */
 function receiptHandleOf(queueId: number, rowId: number, receiveCount: number): string {
-  return Buffer.from(`${queueId}:${rowId}:${receiveCount}`).toString('base64url');
+  return `${queueId}.${rowId}.${receiveCount}`;
 }
 
 function parseReceiptHandle(
   handle: string,
 ): { queueId: number; rowId: number; receiveCount: number } | undefined {
   if (typeof handle !== 'string') return undefined;
-  const parts = Buffer.from(handle, 'base64url').toString('utf8').split(':');
+  const parts = handle.split('.');
   if (parts.length !== 3 || parts.some((p) => !/^\d+$/.test(p))) return undefined;
   const [queueId, rowId, receiveCount] = parts.map(Number) as [number, number, number];
   return { queueId, rowId, receiveCount };
@@ -496,6 +598,7 @@ function parseReceiptHandle(
 export type {
   ClaimedMessage,
   CreateQueueParams,
+  MessageContent,
   MessageSystemAttributes,
   QueuedMessage,
   QueueInfo,
@@ -504,4 +607,4 @@ export type {
   RedrivePolicy,
   SendMessageParams,
 };
-export { md5, Queues };
+export { md5, Queues, receiptHandleOf };

@@ -32,15 +32,18 @@ const MIGRATIONS: readonly string[] = [
     config TEXT NOT NULL,
     UNIQUE (rule_id, target_key)
   );
-  -- AUTOINCREMENT: the dispatcher reads deliveries with a cursor on id, so ids never come back.
+  -- Events are never deleted, so rowids only grow: the archive and replays rely on it.
   CREATE TABLE rt_events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     bus_id INTEGER NOT NULL,
     arrived_at INTEGER NOT NULL,
     json TEXT NOT NULL
   );
+  -- Ids come from an in-process counter (see IdSequence), not AUTOINCREMENT: the dispatcher's
+  -- cursor needs them to grow within a process, and the counter does that without a write to
+  -- sqlite_sequence in every PutEvents transaction.
   CREATE TABLE rt_deliveries (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,
     event_seq INTEGER NOT NULL,
     target_id INTEGER NOT NULL,
     replay_id INTEGER,
@@ -87,12 +90,16 @@ const MIGRATIONS: readonly string[] = [
     max_receive_count INTEGER,
     created_at INTEGER NOT NULL
   );
-  -- AUTOINCREMENT: receipt handles name a message by id, so a deleted id is never reused.
+  -- Ids come from an in-process counter too: receipt handles name a message by id.
+  -- A message that carries a whole event stores no body: it points at the event (and the
+  -- replay that sent it), so the event JSON is written once however many queues get it.
   CREATE TABLE rt_messages (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,
     queue_id INTEGER NOT NULL,
     message_id TEXT NOT NULL,
-    body TEXT NOT NULL,
+    body TEXT,
+    event_seq INTEGER,
+    replay_id INTEGER,
     attributes TEXT,
     sent_at INTEGER NOT NULL,
     visible_at INTEGER NOT NULL,
@@ -157,6 +164,10 @@ function openStateDatabase(stateDir: string): Database {
   db.pragma('temp_store = MEMORY');
   // 64 MiB of page cache: the delivery and message tables stay hot under a million-row run.
   db.pragma('cache_size = -65536');
+  // Checkpoint every ~40 MiB of WAL instead of 4: a hot page rewritten by many small commits
+  // is copied back once, and the checkpoint's fsync runs a tenth as often.
+  db.pragma('wal_autocheckpoint = 10000');
+  db.pragma('journal_size_limit = 67108864');
   migrate(db);
   return db;
 }
@@ -180,6 +191,30 @@ function migrate(db: Database): void {
 }
 
 /**
+ * Row ids that only grow within a process, starting above the largest id in the table. Cheaper
+ * than AUTOINCREMENT (no sqlite_sequence write per transaction); ids freed by deletes may come
+ * back after a reopen, which is harmless because cursors and receipt handles do not outlive
+ * the process.
+ *
+ * @example const ids = new IdSequence(db, 'rt_deliveries', 'id'); ids.next()
+ */
+class IdSequence {
+  #last: number;
+
+  constructor(db: Database, table: string, column: string) {
+    const row = db.prepare(`SELECT MAX(${column}) AS id FROM ${table}`).get() as {
+      id: number | null;
+    };
+    this.#last = row.id ?? 0;
+  }
+
+  next(): number {
+    this.#last += 1;
+    return this.#last;
+  }
+}
+
+/**
  * Reads and increments a counter kept in `rt_meta` (the S3 sequencer), inside the caller's
  * transaction so that the number is only used when the write it stamps commits.
  *
@@ -195,4 +230,4 @@ function nextCounter(db: Database, key: string): number {
   return Number(row.value);
 }
 
-export { DATABASE_FILE, nextCounter, openStateDatabase };
+export { DATABASE_FILE, IdSequence, nextCounter, openStateDatabase };
