@@ -36,7 +36,7 @@ export {
   validateEventPattern,
 } from './event-pattern/index.ts';
 export type { FaultOptions } from './faults.ts';
-export { parseFaultSpec } from './faults.ts';
+export { parseFaultSpec, seededRandom } from './faults.ts';
 export type {
   CreateEventSourceMappingParams,
   SqsEvent,
