@@ -1,0 +1,203 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NoSuchKeyError, ResourceNotFoundError } from '../index.ts';
+import { IDLE, RuntimeHarness } from './support/harness.ts';
+
+async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+describe('Class: LocalRuntime', () => {
+  let h: RuntimeHarness;
+  const events: Record<string, unknown>[] = [];
+
+  beforeEach(async () => {
+    h = await RuntimeHarness.create({ clock: () => new Date('2024-03-01T12:00:00.000Z') });
+    events.length = 0;
+    h.rt.createBucket({ name: 'uploads' });
+    h.rt.registerHandler('on-upload', async (event) => {
+      events.push(event as Record<string, unknown>);
+    });
+    h.rt.putRule({
+      name: 'Uploads',
+      eventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'] },
+    });
+    h.rt.putTargets({
+      rule: 'Uploads',
+      targets: [{ id: 'T', target: { kind: 'handler', name: 'on-upload' } }],
+    });
+  });
+
+  afterEach(async () => {
+    await h.dispose();
+  });
+
+  describe('Method: putObject', () => {
+    it('emits the "Object Created" event S3 sends to EventBridge, on the default bus', async () => {
+      // Act
+      const { etag } = await h.rt.putObject({
+        bucket: 'uploads',
+        key: 'incoming/a b.txt',
+        body: 'hello',
+      });
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(etag).toBe('5d41402abc4b2a76b9719d911017c592');
+      expect(events).toEqual([
+        {
+          version: '0',
+          id: expect.any(String),
+          'detail-type': 'Object Created',
+          source: 'aws.s3',
+          account: '000000000000',
+          time: '2024-03-01T12:00:00Z',
+          region: 'local-1',
+          resources: ['arn:aws:s3:::uploads'],
+          detail: {
+            version: '0',
+            bucket: { name: 'uploads' },
+            object: {
+              key: 'incoming/a b.txt',
+              size: 5,
+              etag,
+              sequencer: expect.stringMatching(/^[0-9A-F]{18}$/),
+            },
+            'request-id': expect.stringMatching(/^[0-9A-F]{16}$/),
+            requester: '000000000000',
+            'source-ip-address': '127.0.0.1',
+            reason: 'PutObject',
+          },
+        },
+      ]);
+    });
+
+    it('gives each put a higher sequencer', async () => {
+      // Act
+      await h.rt.putObject({ bucket: 'uploads', key: 'k', body: 'one' });
+      await h.rt.putObject({ bucket: 'uploads', key: 'k', body: 'two' });
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      const sequencers = events.map(
+        (e) => (e.detail as { object: { sequencer: string } }).object.sequencer,
+      );
+      expect(sequencers).toHaveLength(2);
+      expect(sequencers[1]! > sequencers[0]!).toBe(true);
+    });
+
+    it('streams a large file to disk and back without changing a byte', async () => {
+      // Prepare: 24 MiB of varied bytes.
+      const source = join(h.stateDir, 'big.bin');
+      const block = Buffer.alloc(1024 * 1024);
+      for (let i = 0; i < block.length; i += 1) block[i] = (i * 31) % 251;
+      await writeFile(source, Buffer.concat(Array.from({ length: 24 }, () => block)));
+      const expected = createHash('md5')
+        .update(await readAll(createReadStream(source)))
+        .digest('hex');
+
+      // Act
+      const { etag } = await h.rt.putObject({
+        bucket: 'uploads',
+        key: 'big.bin',
+        body: createReadStream(source),
+      });
+      const back = createHash('md5');
+      let size = 0;
+      for await (const chunk of h.rt.getObject({ bucket: 'uploads', key: 'big.bin' })) {
+        back.update(chunk as Buffer);
+        size += (chunk as Buffer).length;
+      }
+
+      // Assess
+      expect(etag).toBe(expected);
+      expect(back.digest('hex')).toBe(expected);
+      expect(size).toBe((await stat(source)).size);
+    });
+
+    it('accepts bytes and async iterables as bodies', async () => {
+      // Act
+      await h.rt.putObject({ bucket: 'uploads', key: 'bytes', body: Buffer.from('abc') });
+      await h.rt.putObject({
+        bucket: 'uploads',
+        key: 'iter',
+        body: Readable.from([Buffer.from('de'), Buffer.from('f')]),
+      });
+
+      // Assess
+      expect((await readAll(h.rt.getObject({ bucket: 'uploads', key: 'bytes' }))).toString()).toBe(
+        'abc',
+      );
+      expect((await readAll(h.rt.getObject({ bucket: 'uploads', key: 'iter' }))).toString()).toBe(
+        'def',
+      );
+    });
+
+    it('refuses a bucket that does not exist', async () => {
+      await expect(h.rt.putObject({ bucket: 'nope', key: 'k', body: 'x' })).rejects.toThrow(
+        ResourceNotFoundError,
+      );
+    });
+  });
+
+  describe('Method: getObject', () => {
+    it('keeps reading what it opened when the key is overwritten meanwhile', async () => {
+      // Prepare
+      await h.rt.putObject({ bucket: 'uploads', key: 'k', body: 'first' });
+      const stream = h.rt.getObject({ bucket: 'uploads', key: 'k' });
+
+      // Act
+      await h.rt.putObject({ bucket: 'uploads', key: 'k', body: 'second' });
+
+      // Assess
+      expect((await readAll(stream)).toString()).toBe('first');
+      expect((await readAll(h.rt.getObject({ bucket: 'uploads', key: 'k' }))).toString()).toBe(
+        'second',
+      );
+    });
+
+    it('throws NoSuchKey for a missing key', () => {
+      expect(() => h.rt.getObject({ bucket: 'uploads', key: 'missing' })).toThrow(NoSuchKeyError);
+    });
+  });
+
+  describe('Method: listObjects', () => {
+    it('lists keys in order, under a prefix', async () => {
+      // Prepare
+      for (const key of ['in/b', 'in/a', 'out/c', 'inx']) {
+        await h.rt.putObject({ bucket: 'uploads', key, body: key });
+      }
+
+      // Act
+      const listed = h.rt.listObjects({ bucket: 'uploads', prefix: 'in/' });
+
+      // Assess
+      expect(listed).toEqual([
+        {
+          key: 'in/a',
+          size: 4,
+          etag: expect.any(String),
+          lastModified: new Date('2024-03-01T12:00:00.000Z'),
+        },
+        {
+          key: 'in/b',
+          size: 4,
+          etag: expect.any(String),
+          lastModified: new Date('2024-03-01T12:00:00.000Z'),
+        },
+      ]);
+      expect(h.rt.listObjects({ bucket: 'uploads' }).map((o) => o.key)).toEqual([
+        'in/a',
+        'in/b',
+        'inx',
+        'out/c',
+      ]);
+    });
+  });
+});

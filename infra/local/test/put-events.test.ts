@@ -1,0 +1,239 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ValidationError } from '../index.ts';
+import { IDLE, orderPlaced, RuntimeHarness, routeOrders } from './support/harness.ts';
+
+describe('Class: LocalRuntime', () => {
+  let h: RuntimeHarness;
+  const seen: unknown[] = [];
+
+  beforeEach(async () => {
+    h = await RuntimeHarness.create({
+      clock: () => new Date('2024-03-01T12:34:56.789Z'),
+      accountId: '123456789012',
+      region: 'eu-test-1',
+    });
+    seen.length = 0;
+    h.rt.registerHandler('recorder', async (event) => {
+      seen.push(event);
+    });
+  });
+
+  afterEach(async () => {
+    await h.dispose();
+  });
+
+  describe('Method: putEvents', () => {
+    it('answers an EventId per entry, in order, and no failures', () => {
+      // Act
+      const result = h.rt.putEvents([orderPlaced(), orderPlaced()]);
+
+      // Assess
+      expect(result.FailedEntryCount).toBe(0);
+      expect(result.Entries).toHaveLength(2);
+      for (const entry of result.Entries) {
+        expect(entry).toEqual({ EventId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      }
+    });
+
+    it('wraps each event in the EventBridge envelope', async () => {
+      // Prepare
+      routeOrders(h.rt, { id: 'Recorder', target: { kind: 'handler', name: 'recorder' } });
+
+      // Act
+      const result = h.rt.putEvents([orderPlaced({ Resources: ['arn:aws:shop:::order/o-1'] })]);
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      const [entry] = result.Entries;
+      expect(seen).toEqual([
+        {
+          version: '0',
+          id: entry && 'EventId' in entry ? entry.EventId : 'missing',
+          'detail-type': 'OrderPlaced',
+          source: 'test.shop',
+          account: '123456789012',
+          time: '2024-03-01T12:34:56Z',
+          region: 'eu-test-1',
+          resources: ['arn:aws:shop:::order/o-1'],
+          detail: { orderId: 'o-1', amount: 120 },
+        },
+      ]);
+    });
+
+    it('takes the event time from the entry when given', async () => {
+      // Prepare
+      routeOrders(h.rt, { id: 'Recorder', target: { kind: 'handler', name: 'recorder' } });
+
+      // Act
+      h.rt.putEvents([orderPlaced({ Time: new Date('2023-01-02T03:04:05Z') })]);
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(seen).toEqual([expect.objectContaining({ time: '2023-01-02T03:04:05Z' })]);
+    });
+
+    it.each([
+      [
+        'Source',
+        { Source: undefined },
+        'InvalidArgument',
+        'Parameter Source is not valid. Reason: Source is a required argument.',
+      ],
+      [
+        'DetailType',
+        { DetailType: undefined },
+        'InvalidArgument',
+        'Parameter DetailType is not valid. Reason: DetailType is a required argument.',
+      ],
+      [
+        'Detail',
+        { Detail: undefined },
+        'InvalidArgument',
+        'Parameter Detail is not valid. Reason: Detail is a required argument.',
+      ],
+      [
+        'Detail that is not JSON',
+        { Detail: '{"orderId":' },
+        'MalformedDetail',
+        'Detail is malformed.',
+      ],
+      [
+        'Detail that is a JSON array',
+        { Detail: '[1,2]' },
+        'MalformedDetail',
+        'Detail is malformed.',
+      ],
+      [
+        'Detail that is a JSON string',
+        { Detail: '"order"' },
+        'MalformedDetail',
+        'Detail is malformed.',
+      ],
+      [
+        'an invalid Time',
+        { Time: 'not a time' },
+        'InvalidArgument',
+        'Parameter Time is not valid. Reason: Time is not a valid timestamp.',
+      ],
+    ])('fails only the entry with a missing or bad %s', (_what, overrides, code, message) => {
+      // Act
+      const result = h.rt.putEvents([orderPlaced(), orderPlaced(overrides), orderPlaced()]);
+
+      // Assess
+      expect(result.FailedEntryCount).toBe(1);
+      expect(result.Entries[0]).toHaveProperty('EventId');
+      expect(result.Entries[1]).toEqual({ ErrorCode: code, ErrorMessage: message });
+      expect(result.Entries[2]).toHaveProperty('EventId');
+    });
+
+    it('fails the entry for an unknown bus, like AWS, and keeps the others', () => {
+      // Act
+      const result = h.rt.putEvents([orderPlaced({ EventBusName: 'nowhere' }), orderPlaced()]);
+
+      // Assess
+      expect(result).toEqual({
+        FailedEntryCount: 1,
+        Entries: [
+          {
+            ErrorCode: 'ResourceNotFoundException',
+            ErrorMessage: 'Event bus nowhere does not exist.',
+          },
+          { EventId: expect.any(String) },
+        ],
+      });
+    });
+
+    it('refuses a call of more than 10 entries as a whole', () => {
+      // Act
+      const act = () => h.rt.putEvents(Array.from({ length: 11 }, () => orderPlaced()));
+
+      // Assess
+      expect(act).toThrow(ValidationError);
+      expect(act).toThrow(/less than or equal to 10/);
+    });
+
+    it('refuses an empty call', () => {
+      expect(() => h.rt.putEvents([])).toThrow(ValidationError);
+    });
+
+    it('counts entry sizes as the EventBridge guide does and refuses more than 256 KB', () => {
+      // Prepare: Source + DetailType + Detail bytes, plus 14 for a Time (UTF-8: é is 2 bytes).
+      const room = 256 * 1024 - 'test.shop'.length - 'OrderPlaced'.length - 14;
+      const detail = (bytes: number) => `{"t":"${'é'.repeat((bytes - 8) / 2)}"}`;
+      const exact = orderPlaced({ Time: new Date(), Detail: detail(room) });
+      const over = orderPlaced({ Time: new Date(), Detail: detail(room + 2) });
+
+      // Act
+      const accepted = h.rt.putEvents([exact]);
+
+      // Assess
+      expect(Buffer.byteLength(exact.Detail ?? '')).toBe(room);
+      expect(accepted.FailedEntryCount).toBe(0);
+      expect(() => h.rt.putEvents([over])).toThrow(
+        'Total size of the entries in the request is over the limit.',
+      );
+    });
+
+    it('counts the entries of a call together against 256 KB', () => {
+      // Prepare
+      const big = orderPlaced({ Detail: JSON.stringify({ pad: 'x'.repeat(100_000) }) });
+
+      // Act
+      const act = () => h.rt.putEvents([big, big, big]);
+
+      // Assess
+      expect(act).toThrow(ValidationError);
+    });
+
+    it('stores the events durably before they are delivered, and delivers after it returns', async () => {
+      // Prepare
+      routeOrders(h.rt, { id: 'Recorder', target: { kind: 'handler', name: 'recorder' } });
+
+      // Act
+      h.rt.putEvents([orderPlaced()]);
+      const seenOnReturn = seen.length;
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(seenOnReturn).toBe(0);
+      expect(seen).toHaveLength(1);
+    });
+  });
+
+  describe('Method: createEventBus', () => {
+    it('routes events on a custom bus to its rules only', async () => {
+      // Prepare
+      h.rt.createEventBus({ name: 'shop' });
+      const onDefault: unknown[] = [];
+      h.rt.registerHandler('default-recorder', async (event) => {
+        onDefault.push(event);
+      });
+      routeOrders(h.rt, { id: 'Custom', target: { kind: 'handler', name: 'recorder' } }, 'shop');
+      routeOrders(h.rt, { id: 'Default', target: { kind: 'handler', name: 'default-recorder' } });
+
+      // Act
+      h.rt.putEvents([orderPlaced({ EventBusName: 'shop' })]);
+      h.rt.putEvents([
+        orderPlaced({ EventBusName: 'arn:aws:events:eu-test-1:123456789012:event-bus/shop' }),
+      ]);
+      h.rt.putEvents([orderPlaced()]);
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(seen).toHaveLength(2);
+      expect(onDefault).toHaveLength(1);
+    });
+
+    it('is idempotent and answers the bus ARN', () => {
+      // Act
+      const first = h.rt.createEventBus({ name: 'shop' });
+      const again = h.rt.createEventBus({ name: 'shop' });
+
+      // Assess
+      expect(first).toEqual({
+        eventBusArn: 'arn:aws:events:eu-test-1:123456789012:event-bus/shop',
+      });
+      expect(again).toEqual(first);
+    });
+  });
+});

@@ -1,0 +1,264 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  InvalidEventPatternError,
+  LimitExceededError,
+  ResourceNotFoundError,
+  ValidationError,
+} from '../index.ts';
+import { IDLE, orderPlaced, RuntimeHarness } from './support/harness.ts';
+
+describe('Class: LocalRuntime', () => {
+  let h: RuntimeHarness;
+  const seen: Record<string, unknown[]> = {};
+  const recorder = (name: string) => {
+    seen[name] = [];
+    h.rt.registerHandler(name, async (event) => {
+      seen[name]?.push(event);
+    });
+    return { kind: 'handler', name } as const;
+  };
+
+  beforeEach(async () => {
+    h = await RuntimeHarness.create({ clock: () => new Date('2024-03-01T12:00:00.000Z') });
+  });
+
+  afterEach(async () => {
+    await h.dispose();
+  });
+
+  describe('Method: putRule', () => {
+    it('delivers only the events that match the pattern', async () => {
+      // Prepare
+      h.rt.putRule({
+        name: 'BigOrders',
+        eventPattern: { source: ['test.shop'], detail: { amount: [{ numeric: ['>=', 100] }] } },
+      });
+      h.rt.putTargets({ rule: 'BigOrders', targets: [{ id: 'T', target: recorder('big') }] });
+
+      // Act
+      h.rt.putEvents([
+        orderPlaced({ Detail: '{"amount":150}' }),
+        orderPlaced({ Detail: '{"amount":50}' }),
+        orderPlaced({ Source: 'other', Detail: '{"amount":500}' }),
+      ]);
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(seen.big).toEqual([expect.objectContaining({ detail: { amount: 150 } })]);
+    });
+
+    it('accepts the pattern as JSON text', async () => {
+      // Prepare
+      h.rt.putRule({ name: 'Text', eventPattern: '{"detail-type":["OrderPlaced"]}' });
+      h.rt.putTargets({ rule: 'Text', targets: [{ id: 'T', target: recorder('text') }] });
+
+      // Act
+      h.rt.putEvents([orderPlaced()]);
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(seen.text).toHaveLength(1);
+    });
+
+    it('refuses an invalid pattern as EventBridge does', () => {
+      expect(() => h.rt.putRule({ name: 'Bad', eventPattern: { source: 'test.shop' } })).toThrow(
+        InvalidEventPatternError,
+      );
+    });
+
+    it('refuses a rule on a bus that does not exist', () => {
+      expect(() =>
+        h.rt.putRule({ name: 'R', eventBusName: 'nowhere', eventPattern: { source: ['x'] } }),
+      ).toThrow(ResourceNotFoundError);
+    });
+
+    it('refuses a name AWS would refuse', () => {
+      expect(() => h.rt.putRule({ name: 'has space', eventPattern: { source: ['x'] } })).toThrow(
+        ValidationError,
+      );
+    });
+
+    it('replaces the pattern of an existing rule, keeping its targets', async () => {
+      // Prepare
+      h.rt.putRule({ name: 'R', eventPattern: { source: ['other'] } });
+      h.rt.putTargets({ rule: 'R', targets: [{ id: 'T', target: recorder('r') }] });
+
+      // Act
+      h.rt.putRule({ name: 'R', eventPattern: { source: ['test.shop'] } });
+      h.rt.putEvents([orderPlaced()]);
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(seen.r).toHaveLength(1);
+      expect(h.rt.listRules()).toEqual([
+        expect.objectContaining({
+          name: 'R',
+          eventPattern: '{"source":["test.shop"]}',
+          targets: ['T'],
+        }),
+      ]);
+    });
+
+    it('routes nothing through a disabled rule', async () => {
+      // Prepare
+      h.rt.putRule({ name: 'R', eventPattern: { source: ['test.shop'] }, state: 'DISABLED' });
+      h.rt.putTargets({ rule: 'R', targets: [{ id: 'T', target: recorder('off') }] });
+
+      // Act
+      h.rt.putEvents([orderPlaced()]);
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(seen.off).toEqual([]);
+    });
+  });
+
+  describe('Method: putTargets', () => {
+    it('delivers each matching event to every target of the rule, up to five', async () => {
+      // Prepare
+      h.rt.putRule({ name: 'Fan', eventPattern: { source: ['test.shop'] } });
+      const targets = [1, 2, 3, 4, 5].map((n) => ({ id: `T${n}`, target: recorder(`t${n}`) }));
+
+      // Act
+      h.rt.putTargets({ rule: 'Fan', targets });
+      h.rt.putEvents([orderPlaced()]);
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      for (const n of [1, 2, 3, 4, 5]) expect(seen[`t${n}`], `t${n}`).toHaveLength(1);
+    });
+
+    it('refuses a sixth target with LimitExceeded', () => {
+      // Prepare
+      h.rt.putRule({ name: 'Fan', eventPattern: { source: ['test.shop'] } });
+      h.rt.putTargets({
+        rule: 'Fan',
+        targets: [1, 2, 3, 4, 5].map((n) => ({ id: `T${n}`, target: recorder(`t${n}`) })),
+      });
+
+      // Act
+      const act = () =>
+        h.rt.putTargets({ rule: 'Fan', targets: [{ id: 'T6', target: recorder('t6') }] });
+
+      // Assess
+      expect(act).toThrow(LimitExceededError);
+    });
+
+    it('replaces a target put again with the same id', async () => {
+      // Prepare
+      h.rt.putRule({ name: 'R', eventPattern: { source: ['test.shop'] } });
+      h.rt.putTargets({ rule: 'R', targets: [{ id: 'T', target: recorder('before') }] });
+
+      // Act
+      h.rt.putTargets({ rule: 'R', targets: [{ id: 'T', target: recorder('after') }] });
+      h.rt.putEvents([orderPlaced()]);
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(seen.before).toEqual([]);
+      expect(seen.after).toHaveLength(1);
+    });
+
+    it('refuses targets of a rule that does not exist', () => {
+      expect(() =>
+        h.rt.putTargets({ rule: 'Nope', targets: [{ id: 'T', target: recorder('x') }] }),
+      ).toThrow(ResourceNotFoundError);
+    });
+
+    it('refuses inputPath and inputTransformer together', () => {
+      // Prepare
+      h.rt.putRule({ name: 'R', eventPattern: { source: ['test.shop'] } });
+
+      // Act
+      const act = () =>
+        h.rt.putTargets({
+          rule: 'R',
+          targets: [
+            {
+              id: 'T',
+              target: recorder('x'),
+              inputPath: '$.detail',
+              inputTransformer: { inputTemplate: '"x"' },
+            },
+          ],
+        });
+
+      // Assess
+      expect(act).toThrow(ValidationError);
+    });
+
+    it('sends only the InputPath part of the event', async () => {
+      // Prepare
+      h.rt.putRule({ name: 'R', eventPattern: { source: ['test.shop'] } });
+      h.rt.createQueue({ name: 'Details' });
+      h.rt.putTargets({
+        rule: 'R',
+        targets: [
+          { id: 'H', target: recorder('detail'), inputPath: '$.detail' },
+          { id: 'Q', target: { kind: 'queue', name: 'Details' }, inputPath: '$.detail.orderId' },
+        ],
+      });
+
+      // Act
+      h.rt.putEvents([orderPlaced()]);
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(seen.detail).toEqual([{ orderId: 'o-1', amount: 120 }]);
+      expect(h.rt.peekMessages('Details').map((m) => m.body)).toEqual(['"o-1"']);
+    });
+
+    it('sends what the InputTransformer makes of the event', async () => {
+      // Prepare
+      h.rt.putRule({ name: 'R', eventPattern: { source: ['test.shop'] } });
+      h.rt.createQueue({ name: 'Lines' });
+      h.rt.putTargets({
+        rule: 'R',
+        targets: [
+          {
+            id: 'Json',
+            target: recorder('shaped'),
+            inputTransformer: {
+              inputPathsMap: {
+                order: '$.detail.orderId',
+                amount: '$.detail.amount',
+                none: '$.detail.missing',
+              },
+              inputTemplate:
+                '{"order": <order>, "amount": <amount>, "text": "order <order> of <amount>", "none": <none>, "rule": <aws.events.rule-name>, "at": <aws.events.event.ingestion-time>, "event": <aws.events.event.json>}',
+            },
+          },
+          {
+            id: 'Text',
+            target: { kind: 'queue', name: 'Lines' },
+            inputTransformer: {
+              inputPathsMap: { order: '$.detail.orderId' },
+              inputTemplate: 'Order <order> was placed',
+            },
+          },
+        ],
+      });
+
+      // Act
+      h.rt.putEvents([orderPlaced()]);
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(seen.shaped).toEqual([
+        {
+          order: 'o-1',
+          amount: 120,
+          text: 'order o-1 of 120',
+          none: null,
+          rule: 'R',
+          at: '2024-03-01T12:00:00.000Z',
+          event: expect.objectContaining({
+            source: 'test.shop',
+            detail: { orderId: 'o-1', amount: 120 },
+          }),
+        },
+      ]);
+      expect(h.rt.peekMessages('Lines').map((m) => m.body)).toEqual(['Order o-1 was placed']);
+    });
+  });
+});
