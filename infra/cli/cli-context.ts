@@ -43,7 +43,15 @@ async function withTxnflow<T>(
   work: (txnflow: LocalTxnflow) => Promise<T>,
   options: Partial<OpenLocalTxnflowOptions> = {},
 ): Promise<T> {
-  const txnflow = LocalTxnflow.open({ stateDir: resolve(args.stateDir), env: io.env, ...options });
+  const stateDir = resolve(args.stateDir);
+  let txnflow: LocalTxnflow;
+  try {
+    txnflow = LocalTxnflow.open({ stateDir, env: io.env, ...options });
+  } catch (error) {
+    throw new Error(`cannot use the state folder ${stateDir}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
   try {
     return await work(txnflow);
   } finally {

@@ -108,7 +108,7 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     args = parseCli(argv);
   } catch (error) {
-    io.err.write(`txnflow: ${(error as Error).message}\n\n${USAGE}\n`);
+    io.err.write(`txnflow: ${(error as Error).message} (txnflow --help lists the commands)\n`);
     return 2;
   }
   if (args.help || args.command === 'help') {
@@ -120,11 +120,13 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err.write(`txnflow: ${error.message}\n\n${USAGE}\n`);
+      io.err.write(`txnflow: ${error.message} (txnflow --help lists the commands)\n`);
       return 2;
     }
-    const detail = io.env.TXNFLOW_DEBUG ? (error as Error).stack : (error as Error).message;
-    io.err.write(`txnflow ${args.command} failed: ${detail ?? String(error)}\n`);
+    // One line, no stack trace; TXNFLOW_DEBUG=1 shows the stack.
+    const message = (error as Error).message?.split('\n')[0] ?? String(error);
+    io.err.write(`txnflow ${args.command} failed: ${message}\n`);
+    if (io.env.TXNFLOW_DEBUG) io.err.write(`${(error as Error).stack}\n`);
     return 1;
   }
 }

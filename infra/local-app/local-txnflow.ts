@@ -129,8 +129,9 @@ class LocalTxnflow {
     }));
   }
 
+  /** The messages now in a queue, left in place; `id` first, as the CLI lists them. */
   queue(name: string) {
-    return this.runtime.peekMessages(name);
+    return this.runtime.peekMessages(name).map((m) => ({ id: m.messageId, ...m }));
   }
 
   /** The alert emails; with `raw`, each `.eml` file's text too. */

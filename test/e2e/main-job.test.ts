@@ -1,5 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../infra/cli/main.ts';
 import { CliHarness, SAMPLE } from '../support/cli.ts';
+
+function quietIo() {
+  let stderr = '';
+  return {
+    out: { write: () => true },
+    err: { write: (text: string) => (stderr += text), isTTY: false },
+    env: {},
+    get stderr() {
+      return stderr;
+    },
+  };
+}
 
 interface Message {
   messageId: string;
@@ -105,6 +118,55 @@ describe('The main job on the local runtime, through the txnflow CLI', () => {
     expect(await cli.json('balances')).toEqual([{ customerId: 'C7', balance: '74.50' }]);
   });
 
+  it('reads a messy file exactly: BOM, CRLF, refunds, many small amounts, duplicates and bad rows', async () => {
+    const rows = [
+      'C1|"1 Main St, Leith"|T1|2023-03-01|100.00',
+      'C1|"1 Main St, Leith"|T2|2023-03-02|-25.50',
+      ...Array.from(
+        { length: 30 },
+        (_v, i) => `C2|2 Side St|S${i}|2023-03-03|${i % 2 === 0 ? '0.10' : '0.20'}`,
+      ),
+      'C1|"1 Main St, Leith"|T1|2023-03-01|100.00',
+      'C1|"1 Main St, Leith"|T2|2023-03-02|-25.55',
+      'C3|3 Hill Rd|T9|2023-03-04|12.345',
+      'C3|3 Hill Rd|T10|2023-02-29|5.00',
+      'C3||T11|2023-03-04|5.00',
+      'C3|3 Hill Rd|T12|2023-03-04',
+      '',
+      'C3|3 Hill Rd|T13|2023-03-05|0.30',
+    ];
+    const file = await cli.file('messy.txt', `\uFEFF${[HEADER, ...rows].join('\r\n')}\r\n`);
+
+    const [summary] = await cli.json<
+      { accepted: number; duplicates: number; rejected: { line: number; reason: string }[] }[]
+    >('ingest', file);
+
+    expect(summary).toMatchObject({ accepted: 33, duplicates: 1 });
+    expect(summary?.rejected).toEqual([
+      {
+        line: 35,
+        reason:
+          'trn_id: conflict: T2 of C1 was recorded as -25.50 on 2023-03-02, this row says -25.55 on 2023-03-02',
+      },
+      { line: 36, reason: 'trn_amount: "12.345": has 3 decimal places, at most 2 are allowed' },
+      {
+        line: 37,
+        reason: 'trn_date: "2023-02-29" is not a calendar date (YYYY-MM-DD or ISO date-time)',
+      },
+      { line: 38, reason: 'customer_address: is empty' },
+      { line: 39, reason: 'expected 5 fields, found 4' },
+    ]);
+    expect(await cli.json('balances')).toEqual([
+      { customerId: 'C1', balance: '74.50' },
+      { customerId: 'C2', balance: '4.50' },
+      { customerId: 'C3', balance: '0.30' },
+    ]);
+    expect(await cli.json('customers')).toContainEqual({
+      customerId: 'C1',
+      address: '1 Main St, Leith',
+    });
+  });
+
   it('alerts twice when a refund takes the balance below and a later file crosses again', async () => {
     await cli.json('ingest', await cli.file('a.txt', `${HEADER}\nC9|A|T1|2023-01-01|1600.00\n`));
     await cli.json('ingest', await cli.file('b.txt', `${HEADER}\nC9|A|T2|2023-01-02|-300.00\n`));
@@ -176,12 +238,40 @@ describe('The main job on the local runtime, through the txnflow CLI', () => {
     expect(bad.stderr).toMatch(/source/);
   });
 
-  it('says what is wrong with a command line', async () => {
+  it('says in one line on stderr, without a stack trace, what is wrong', async () => {
     const missing = await cli.run('ingest', '/no/such/file.txt');
     const unknown = await cli.run('frobnicate');
+    const badOption = await cli.run('balances', '--colour');
+    const notAFolder = await cli.file('not-a-folder', 'x');
+    const io = quietIo();
+    const unreadable = {
+      code: await main(['balances', '--state', notAFolder], io),
+      stderr: io.stderr,
+    };
 
-    expect(missing).toMatchObject({ code: 2 });
-    expect(missing.stderr).toContain('no such file: /no/such/file.txt');
+    expect([missing.code, unknown.code, badOption.code, unreadable.code]).toEqual([2, 2, 2, 1]);
+    expect(missing.stderr).toBe(
+      'txnflow: no such file: /no/such/file.txt (txnflow --help lists the commands)\n',
+    );
     expect(unknown.stderr).toContain('unknown command "frobnicate"');
+    expect(badOption.stderr).toContain("Unknown option '--colour'");
+    expect(unreadable.stderr).toMatch(
+      /^txnflow balances failed: cannot use the state folder .*not-a-folder: /,
+    );
+    for (const { stderr } of [missing, unknown, badOption, unreadable]) {
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    }
+  });
+
+  it('lists queue messages with their id and body, left in place', async () => {
+    await cli.json('ingest', SAMPLE);
+
+    const first = await cli.json<{ id: string; body: string }[]>('queue', 'CreditCollection');
+    const again = await cli.json<{ id: string; body: string }[]>('queue', 'CreditCollection');
+
+    expect(first).toHaveLength(1);
+    expect(first[0]?.id).toEqual(expect.any(String));
+    expect(again.map((m) => m.id)).toEqual(first.map((m) => m.id));
   });
 });
