@@ -65,6 +65,8 @@ interface Mapping {
   inFlight: number;
   /** Visible messages may be waiting: set by sends and timers, cleared by a short claim. */
   maybeReady: boolean;
+  /** When the last claim looked (wall-clock ms): every message visible then was taken. */
+  lastClaimAt: number;
 }
 
 interface MappingRow {
@@ -166,7 +168,8 @@ class EventSourceMappings implements Worker {
       const slots = mapping.maxConcurrency - mapping.inFlight;
       const wanted = slots * mapping.batchSize;
       const queue = this.#queueOf(mapping);
-      const claimed = this.#o.queues.hold(queue, wanted);
+      mapping.lastClaimAt = Date.now();
+      const claimed = this.#o.queues.hold(queue, wanted, mapping.lastClaimAt);
       if (claimed.length < wanted) mapping.maybeReady = false;
       for (let i = 0; i < claimed.length; i += mapping.batchSize) {
         mapping.inFlight += 1;
@@ -203,7 +206,9 @@ class EventSourceMappings implements Worker {
     let at: number | undefined;
     for (const mapping of this.#mappings) {
       if (mapping.maybeReady) continue;
-      const next = this.#o.queues.nextVisibleAt(mapping.queueId);
+      // Not "after now": a message may have turned visible since the last claim looked, and
+      // then the timer must go off at once rather than never.
+      const next = this.#o.queues.nextVisibleAfter(mapping.queueId, mapping.lastClaimAt);
       if (next !== undefined && (at === undefined || next < at)) at = next;
     }
     return at;
@@ -254,9 +259,11 @@ class EventSourceMappings implements Worker {
     reason: string,
   ): void {
     const queue = this.#queueOf(mapping);
+    // One clock reading for the batch: its failed messages reappear together.
+    const now = Date.now();
     for (const message of messages) {
       if (failed === 'all' || failed.has(message.messageId)) {
-        this.#o.queues.failHeld(queue, message, reason);
+        this.#o.queues.failHeld(queue, message, reason, now);
       } else {
         // The stored count does not include this receive: holding a message writes nothing.
         this.#o.completions.messageDone(queue.id, message.rowId, message.receiveCount - 1);
@@ -310,6 +317,7 @@ class EventSourceMappings implements Worker {
       maxConcurrency: row.max_concurrency,
       inFlight: 0,
       maybeReady: true,
+      lastClaimAt: 0,
     });
   }
 }

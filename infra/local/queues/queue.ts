@@ -159,6 +159,7 @@ class Queues {
     queue: QueueInfo,
     max: number,
     visibilityMs: number | 'held',
+    now: number,
   ) => ClaimedMessage[];
   /** Messages an event source mapping has taken, by queue; in memory only (see `hold`). */
   readonly #held = new Map<number, Set<number>>();
@@ -199,8 +200,9 @@ class Queues {
     this.#nextVisible = db.prepare(
       'SELECT MIN(visible_at) AS at FROM rt_messages WHERE queue_id = ? AND visible_at > ?',
     );
-    this.#claimTx = db.transaction((queue: QueueInfo, max: number, visibilityMs: number | 'held') =>
-      this.#claim(queue, max, visibilityMs),
+    this.#claimTx = db.transaction(
+      (queue: QueueInfo, max: number, visibilityMs: number | 'held', now: number) =>
+        this.#claim(queue, max, visibilityMs, now),
     );
     this.#failHeld = db.prepare(
       'UPDATE rt_messages SET visible_at = ?, receive_count = receive_count + 1, ' +
@@ -331,7 +333,7 @@ class Queues {
    * as SQS redrive does.
    */
   claim(queue: QueueInfo, max: number, visibilityMs: number): ClaimedMessage[] {
-    return this.#claimTx(queue, max, visibilityMs);
+    return this.#claimTx(queue, max, visibilityMs, Date.now());
   }
 
   /**
@@ -340,16 +342,15 @@ class Queues {
    * leaves its messages visible, to be taken again on reopen. Nothing is written on the happy
    * path (the delete follows); a failure writes the receive with `failHeld`.
    */
-  hold(queue: QueueInfo, max: number): ClaimedMessage[] {
-    return this.#claimTx(queue, max, 'held');
+  hold(queue: QueueInfo, max: number, now = Date.now()): ClaimedMessage[] {
+    return this.#claimTx(queue, max, 'held', now);
   }
 
   /**
    * A held message failed: count the receive, hide it for the visibility timeout (then it is
    * retried, or moved to the DLQ past `maxReceiveCount`) and remember why.
    */
-  failHeld(queue: QueueInfo, message: ClaimedMessage, reason: string): void {
-    const now = Date.now();
+  failHeld(queue: QueueInfo, message: ClaimedMessage, reason: string, now = Date.now()): void {
     this.#failHeld.run(
       now + queue.visibilityTimeoutMs,
       message.firstReceivedAt,
@@ -477,13 +478,20 @@ class Queues {
     return this.#countQueue.get(queueId)?.n ?? 0;
   }
 
-  /** When the next hidden message becomes visible (wall-clock ms), if any is hidden. */
-  nextVisibleAt(queueId: number): number | undefined {
-    return this.#nextVisible.get(queueId, Date.now())?.at ?? undefined;
+  /**
+   * The earliest time (wall-clock ms) after `after` at which a message becomes visible; it may
+   * already be past, when the message turned visible since `after`.
+   */
+  nextVisibleAfter(queueId: number, after: number): number | undefined {
+    return this.#nextVisible.get(queueId, after)?.at ?? undefined;
   }
 
-  #claim(queue: QueueInfo, max: number, visibilityMs: number | 'held'): ClaimedMessage[] {
-    const now = Date.now();
+  #claim(
+    queue: QueueInfo,
+    max: number,
+    visibilityMs: number | 'held',
+    now: number,
+  ): ClaimedMessage[] {
     const claimed: ClaimedMessage[] = [];
     const receivedAt = this.#clock().getTime();
     const dlq = queue.deadLetterQueue ? this.#byName.get(queue.deadLetterQueue) : undefined;
