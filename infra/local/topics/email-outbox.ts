@@ -45,6 +45,7 @@ const MAX_LINE_BYTES = 998;
 class EmailOutbox {
   readonly #dir: string;
   readonly #domain: string;
+  #dirReady = false;
 
   constructor(dir: string, region: string) {
     this.#dir = dir;
@@ -53,10 +54,21 @@ class EmailOutbox {
 
   /** Writes the email; answers the file's path. */
   write(email: OutgoingEmail): string {
-    mkdirSync(this.#dir, { recursive: true });
     const stamp = email.date.toISOString().replace(/[-:.]/g, '');
     const file = join(this.#dir, `${stamp}-${email.messageId}.eml`);
-    writeFileSync(file, renderEmail(email, this.#domain));
+    const text = renderEmail(email, this.#domain);
+    // The folder is made once: a recursive mkdir per email costs more than the write.
+    if (!this.#dirReady) {
+      mkdirSync(this.#dir, { recursive: true });
+      this.#dirReady = true;
+    }
+    try {
+      writeFileSync(file, text);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      mkdirSync(this.#dir, { recursive: true });
+      writeFileSync(file, text);
+    }
     return file;
   }
 
