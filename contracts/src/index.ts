@@ -39,6 +39,7 @@ export {
   MAX_ENTRIES_PER_CALL,
   MAX_ENTRY_BYTES,
   PublishFailedError,
+  toPutEventsEntries,
 } from './publishing.ts';
 export { toRegistrySchema } from './registry-schema.ts';
 export type {

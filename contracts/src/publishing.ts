@@ -80,7 +80,16 @@ function entrySize(entry: PutEventsEntry): number {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function toEntries(events: readonly ContractEvent[], eventBusName: string): PutEventsEntry[] {
+/**
+ * The PutEvents entries of contract events, each checked against the 256 KB entry limit.
+ *
+ * @example toPutEventsEntries([event], 'txnflow')[0].DetailType // 'TransactionRecorded'
+ * @throws {EventTooLargeError} for an entry over the limit: a producer bug, never retried.
+ */
+function toPutEventsEntries(
+  events: readonly ContractEvent[],
+  eventBusName: string,
+): PutEventsEntry[] {
   return events.map((event) => {
     const entry = {
       Source: event.source,
@@ -127,7 +136,7 @@ function createEventPublisher(options: EventPublisherOptions): EventPublisher {
 
   return {
     async publish(events) {
-      const entries = toEntries(events, options.eventBusName);
+      const entries = toPutEventsEntries(events, options.eventBusName);
       const chunks: PutEventsEntry[][] = [];
       for (let i = 0; i < entries.length; i += MAX_ENTRIES_PER_CALL) {
         chunks.push(entries.slice(i, i + MAX_ENTRIES_PER_CALL));
@@ -194,4 +203,5 @@ export {
   MAX_ENTRIES_PER_CALL,
   MAX_ENTRY_BYTES,
   PublishFailedError,
+  toPutEventsEntries,
 };

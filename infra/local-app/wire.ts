@@ -1,6 +1,5 @@
 import {
   BUS_NAME,
-  createEventPublisher,
   type DeadLetterSink,
   type EventPattern,
   type ServiceManifest,
@@ -9,6 +8,7 @@ import {
 import type { LocalRuntime } from '../local/index.ts';
 import type { LocalServiceContext, Log } from './service-context.ts';
 import type { LocalHandler, LocalService } from './services.ts';
+import { createTransactionalPublisher } from './transactional-publisher.ts';
 
 /** The archive of the txnflow bus: every original event, for replays and backfills. */
 const ARCHIVE_NAME = 'txnflow-archive';
@@ -163,10 +163,7 @@ function wireServices(
   const ruleDeadLetters = new Map<string, RuleRedriveTarget>();
   runtime.createEventBus({ name: BUS_NAME });
   runtime.createArchive({ name: ARCHIVE_NAME, eventBusName: BUS_NAME });
-  const publisher = createEventPublisher({
-    transport: async (entries) => runtime.putEvents([...entries]),
-    eventBusName: BUS_NAME,
-  });
+  const publisher = createTransactionalPublisher(runtime, BUS_NAME);
   for (const service of services) {
     const { manifest } = service;
     createResources(runtime, manifest, options.alertEmail ?? DEFAULT_ALERT_EMAIL);
