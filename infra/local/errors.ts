@@ -78,6 +78,17 @@ class ReceiptHandleIsInvalidError extends LocalRuntimeError {
   }
 }
 
+/**
+ * The state folder contradicts itself (a row that should be there is not): a bug or a file
+ * edited by hand, never an input error. It stops the runtime rather than guess.
+ */
+class InconsistentStateError extends LocalRuntimeError {
+  constructor(message: string) {
+    super('InternalFailure', message);
+    this.name = 'InconsistentStateError';
+  }
+}
+
 /** `runUntilIdle` ran out of time; {@link pending} says what was still under way. */
 class IdleTimeoutError extends LocalRuntimeError {
   readonly timeoutMs: number;
@@ -123,6 +134,7 @@ class InjectedFaultError extends LocalRuntimeError {
 
 export {
   IdleTimeoutError,
+  InconsistentStateError,
   InjectedFaultError,
   InvalidFaultSpecError,
   LimitExceededError,

@@ -18,6 +18,7 @@ export type { RetrySettings } from './delivery/retry.ts';
 export { DeliveryErrorCode, ExhaustedRetryCondition } from './delivery/retry.ts';
 export {
   IdleTimeoutError,
+  InconsistentStateError,
   InjectedFaultError,
   InvalidFaultSpecError,
   LimitExceededError,

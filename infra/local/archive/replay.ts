@@ -2,7 +2,12 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Arns } from '../arns.ts';
 import type { EventBuses } from '../bus/buses.ts';
 import { RuleState, type Rules } from '../bus/rules.ts';
-import { ResourceAlreadyExistsError, ResourceNotFoundError, ValidationError } from '../errors.ts';
+import {
+  InconsistentStateError,
+  ResourceAlreadyExistsError,
+  ResourceNotFoundError,
+  ValidationError,
+} from '../errors.ts';
 import { assertName } from '../names.ts';
 import type { Worker } from '../scheduler.ts';
 import type { IdSequence } from '../state/database.ts';
@@ -238,7 +243,9 @@ class Replays implements Worker {
     const archive = this.#o.db
       .prepare('SELECT bus_id FROM rt_archives WHERE id = ?')
       .get(replay.archive_id) as { bus_id: number } | undefined;
-    if (!archive) throw new Error(`the archive of replay ${replay.name} no longer exists`);
+    if (!archive) {
+      throw new InconsistentStateError(`the archive of replay ${replay.name} no longer exists`);
+    }
     const named = replay.rules ? new Set(JSON.parse(replay.rules) as string[]) : undefined;
     const rules = this.#o.rules
       .forBus(archive.bus_id)

@@ -16,7 +16,12 @@ import type { Arns } from '../arns.ts';
 import { DEFAULT_BUS } from '../bus/buses.ts';
 import { type EnvelopeContext, type EnvelopedEvent, envelope } from '../bus/envelope.ts';
 import type { EventIngest } from '../bus/put-events.ts';
-import { NoSuchKeyError, ResourceNotFoundError, ValidationError } from '../errors.ts';
+import {
+  InconsistentStateError,
+  NoSuchKeyError,
+  ResourceNotFoundError,
+  ValidationError,
+} from '../errors.ts';
 import { assertName } from '../names.ts';
 import { nextCounter } from '../state/database.ts';
 
@@ -220,7 +225,7 @@ class Buckets {
       this.#options,
     );
     if ('ErrorCode' in event)
-      throw new Error(`Object Created event refused: ${event.ErrorMessage}`);
+      throw new InconsistentStateError(`Object Created event refused: ${event.ErrorMessage}`);
     return event;
   }
 }

@@ -175,4 +175,4 @@ function envelope(
 }
 
 export type { EnvelopeContext, EnvelopedEvent, PutEventsEntryError, PutEventsRequestEntry };
-export { assertRequest, entrySize, envelope, formatEventTime, MAX_ENTRIES, MAX_REQUEST_BYTES };
+export { assertRequest, entrySize, envelope };

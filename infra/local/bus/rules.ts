@@ -1,7 +1,12 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Arns } from '../arns.ts';
 import { busNameOf } from '../arns.ts';
-import { LimitExceededError, ResourceNotFoundError, ValidationError } from '../errors.ts';
+import {
+  InconsistentStateError,
+  LimitExceededError,
+  ResourceNotFoundError,
+  ValidationError,
+} from '../errors.ts';
 import { compileEventPattern } from '../event-pattern/index.ts';
 import { assertName } from '../names.ts';
 import { DEFAULT_BUS, type EventBuses } from './buses.ts';
@@ -124,7 +129,7 @@ class Rules {
         : JSON.stringify(params.eventPattern);
     compileEventPattern(pattern);
     const row = this.#upsertRule.get(busId, params.name, pattern, state);
-    if (!row) throw new Error(`rule ${params.name} was not written`);
+    if (!row) throw new InconsistentStateError(`rule ${params.name} was not written`);
     return { ruleArn: this.#cache(row).arn };
   }
 

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Rules } from '../bus/rules.ts';
 import type { CompiledTarget } from '../bus/targets.ts';
+import { InconsistentStateError } from '../errors.ts';
 import type { FaultInjector } from '../faults.ts';
 import type { Queues } from '../queues/queue.ts';
 import type { Worker } from '../scheduler.ts';
@@ -275,7 +276,9 @@ class Dispatcher implements Worker {
 
   #eventOf(row: DeliveryRow): StoredEvent {
     const event = this.#selectEvent.get(row.replay_id, row.event_seq);
-    if (!event) throw new Error(`event #${row.event_seq} of delivery #${row.id} is missing`);
+    if (!event) {
+      throw new InconsistentStateError(`event #${row.event_seq} of delivery #${row.id} is missing`);
+    }
     return event;
   }
 

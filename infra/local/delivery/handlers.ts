@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InjectedFaultError } from '../errors.ts';
+import { InjectedFaultError, ResourceNotFoundError, ValidationError } from '../errors.ts';
 import type { FaultInjector } from '../faults.ts';
 import { assertName } from '../names.ts';
 
@@ -33,7 +33,8 @@ class HandlerRegistry {
 
   register(name: string, handler: Handler): void {
     assertName('handler', name);
-    if (typeof handler !== 'function') throw new TypeError(`Handler ${name} must be a function`);
+    if (typeof handler !== 'function')
+      throw new ValidationError(`Handler ${name} must be a function`);
     this.#handlers.set(name, handler);
     this.#onRegistered(name);
   }
@@ -48,7 +49,7 @@ class HandlerRegistry {
    */
   async invoke(name: string, event: unknown, attempt: number): Promise<unknown> {
     const handler = this.#handlers.get(name);
-    if (!handler) throw new Error(`Handler ${name} is not registered`);
+    if (!handler) throw new ResourceNotFoundError('Handler', name);
     if (this.#faults.fail()) throw new InjectedFaultError(name);
     return handler(event, { functionName: name, awsRequestId: randomUUID(), attempt });
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { Completions } from '../delivery/completions.ts';
 import type { HandlerRegistry } from '../delivery/handlers.ts';
-import { ValidationError } from '../errors.ts';
+import { InconsistentStateError, ValidationError } from '../errors.ts';
 import type { FaultInjector } from '../faults.ts';
 import { assertName } from '../names.ts';
 import type { Worker } from '../scheduler.ts';
@@ -274,7 +274,11 @@ class EventSourceMappings implements Worker {
   /** Queue settings may change after the mapping was made (createQueue is an upsert). */
   #queueOf(mapping: Mapping): QueueInfo {
     const queue = this.#o.queues.byId(mapping.queueId);
-    if (!queue) throw new Error(`queue #${mapping.queueId} of mapping ${mapping.uuid} is gone`);
+    if (!queue) {
+      throw new InconsistentStateError(
+        `queue #${mapping.queueId} of mapping ${mapping.uuid} is gone`,
+      );
+    }
     return queue;
   }
 

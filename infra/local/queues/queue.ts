@@ -584,11 +584,21 @@ function redriveReason(queue: QueueInfo, row: MessageRow): string {
   return `moved from ${queue.name} after ${row.receive_count} receives${last}`;
 }
 
+/**
+ * The hex MD5 of a text's UTF-8 bytes, as SQS reports `MD5OfBody`.
+ *
+ * @example md5('hello') // '5d41402abc4b2a76b9719d911017c592'
+ */
 function md5(text: string): string {
   return createHash('md5').update(text).digest('hex');
 }
 
-/** Receipt handles name the queue, the message and the receive they came from. */
+/**
+ * A receipt handle: it names the queue, the message and the receive it came from, so a handle
+ * from an earlier receive deletes nothing.
+ *
+ * @example receiptHandleOf(1, 42, 2) // '1.42.2'
+ */
 function receiptHandleOf(queueId: number, rowId: number, receiveCount: number): string {
   return `${queueId}.${rowId}.${receiveCount}`;
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { InconsistentStateError } from '../errors.ts';
 
 /** The file, under the state folder, that holds everything the runtime keeps. */
 const DATABASE_FILE = 'runtime.sqlite';
@@ -168,8 +169,30 @@ function openStateDatabase(stateDir: string): Database {
   // is copied back once, and the checkpoint's fsync runs a tenth as often.
   db.pragma('wal_autocheckpoint = 10000');
   db.pragma('journal_size_limit = 67108864');
-  migrate(db);
+  try {
+    migrate(db);
+    assertCurrentShape(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return db;
+}
+
+/**
+ * Refuses a folder written by a development build from before the first release of this
+ * schema (same version number, older tables), with a message saying what to do instead of
+ * an SQL error at the first queue write.
+ */
+function assertCurrentShape(db: Database): void {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('rt_messages')").all() as {
+    name: string;
+  }[];
+  if (!columns.some((column) => column.name === 'event_seq')) {
+    throw new InconsistentStateError(
+      'This state folder was written by an early development build of the local runtime; delete it and run again.',
+    );
+  }
 }
 
 function migrate(db: Database): void {
