@@ -224,16 +224,17 @@ class EventSourceMappings implements Worker {
   }
 
   async #invoke(mapping: Mapping, queue: QueueInfo, messages: ClaimedMessage[]): Promise<void> {
-    const event: SqsEvent = { Records: messages.map((m) => this.#record(queue, m)) };
+    // Each invocation gets its own event, as each Lambda invocation deserialises its own.
+    const eventOf = (): SqsEvent => ({ Records: messages.map((m) => this.#record(queue, m)) });
     const attempt = Math.max(...messages.map((m) => m.receiveCount));
     let failed: Set<string> | 'all';
     let reason = 'reported in batchItemFailures';
     try {
       const twice = this.#o.faults.duplicate();
-      const result = await this.#o.handlers.invoke(mapping.handler, event, attempt);
+      const result = await this.#o.handlers.invoke(mapping.handler, eventOf(), attempt);
       failed = mapping.reportFailures ? failedItems(result, messages) : new Set();
       if (twice) {
-        const again = await this.#o.handlers.invoke(mapping.handler, event, attempt);
+        const again = await this.#o.handlers.invoke(mapping.handler, eventOf(), attempt);
         const more = mapping.reportFailures ? failedItems(again, messages) : new Set<string>();
         failed = failed === 'all' || more === 'all' ? 'all' : new Set([...failed, ...more]);
       }

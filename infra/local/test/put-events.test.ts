@@ -200,6 +200,41 @@ describe('Class: LocalRuntime', () => {
     });
   });
 
+  describe('Method: putEvents (inside a caller transaction)', () => {
+    it("joins the caller's SQLite transaction: many calls commit once, and are delivered after it", async () => {
+      // Prepare
+      routeOrders(h.rt, { id: 'Recorder', target: { kind: 'handler', name: 'recorder' } });
+
+      // Act
+      h.rt.db.transaction(() => {
+        for (let i = 0; i < 5; i += 1) h.rt.putEvents([orderPlaced(), orderPlaced()]);
+      })();
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(seen).toHaveLength(10);
+    });
+
+    it("is rolled back with the caller's transaction: nothing stored, nothing delivered", async () => {
+      // Prepare
+      routeOrders(h.rt, { id: 'Recorder', target: { kind: 'handler', name: 'recorder' } });
+      h.rt.createArchive({ name: 'all', eventBusName: 'default' });
+
+      // Act
+      const act = h.rt.db.transaction(() => {
+        h.rt.putEvents([orderPlaced()]);
+        throw new Error('the caller changed its mind');
+      });
+      expect(act).toThrow('the caller changed its mind');
+      h.rt.putEvents([orderPlaced()]);
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(seen).toHaveLength(1);
+      expect(h.rt.listArchivedEvents({ archive: 'all' })).toHaveLength(1);
+    });
+  });
+
   describe('Method: createEventBus', () => {
     it('routes events on a custom bus to its rules only', async () => {
       // Prepare
