@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../infra/cli/main.ts';
 import { CliHarness, SAMPLE } from '../support/cli.ts';
@@ -262,6 +263,20 @@ describe('The main job on the local runtime, through the txnflow CLI', () => {
       expect(stderr.trimEnd().split('\n')).toHaveLength(1);
       expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
     }
+  });
+
+  it('runs the demo on a fresh state, and refuses to empty a folder that is not a state folder', async () => {
+    const demo = await cli.run('demo');
+    const again = await cli.run('demo');
+    const elsewhere = await cli.file('notes.txt', 'keep me');
+    const refused = await main(['demo', '--state', cli.dir], quietIo());
+
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toContain('Warning! Account balance is very high');
+    expect(demo.stdout).toMatch(/C2\s+1750\.00/);
+    expect(again.stdout).toContain('24 accepted, 0 duplicates');
+    expect(refused).toBe(2);
+    expect(await readFile(elsewhere, 'utf8')).toBe('keep me');
   });
 
   it('lists queue messages with their id and body, left in place', async () => {

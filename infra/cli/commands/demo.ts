@@ -1,12 +1,21 @@
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CliArgs, CliIo } from '../cli-context.ts';
-import { withTxnflow } from '../cli-context.ts';
+import { DATABASE_FILE } from '../../local/index.ts';
+import { type CliArgs, type CliIo, UsageError, withTxnflow } from '../cli-context.ts';
 import { renderTable } from '../render/table.ts';
 import { runIngest } from './ingest.ts';
 
 const SAMPLE = fileURLToPath(new URL('../../../sample-data/transactions.txt', import.meta.url));
+
+/** Empties a state folder for a fresh demo, refusing to delete a folder that is not one. */
+async function clearStateFolder(stateDir: string): Promise<void> {
+  const entries = await readdir(stateDir).catch(() => [] as string[]);
+  if (entries.length > 0 && !entries.includes(DATABASE_FILE)) {
+    throw new UsageError(`${stateDir} is not a txnflow state folder; the demo will not empty it`);
+  }
+  await rm(stateDir, { recursive: true, force: true });
+}
 
 const section = (title: string, body: string): string => `\n== ${title}\n${body}\n`;
 
@@ -16,7 +25,7 @@ const section = (title: string, body: string): string => `\n== ${title}\n${body}
  */
 async function runDemo(args: CliArgs, io: CliIo): Promise<void> {
   const stateDir = resolve(args.stateDir === '.txnflow' ? join('.txnflow', 'demo') : args.stateDir);
-  await rm(stateDir, { recursive: true, force: true });
+  await clearStateFolder(stateDir);
   const demoArgs: CliArgs = {
     ...args,
     command: 'ingest',
