@@ -1,4 +1,4 @@
-import type { ContractEvent, EventPublisher } from '@txnflow/contracts';
+import { RecordingPublisher } from '@txnflow/contracts/testing';
 import type { ObjectStore, TransactionRow } from '../../src/ports.ts';
 
 /** A bucket in memory; `read` yields the body in small chunks, as a stream would. */
@@ -24,19 +24,6 @@ class MemoryObjectStore implements ObjectStore {
 
   async write(bucket: string, key: string, body: string): Promise<void> {
     this.put(bucket, key, body);
-  }
-}
-
-class RecordingPublisher implements EventPublisher {
-  readonly published: ContractEvent[] = [];
-  failuresLeft = 0;
-
-  async publish(events: readonly ContractEvent[]): Promise<void> {
-    if (this.failuresLeft > 0) {
-      this.failuresLeft -= 1;
-      throw new Error('EventBridge unavailable');
-    }
-    this.published.push(...events);
   }
 }
 

@@ -1,10 +1,5 @@
-import {
-  buildEvent,
-  type ContractEvent,
-  type EventPublisher,
-  type ReceivedEvent,
-  type TransactionRecordedV1Data,
-} from '@txnflow/contracts';
+import { buildEvent, type ReceivedEvent, type TransactionRecordedV1Data } from '@txnflow/contracts';
+import { RecordingPublisher } from '@txnflow/contracts/testing';
 import type { LedgerEntry } from '../../src/ports.ts';
 
 /** A TransactionRecorded as the ledger receives it. */
@@ -47,20 +42,6 @@ function sqsBodyOf(event: ReceivedEvent<'TransactionRecorded'>): string {
     detail: event.detail,
     ...(event.replayName ? { 'replay-name': event.replayName } : {}),
   });
-}
-
-/** A publisher that records what was published and can be told to fail. */
-class RecordingPublisher implements EventPublisher {
-  readonly published: ContractEvent[] = [];
-  failuresLeft = 0;
-
-  async publish(events: readonly ContractEvent[]): Promise<void> {
-    if (this.failuresLeft > 0) {
-      this.failuresLeft -= 1;
-      throw new Error('EventBridge unavailable');
-    }
-    this.published.push(...events);
-  }
 }
 
 /** A ledger entry with sensible defaults. */
