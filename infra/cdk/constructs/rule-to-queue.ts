@@ -1,25 +1,11 @@
-import type { EventPattern } from '@txnflow/contracts';
-import { Duration } from 'aws-cdk-lib';
-import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
+import type { Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { toCdkEventPattern } from './event-pattern.ts';
+import { createRule, deliveryPolicy, type RuleDeliveryProps } from './rule-delivery.ts';
 
-interface RuleToQueueProps {
-  /** @default - the account's default event bus */
-  readonly eventBus?: IEventBus;
-  /** The manifest's pattern, as EventBridge JSON. */
-  readonly eventPattern: EventPattern;
-  /** Carries the manifest rule name (see `ruleDescription`). */
-  readonly description: string;
+interface RuleToQueueProps extends RuleDeliveryProps {
   readonly queue: IQueue;
-  /** Where EventBridge puts an event it could not deliver to the queue. */
-  readonly deadLetterQueue: IQueue;
-  /** @default 8 */
-  readonly retryAttempts?: number;
-  /** @default Duration.hours(6) */
-  readonly maxEventAge?: Duration;
 }
 
 /**
@@ -34,18 +20,8 @@ class RuleToQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: RuleToQueueProps) {
     super(scope, id);
-    this.rule = new Rule(this, 'Rule', {
-      ...(props.eventBus ? { eventBus: props.eventBus } : {}),
-      eventPattern: toCdkEventPattern(props.eventPattern),
-      description: props.description,
-    });
-    this.rule.addTarget(
-      new SqsQueue(props.queue, {
-        deadLetterQueue: props.deadLetterQueue,
-        retryAttempts: props.retryAttempts ?? 8,
-        maxEventAge: props.maxEventAge ?? Duration.hours(6),
-      }),
-    );
+    this.rule = createRule(this, props);
+    this.rule.addTarget(new SqsQueue(props.queue, deliveryPolicy(props)));
   }
 }
 
