@@ -20,6 +20,8 @@ export type {
   TransactionRecordedV1,
   TransactionRecordedV1Data,
 } from './generated/TransactionRecorded.v1.ts';
+export type { MigratableDatabase } from './local-table-migrations.ts';
+export { LocalTablesTooNewError, migrateLocalTables } from './local-table-migrations.ts';
 export type { Cents } from './money.ts';
 export { formatMoney, parseMoney } from './money.ts';
 export type {

@@ -1,12 +1,24 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { seededRandom } from '../local/faults.ts';
+
+/**
+ * How a customer's rows sit in the file: `round-robin` deals rows out one customer after
+ * another, `grouped` puts each customer's rows together, `shuffled` in a seeded random
+ * order. A batch of the ledger's queue holds many rows of one customer only when grouped
+ * or shuffled over few customers: the path where a chain of entries is written at once.
+ */
+const ROW_ORDERS = ['round-robin', 'grouped', 'shuffled'] as const;
+type RowOrder = (typeof ROW_ORDERS)[number];
 
 interface GenerateOptions {
   readonly rows: number;
   readonly customers: number;
   /** Same seed, same file. @default 1 */
   readonly seed?: number;
+  /** @default 'round-robin' */
+  readonly order?: RowOrder;
 }
 
 interface GeneratedFile {
@@ -20,6 +32,21 @@ interface GeneratedFile {
 const money = (cents: number): string =>
   `${cents < 0 ? '-' : ''}${Math.trunc(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
 
+/** The customer of each row, in file order; every order gives each customer as many rows. */
+function customerOfEachRow(options: GenerateOptions, random: () => number): Int32Array {
+  const { rows, customers } = options;
+  const assigned = new Int32Array(rows);
+  for (let i = 0; i < rows; i += 1) assigned[i] = i % customers;
+  if (options.order === 'grouped') assigned.sort();
+  if (options.order === 'shuffled') {
+    for (let i = rows - 1; i > 0; i -= 1) {
+      const j = Math.floor(random() * (i + 1));
+      [assigned[i], assigned[j]] = [assigned[j] ?? 0, assigned[i] ?? 0];
+    }
+  }
+  return assigned;
+}
+
 /**
  * Writes a pipe-delimited transactions file of `rows` rows over `customers` customers.
  *
@@ -30,13 +57,14 @@ const money = (cents: number): string =>
  * of a customer whose balance goes up and down depends on the order; these files make the
  * expected outcome order-independent, so fault drills can compare runs exactly.
  *
- * @example await generateTransactionsFile('/tmp/t.txt', { rows: 10_000, customers: 100 });
+ * @example await generateTransactionsFile('/tmp/t.txt', { rows: 10_000, customers: 100, order: 'shuffled' });
  */
 async function generateTransactionsFile(
   path: string,
   options: GenerateOptions,
 ): Promise<GeneratedFile> {
   const random = seededRandom(options.seed ?? 1);
+  const customerOf = customerOfEachRow(options, random);
   const out = createWriteStream(path);
   const fewestRows = Math.max(1, Math.floor(options.rows / options.customers));
   const mostRows = Math.ceil(options.rows / options.customers);
@@ -46,7 +74,7 @@ async function generateTransactionsFile(
   let refunds = 0;
   let buffer = 'customer_id|customer_address|trn_id|trn_date|trn_amount\n';
   for (let i = 0; i < options.rows; i += 1) {
-    const customer = i % options.customers;
+    const customer = customerOf[i] ?? 0;
     const saver = customer % 2 === 0;
     let cents: number;
     if (saver) {
@@ -70,5 +98,37 @@ async function generateTransactionsFile(
   return { rows: options.rows, customers: options.customers, crossingCustomers, refunds };
 }
 
-export type { GeneratedFile, GenerateOptions };
-export { generateTransactionsFile };
+/** Reads and checks `--order`: one of {@link ROW_ORDERS}. */
+function parseRowOrder(text: string): RowOrder {
+  const order = ROW_ORDERS.find((known) => known === text);
+  if (!order) throw new Error(`--order must be one of ${ROW_ORDERS.join(', ')}, got "${text}"`);
+  return order;
+}
+
+// `tsx infra/bench/generate-transactions.ts OUT --rows N --customers N [--order O] [--seed N]`
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      rows: { type: 'string', default: '10000' },
+      customers: { type: 'string', default: '100' },
+      order: { type: 'string', default: 'round-robin' },
+      seed: { type: 'string', default: '1' },
+    },
+  });
+  const [out] = positionals;
+  if (!out)
+    throw new Error(
+      'usage: generate-transactions.ts OUT [--rows N] [--customers N] [--order O] [--seed N]',
+    );
+  const generated = await generateTransactionsFile(out, {
+    rows: Number(values.rows),
+    customers: Number(values.customers),
+    seed: Number(values.seed),
+    order: parseRowOrder(values.order ?? ''),
+  });
+  console.log(JSON.stringify({ file: out, order: values.order, ...generated }));
+}
+
+export type { GeneratedFile, GenerateOptions, RowOrder };
+export { generateTransactionsFile, parseRowOrder, ROW_ORDERS };

@@ -1,6 +1,6 @@
 // Pipeline benchmark: generated files through ingest -> bus -> ledger -> alerting on the
 // embedded runtime, against the floor of csv-parse alone on the same file. Prints figures;
-// asserts nothing. `npm run bench -- --rows 1000000 [--customers N] [--json]`.
+// asserts nothing. `npm run bench -- --rows 1000000 [--customers N] [--order O] [--json]`.
 import { spawnSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
 import { LocalTxnflow } from '../local-app/local-txnflow.ts';
-import { generateTransactionsFile } from './generate-transactions.ts';
+import { generateTransactionsFile, parseRowOrder, type RowOrder } from './generate-transactions.ts';
 
 interface FileResult {
   readonly rows: number;
   readonly customers: number;
+  readonly order: RowOrder;
   readonly fileMB: number;
   readonly parseOnlySeconds: number;
   readonly ingestSeconds: number;
@@ -42,7 +43,12 @@ async function parseOnlySeconds(file: string): Promise<number> {
 }
 
 /** One file, measured in this (child) process so that its peak RSS is its own. */
-async function measureFile(file: string, rows: number, customers: number): Promise<FileResult> {
+async function measureFile(
+  file: string,
+  rows: number,
+  customers: number,
+  order: RowOrder,
+): Promise<FileResult> {
   const floor = await parseOnlySeconds(file);
   const stateDir = await mkdtemp(join(tmpdir(), 'txnflow-bench-state-'));
   let ingestDone = 0n;
@@ -69,6 +75,7 @@ async function measureFile(file: string, rows: number, customers: number): Promi
     return {
       rows,
       customers,
+      order,
       fileMB: round((await stat(file)).size / 1_048_576, 1),
       parseOnlySeconds: round(floor),
       ingestSeconds: round(Number(ingestDone - start) / 1e9),
@@ -89,6 +96,7 @@ function printTable(results: readonly FileResult[]): void {
   const rows: [string, (r: FileResult) => string][] = [
     ['rows', (r) => r.rows.toLocaleString('en')],
     ['customers', (r) => r.customers.toLocaleString('en')],
+    ['row order', (r) => r.order],
     ['file size (MB)', (r) => String(r.fileMB)],
     ['csv-parse alone, the floor (s)', (r) => String(r.parseOnlySeconds)],
     ['ingest (s)', (r) => String(r.ingestSeconds)],
@@ -110,14 +118,16 @@ async function main(): Promise<void> {
     options: {
       rows: { type: 'string', multiple: true },
       customers: { type: 'string', default: '10000' },
+      order: { type: 'string', default: 'round-robin' },
       json: { type: 'boolean', default: false },
       child: { type: 'string' },
     },
   });
   const customers = Number(values.customers);
+  const order = parseRowOrder(values.order ?? '');
   if (values.child) {
     const rows = Number(values.rows?.[0]);
-    console.log(JSON.stringify(await measureFile(values.child, rows, customers)));
+    console.log(JSON.stringify(await measureFile(values.child, rows, customers, order)));
     return;
   }
   const sizes = (values.rows ?? ['100000', '1000000']).map(Number);
@@ -126,7 +136,7 @@ async function main(): Promise<void> {
   try {
     for (const rows of sizes) {
       const file = join(dir, `transactions-${rows}.txt`);
-      await generateTransactionsFile(file, { rows, customers, seed: 1 });
+      await generateTransactionsFile(file, { rows, customers, seed: 1, order });
       if (!values.json) console.error(`measuring ${rows.toLocaleString('en')} rows...`);
       const child = spawnSync(
         process.execPath,
@@ -140,6 +150,8 @@ async function main(): Promise<void> {
           String(rows),
           '--customers',
           String(customers),
+          '--order',
+          order,
         ],
         { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
       );

@@ -9,9 +9,9 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -82,7 +82,7 @@ describe('Lambda entries', () => {
 
   describe('ledger: transactionRecorded', () => {
     it('applies a batch on the tables from the environment and dead-letters a poison record', async () => {
-      dynamo.on(GetCommand).resolves({});
+      dynamo.on(BatchGetCommand).resolves({});
       dynamo.on(TransactWriteCommand).resolves({});
       const event: SQSEvent = {
         Records: [
@@ -105,7 +105,7 @@ describe('Lambda entries', () => {
     });
 
     it('publishes HighBalanceDetected on the bus from the environment when a balance crosses', async () => {
-      dynamo.on(GetCommand).resolves({});
+      dynamo.on(BatchGetCommand).resolves({});
       dynamo.on(TransactWriteCommand).resolves({});
       dynamo.on(UpdateCommand).resolves({});
       eventBridge

@@ -1,3 +1,4 @@
+export { forEachBounded } from './bounded.ts';
 export { createEventBridgeTransport } from './eventbridge-transport.ts';
 export {
   LambdaEnv,

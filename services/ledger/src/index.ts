@@ -1,13 +1,31 @@
 export { SqliteLedgerStore } from './adapters/local/sqlite-ledger-store.ts';
 export type { LedgerConfig } from './config.ts';
 export { DEFAULT_THRESHOLD, readLedgerConfig } from './config.ts';
+export { alertIdOf } from './domain/alerts.ts';
 export type { ApplyOutcome, ApplyTransactionDeps } from './domain/apply-transaction.ts';
-export { alertIdOf, applyTransaction } from './domain/apply-transaction.ts';
+export { applyTransaction, applyTransactions } from './domain/apply-transaction.ts';
 export { crossedThreshold } from './domain/crossing.ts';
-export { BalanceContentionError, LedgerConfigError, LedgerError } from './domain/errors.ts';
+export {
+  BalanceContentionError,
+  BalanceOutOfRangeError,
+  LedgerConfigError,
+  LedgerError,
+  LedgerStoreError,
+  TransactionRefusedError,
+} from './domain/errors.ts';
+export { MAX_BALANCE_CENTS } from './domain/limits.ts';
 export type { TransactionRecordedHandlerDeps } from './handlers/transaction-recorded.ts';
 export { makeTransactionRecordedHandler } from './handlers/transaction-recorded.ts';
 export type { LedgerLocalContext } from './local.ts';
 export { createLocalLedgerHandlers } from './local.ts';
 export { ledgerManifest } from './manifest.ts';
-export type { ApplyResult, Balance, LedgerEntry, LedgerStore, Log } from './ports.ts';
+export type {
+  Balance,
+  CommitResult,
+  CustomerCommit,
+  CustomerRead,
+  CustomerSnapshot,
+  LedgerEntry,
+  LedgerStore,
+  Log,
+} from './ports.ts';

@@ -4,7 +4,7 @@ import type { Cents } from '@txnflow/contracts';
 interface Balance {
   readonly customerId: string;
   readonly cents: Cents;
-  /** 0 for a customer never seen; each applied entry increments it. */
+  /** 0 for a customer never seen; each applied entry increments it (the number of entries). */
   readonly version: number;
 }
 
@@ -16,6 +16,11 @@ interface LedgerEntry {
   readonly amountCents: Cents;
   readonly balanceBeforeCents: Cents;
   readonly balanceAfterCents: Cents;
+  /**
+   * The balance version this entry produced: 1 for a customer's first entry, then 2, 3...
+   * Sorting a customer's entries by it gives the chain (each before is the previous after).
+   */
+  readonly version: number;
   /** The threshold in force when applied, and whether this entry crossed it upward. */
   readonly thresholdCents: Cents;
   readonly crossedThreshold: boolean;
@@ -23,34 +28,66 @@ interface LedgerEntry {
   readonly alertPublished: boolean;
 }
 
-type ApplyResult = 'applied' | 'duplicate' | 'stale-balance';
+/** Which of a customer's transactions a batch is about to apply. */
+interface CustomerRead {
+  readonly customerId: string;
+  readonly transactionIds: readonly string[];
+}
+
+/** What one read saw of a customer: the balance, and the asked-for entries applied already. */
+interface CustomerSnapshot {
+  readonly balance: Balance;
+  /** Entries among the asked-for transaction ids that exist, by transaction id. */
+  readonly applied: ReadonlyMap<string, LedgerEntry>;
+}
+
+/**
+ * A customer's part of a batch: new entries chained on the balance that was read. Entry i
+ * has `balanceBeforeCents` = entry i-1's `balanceAfterCents` (the first: the balance read)
+ * and `version` = `expectedVersion` + i + 1. The balance becomes the last entry's after.
+ */
+interface CustomerCommit {
+  readonly customerId: string;
+  /** The balance version that was read; nothing commits if the balance moved since. */
+  readonly expectedVersion: number;
+  readonly entries: readonly LedgerEntry[];
+}
+
+/**
+ * How a {@link CustomerCommit} ended. `conflict`: the balance moved since it was read, or an
+ * entry exists already; read again and plan again. `failed`: an error the store could not
+ * classify (throttling after the SDK's retries, say). Both tell how many of the entries, from
+ * the first, did commit with their balance: 0 except where a store splits a long commit.
+ */
+type CommitResult =
+  | { readonly status: 'committed' }
+  | { readonly status: 'conflict'; readonly committedEntries: number }
+  | { readonly status: 'failed'; readonly committedEntries: number; readonly error: unknown };
 
 /**
  * The ledger's tables: TransactionTotal (balances) and LedgerEntries (one row per applied
  * transaction). Adapters: DynamoDB (TransactWriteItems) and SQLite (the local runtime).
+ *
+ * The guarantee every adapter gives: a customer's new entries and that customer's balance
+ * update commit together or not at all, and only if the balance is still at the version that
+ * was read and none of the entries exists yet. So, whatever the batching, concurrency,
+ * duplicates or order, a balance equals the sum of the distinct transactions applied to it,
+ * and its entries form one chain (versions 1..n, each before the previous after).
  */
 interface LedgerStore {
-  /** The customer's balance, and the entry if this transaction was applied already. */
-  load(
-    customerId: string,
-    transactionId: string,
-  ): Promise<{ balance: Balance; entry: LedgerEntry | undefined }>;
+  /** Strongly consistent reads of each customer's balance and of which of its listed transactions were applied. */
+  read(customers: readonly CustomerRead[]): Promise<Map<string, CustomerSnapshot>>;
   /**
-   * Atomically records the entry and sets the balance to `entry.balanceAfterCents`, only if
-   * the entry is new ('duplicate' otherwise) and the balance is still at `expectedVersion`
-   * ('stale-balance' otherwise: someone applied another transaction meanwhile).
+   * Commits each customer's entries with its balance, one result per commit in order. Commits
+   * of different customers are independent: one that conflicts or fails leaves the others be.
+   * A store may split a commit too large for one write into parts, each entries-plus-balance
+   * and written only after the previous one committed (see `committedEntries`).
    */
-  apply(entry: LedgerEntry, expectedVersion: number): Promise<ApplyResult>;
-  /**
-   * Applies entries one after the other, each exactly as `apply` would (a later entry of
-   * the same customer may expect the version an earlier one sets). An adapter may group
-   * them into one write: one SQLite transaction locally.
-   */
-  applyInOrder(
-    items: readonly { entry: LedgerEntry; expectedVersion: number }[],
-  ): Promise<ApplyResult[]>;
+  commit(commits: readonly CustomerCommit[]): Promise<CommitResult[]>;
   markAlertPublished(customerId: string, transactionId: string): Promise<void>;
   listBalances(): Promise<Balance[]>;
+  /** A customer's entries in chain order (by version). */
+  listEntries(customerId: string): Promise<LedgerEntry[]>;
 }
 
 /** Structured log lines; Powertools Logger on AWS, quiet or console locally. */
@@ -60,4 +97,13 @@ interface Log {
   error(message: string, extra?: Record<string, unknown>): void;
 }
 
-export type { ApplyResult, Balance, LedgerEntry, LedgerStore, Log };
+export type {
+  Balance,
+  CommitResult,
+  CustomerCommit,
+  CustomerRead,
+  CustomerSnapshot,
+  LedgerEntry,
+  LedgerStore,
+  Log,
+};

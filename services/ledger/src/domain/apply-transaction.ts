@@ -1,22 +1,24 @@
 import {
-  buildEvent,
   type Cents,
   type EventPublisher,
-  formatMoney,
+  InvalidMoneyError,
   parseMoney,
   type ReceivedEvent,
 } from '@txnflow/contracts';
-import type { LedgerEntry, LedgerStore } from '../ports.ts';
-import { crossedThreshold } from './crossing.ts';
-import { BalanceContentionError } from './errors.ts';
+import type { CommitResult, CustomerSnapshot, LedgerEntry, LedgerStore } from '../ports.ts';
+import { alertIdOf, publishPendingAlert } from './alerts.ts';
+import { BalanceContentionError, TransactionRefusedError } from './errors.ts';
+import { type CustomerPlan, type PlannedTransaction, planCustomer } from './plan-customer.ts';
 
 interface ApplyTransactionDeps {
   readonly store: LedgerStore;
   readonly publisher: EventPublisher;
   readonly thresholdCents: Cents;
   readonly clock?: () => Date;
-  /** Optimistic attempts when other writers change the same balance. @default 10 */
+  /** Attempts for a customer whose balance other writers keep changing. @default 10 */
   readonly maxAttempts?: number;
+  /** Waits before attempt `attempt` (2, 3, ...) of the customers that conflicted. @default - no wait */
+  readonly backoff?: (attempt: number) => Promise<void>;
 }
 
 type ApplyOutcome =
@@ -25,151 +27,172 @@ type ApplyOutcome =
 
 type TransactionRecorded = ReceivedEvent<'TransactionRecorded'>;
 
-/** The alert id is derived from the crossing, so a duplicate or replay carries the same one. */
-const alertIdOf = (entry: LedgerEntry): string => `${entry.customerId}:${entry.transactionId}`;
-
-async function publishPendingAlert(
-  entry: LedgerEntry,
-  event: TransactionRecorded,
-  deps: ApplyTransactionDeps,
-): Promise<boolean> {
-  if (!entry.crossedThreshold || entry.alertPublished) return false;
-  const now = deps.clock?.() ?? new Date();
-  const alert = buildEvent(
-    'HighBalanceDetected',
-    {
-      alertId: alertIdOf(entry),
-      customerId: entry.customerId,
-      balance: formatMoney(entry.balanceAfterCents),
-      previousBalance: formatMoney(entry.balanceBeforeCents),
-      threshold: formatMoney(entry.thresholdCents),
-      transaction: {
-        transactionId: entry.transactionId,
-        amount: formatMoney(entry.amountCents),
-        transactionDate: entry.transactionDate,
-      },
-      detectedAt: now.toISOString(),
-    },
-    {
-      correlationId: event.detail.metadata.correlationId,
-      causationId: event.detail.metadata.eventId,
-      replayName: event.replayName ?? event.detail.metadata.replayName,
-    },
-    now,
-  );
-  await deps.publisher.publish([alert]);
-  await deps.store.markAlertPublished(entry.customerId, entry.transactionId);
-  return true;
-}
-
-type Planned = {
-  readonly index: number;
-  readonly entry: LedgerEntry;
-  readonly expectedVersion: number;
-};
-
 /** The result for one event of a batch: its outcome, or the error that stopped it. */
 type BatchItemResult =
   | { readonly ok: true; readonly outcome: ApplyOutcome }
   | { readonly ok: false; readonly error: unknown };
 
-/**
- * Plans one round: loads each pending event's balance (a known entry makes it a
- * duplicate), and chains the entries of one customer in batch order, each expecting the
- * version the previous one sets.
- */
-async function planRound(
-  events: readonly TransactionRecorded[],
-  pending: readonly number[],
-  deps: ApplyTransactionDeps,
-): Promise<{
-  planned: Planned[];
-  duplicates: { index: number; entry: LedgerEntry }[];
-  later: number[];
-}> {
-  const planned: Planned[] = [];
-  const duplicates: { index: number; entry: LedgerEntry }[] = [];
-  const later: number[] = [];
-  const running = new Map<string, { cents: number; version: number }>();
-  const plannedKeys = new Set<string>();
-  for (const index of pending) {
-    const { customerId, transactionId, transactionDate, amount } = events[index]!.detail.data;
-    const key = `${customerId}\u0000${transactionId}`;
-    if (plannedKeys.has(key)) {
-      later.push(index); // the same transaction twice in one batch: the next round sees it applied
-      continue;
-    }
-    const { balance, entry: existing } = await deps.store.load(customerId, transactionId);
-    if (existing) {
-      duplicates.push({ index, entry: existing });
-      continue;
-    }
-    const base = running.get(customerId) ?? balance;
-    const amountCents = parseMoney(amount);
-    const balanceAfterCents = base.cents + amountCents;
-    planned.push({
-      index,
-      expectedVersion: base.version,
-      entry: {
-        customerId,
-        transactionId,
-        transactionDate,
-        amountCents,
-        balanceBeforeCents: base.cents,
-        balanceAfterCents,
-        thresholdCents: deps.thresholdCents,
-        crossedThreshold: crossedThreshold(base.cents, balanceAfterCents, deps.thresholdCents),
-        alertPublished: false,
-      },
-    });
-    plannedKeys.add(key);
-    running.set(customerId, { cents: balanceAfterCents, version: base.version + 1 });
+/** An entry this batch applied, or found applied, whose alert may still need publishing. */
+interface Settled {
+  readonly index: number;
+  readonly entry: LedgerEntry;
+  readonly kind: 'applied' | 'duplicate';
+}
+
+/** The batch sorted by customer, each transaction once; repeats point at their first. */
+interface BatchByCustomer {
+  readonly customers: Map<string, PlannedTransaction[]>;
+  /** Batch index of a repeated transaction -> index of its first occurrence. */
+  readonly repeats: Map<number, number>;
+}
+
+/** The amount in cents, or the refusal of an amount the ledger cannot hold exactly. */
+function amountOf(event: TransactionRecorded): Cents | TransactionRefusedError {
+  const { customerId, transactionId, amount } = event.detail.data;
+  try {
+    return parseMoney(amount);
+  } catch (error) {
+    if (!(error instanceof InvalidMoneyError)) throw error;
+    return new TransactionRefusedError(customerId, transactionId, error.message, { cause: error });
   }
-  return { planned, duplicates, later };
+}
+
+function groupByCustomer(
+  events: readonly TransactionRecorded[],
+  results: BatchItemResult[],
+): BatchByCustomer {
+  const customers = new Map<string, PlannedTransaction[]>();
+  const repeats = new Map<number, number>();
+  const firstIndex = new Map<string, number>();
+  for (const [index, event] of events.entries()) {
+    const { customerId, transactionId, transactionDate } = event.detail.data;
+    const key = `${customerId}\u0000${transactionId}`;
+    const first = firstIndex.get(key);
+    if (first !== undefined) {
+      repeats.set(index, first);
+      continue;
+    }
+    firstIndex.set(key, index);
+    const amountCents = amountOf(event);
+    if (amountCents instanceof TransactionRefusedError) {
+      results[index] = { ok: false, error: amountCents };
+      continue;
+    }
+    const planned = customers.get(customerId) ?? [];
+    planned.push({ index, transactionId, transactionDate, amountCents });
+    customers.set(customerId, planned);
+  }
+  return { customers, repeats };
+}
+
+const emptySnapshot = (customerId: string): CustomerSnapshot => ({
+  balance: { customerId, cents: 0, version: 0 },
+  applied: new Map(),
+});
+
+/**
+ * One attempt for the customers still pending: read them all, plan each on what was read,
+ * commit each customer's entries with its balance. Returns the customers that conflicted,
+ * with the transactions they still have to apply.
+ */
+async function attempt(
+  pending: ReadonlyMap<string, readonly PlannedTransaction[]>,
+  deps: ApplyTransactionDeps,
+  settled: Settled[],
+  results: BatchItemResult[],
+): Promise<Map<string, PlannedTransaction[]>> {
+  const reads = [...pending].map(([customerId, transactions]) => ({
+    customerId,
+    transactionIds: transactions.map((t) => t.transactionId),
+  }));
+  const snapshots = await deps.store.read(reads);
+  const plans = [...pending].map(([customerId, transactions]) =>
+    planCustomer(
+      customerId,
+      snapshots.get(customerId) ?? emptySnapshot(customerId),
+      transactions,
+      deps.thresholdCents,
+    ),
+  );
+  // A transaction found applied stays applied, whatever happens to this attempt's commit.
+  for (const plan of plans) {
+    for (const { index, entry } of plan.duplicates)
+      settled.push({ index, entry, kind: 'duplicate' });
+  }
+  const writing = plans.filter((plan) => plan.commit.entries.length > 0);
+  for (const plan of plans) if (plan.commit.entries.length === 0) settleRefusals(plan, results);
+  const outcomes = writing.length > 0 ? await deps.store.commit(writing.map((p) => p.commit)) : [];
+  const conflicted = new Map<string, PlannedTransaction[]>();
+  for (const [i, plan] of writing.entries()) {
+    const outcome = outcomes[i];
+    if (!outcome) throw new Error(`LedgerStore.commit returned no result for commit ${i}`);
+    const left = settleCommit(plan, outcome, pending, settled, results);
+    if (left) conflicted.set(plan.commit.customerId, left);
+  }
+  return conflicted;
 }
 
 /**
- * Applies a batch of TransactionRecorded to the customers' balances, each exactly once.
- *
- * Input: validated events (an SQS batch). Output: one result per event, in order. Steps:
- * load each balance and any earlier entry; a known entry is a duplicate (its unpublished
- * alert, if a crash left one, is published now); record the new entries and balances in
- * order, each write guarded by the balance's version (one SQLite transaction locally),
- * and plan again what another writer got to first; publish HighBalanceDetected for each
- * upward crossing of the threshold, then mark it published.
- *
- * @example const results = await applyTransactions(events, { store, publisher, thresholdCents: 150_000 });
+ * Records what a customer's commit wrote; returns the transactions to plan again after a
+ * conflict. A failure fails what was not written.
  */
-async function applyTransactions(
+function settleCommit(
+  plan: CustomerPlan,
+  outcome: CommitResult,
+  pending: ReadonlyMap<string, readonly PlannedTransaction[]>,
+  settled: Settled[],
+  results: BatchItemResult[],
+): PlannedTransaction[] | undefined {
+  const committed =
+    outcome.status === 'committed' ? plan.commit.entries.length : outcome.committedEntries;
+  for (const [j, entry] of plan.commit.entries.slice(0, committed).entries()) {
+    settled.push({ index: plan.entryIndexes[j] ?? -1, entry, kind: 'applied' });
+  }
+  if (outcome.status === 'committed') {
+    settleRefusals(plan, results);
+    return undefined;
+  }
+  const left = leftToApply(pending.get(plan.commit.customerId) ?? [], plan, committed);
+  if (outcome.status === 'conflict') return left;
+  for (const { index } of left) results[index] = { ok: false, error: outcome.error };
+  return undefined;
+}
+
+function failAll(
+  pending: ReadonlyMap<string, readonly PlannedTransaction[]>,
+  error: unknown,
+  results: BatchItemResult[],
+): void {
+  for (const transactions of pending.values()) {
+    for (const { index } of transactions) results[index] = { ok: false, error };
+  }
+}
+
+/** A refusal stands once the balance it was decided on is the one committed upon. */
+function settleRefusals(plan: CustomerPlan, results: BatchItemResult[]): void {
+  for (const { index, error } of plan.refused) results[index] = { ok: false, error };
+}
+
+/** What a customer still has to apply after a commit wrote only its first entries. */
+function leftToApply(
+  transactions: readonly PlannedTransaction[],
+  plan: CustomerPlan,
+  committedEntries: number,
+): PlannedTransaction[] {
+  const done = new Set(plan.entryIndexes.slice(0, committedEntries));
+  for (const { index } of plan.duplicates) done.add(index);
+  return transactions.filter((t) => !done.has(t.index));
+}
+
+/** Publishes what the batch's entries owe (each alert once) and fills in their outcomes. */
+async function publishAndReport(
   events: readonly TransactionRecorded[],
+  settled: readonly Settled[],
   deps: ApplyTransactionDeps,
-): Promise<BatchItemResult[]> {
-  const maxAttempts = deps.maxAttempts ?? 10;
-  const results = new Array<BatchItemResult>(events.length);
-  const toAlert: { index: number; entry: LedgerEntry; kind: 'applied' | 'duplicate' }[] = [];
-  let pending = events.map((_e, i) => i);
-  for (let attempt = 1; attempt <= maxAttempts && pending.length > 0; attempt += 1) {
-    const { planned, duplicates, later } = await planRound(events, pending, deps);
-    for (const { index, entry } of duplicates) toAlert.push({ index, entry, kind: 'duplicate' });
-    const applied = await deps.store.applyInOrder(planned);
-    const retry = [...later];
-    planned.forEach((p, i) => {
-      if (applied[i] === 'applied')
-        toAlert.push({ index: p.index, entry: p.entry, kind: 'applied' });
-      else retry.push(p.index); // 'duplicate' or 'stale-balance': load again and decide
-    });
-    pending = retry.sort((a, b) => a - b);
-  }
-  for (const index of pending) {
-    const customerId = events[index]?.detail.data.customerId ?? '';
-    results[index] = {
-      ok: false,
-      error: new BalanceContentionError(customerId, deps.maxAttempts ?? 10),
-    };
-  }
-  // A transaction twice in one batch: its entry was read before this batch published.
+  results: BatchItemResult[],
+): Promise<void> {
   const handled = new Set<string>();
-  for (const { index, entry, kind } of toAlert) {
+  for (const { index, entry, kind } of settled) {
     try {
       const key = alertIdOf(entry);
       const alerted = !handled.has(key) && (await publishPendingAlert(entry, events[index]!, deps));
@@ -184,6 +207,55 @@ async function applyTransactions(
     } catch (error) {
       results[index] = { ok: false, error };
     }
+  }
+}
+
+/**
+ * Applies a batch of TransactionRecorded to the customers' balances, each exactly once.
+ *
+ * Input: validated events (an SQS batch). Output: one result per event, in order. Steps:
+ * group the batch by customer; read every customer's balance and which of its transactions
+ * were applied (those are duplicates: an alert a crash left unpublished is published now);
+ * chain each customer's new transactions on the balance read and commit them with the
+ * balance in one write guarded by the version read; a customer whose balance moved
+ * meanwhile is read and planned again, alone, up to `maxAttempts` times; publish
+ * HighBalanceDetected for each upward crossing, then mark it published.
+ *
+ * @example const results = await applyTransactions(events, { store, publisher, thresholdCents: 150_000 });
+ */
+async function applyTransactions(
+  events: readonly TransactionRecorded[],
+  deps: ApplyTransactionDeps,
+): Promise<BatchItemResult[]> {
+  const maxAttempts = deps.maxAttempts ?? 10;
+  const results = new Array<BatchItemResult>(events.length);
+  const settled: Settled[] = [];
+  const { customers, repeats } = groupByCustomer(events, results);
+  let pending: Map<string, PlannedTransaction[]> = customers;
+  for (let n = 1; n <= maxAttempts && pending.size > 0; n += 1) {
+    if (n > 1) await deps.backoff?.(n);
+    try {
+      pending = await attempt(pending, deps, settled, results);
+    } catch (error) {
+      // The store failed as a whole (SQLite rolled the batch back): what is pending fails,
+      // to be delivered again; what was settled before still gets its alerts and outcome.
+      failAll(pending, error, results);
+      pending = new Map();
+    }
+  }
+  for (const [customerId, transactions] of pending) {
+    failAll(
+      new Map([[customerId, transactions]]),
+      new BalanceContentionError(customerId, maxAttempts),
+      results,
+    );
+  }
+  await publishAndReport(events, settled, deps, results);
+  for (const [index, first] of repeats) {
+    const firstResult = results[first];
+    results[index] = firstResult?.ok
+      ? { ok: true, outcome: { kind: 'duplicate', alerted: false } }
+      : (firstResult ?? { ok: false, error: new Error('unreachable: no result') });
   }
   return results;
 }
@@ -204,4 +276,4 @@ async function applyTransaction(
 }
 
 export type { ApplyOutcome, ApplyTransactionDeps, BatchItemResult };
-export { alertIdOf, applyTransaction, applyTransactions };
+export { applyTransaction, applyTransactions };

@@ -1,3 +1,6 @@
+import { type Cents, formatMoney } from '@txnflow/contracts';
+import { MAX_BALANCE_CENTS } from './limits.ts';
+
 /** Base class of the ledger's errors. */
 class LedgerError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -19,6 +22,48 @@ class BalanceContentionError extends LedgerError {
   }
 }
 
+/**
+ * A transaction the ledger can never apply as it stands, so retrying cannot help: the
+ * handler dead-letters it at once with this message. Subclasses say why.
+ */
+class TransactionRefusedError extends LedgerError {
+  readonly customerId: string;
+  readonly transactionId: string;
+
+  constructor(customerId: string, transactionId: string, message: string, options?: ErrorOptions) {
+    super(`transaction ${transactionId} of customer ${customerId}: ${message}`, options);
+    this.name = 'TransactionRefusedError';
+    this.customerId = customerId;
+    this.transactionId = transactionId;
+  }
+}
+
+/** Applying the transaction would take the balance past the largest one the ledger keeps. */
+class BalanceOutOfRangeError extends TransactionRefusedError {
+  readonly balanceCents: Cents;
+  readonly wouldBeCents: Cents;
+
+  constructor(customerId: string, transactionId: string, balanceCents: Cents, wouldBe: Cents) {
+    super(
+      customerId,
+      transactionId,
+      `it would take the balance from ${formatMoney(balanceCents)} to ${formatMoney(wouldBe)}, ` +
+        `beyond the largest supported balance of ±${formatMoney(MAX_BALANCE_CENTS)}`,
+    );
+    this.name = 'BalanceOutOfRangeError';
+    this.balanceCents = balanceCents;
+    this.wouldBeCents = wouldBe;
+  }
+}
+
+/** A ledger table did not answer as the port promises (keys left unprocessed, say). */
+class LedgerStoreError extends LedgerError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'LedgerStoreError';
+  }
+}
+
 /** Configuration that cannot be used, named. */
 class LedgerConfigError extends LedgerError {
   constructor(message: string, options?: ErrorOptions) {
@@ -27,4 +72,11 @@ class LedgerConfigError extends LedgerError {
   }
 }
 
-export { BalanceContentionError, LedgerConfigError, LedgerError };
+export {
+  BalanceContentionError,
+  BalanceOutOfRangeError,
+  LedgerConfigError,
+  LedgerError,
+  LedgerStoreError,
+  TransactionRefusedError,
+};

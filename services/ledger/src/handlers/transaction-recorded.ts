@@ -9,6 +9,7 @@ import {
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { LedgerConfig } from '../config.ts';
 import { applyTransactions } from '../domain/apply-transaction.ts';
+import { TransactionRefusedError } from '../domain/errors.ts';
 import type { LedgerStore, Log } from '../ports.ts';
 
 interface TransactionRecordedHandlerDeps {
@@ -18,35 +19,48 @@ interface TransactionRecordedHandlerDeps {
   readonly config: LedgerConfig;
   readonly log: Log;
   readonly clock?: () => Date;
+  /** Waits before re-planning customers whose balance moved. @default - no wait */
+  readonly backoff?: (attempt: number) => Promise<void>;
 }
 
 /**
  * The ledger's queue consumer: each SQS record carries a TransactionRecorded event. The
  * valid ones are applied as one batch (one SQLite transaction locally). A record failing
- * its contract goes to the dead-letter sink with the reason (retrying cannot fix it); a
+ * its contract, or one the ledger refuses (a balance past the largest supported), goes to
+ * the dead-letter sink with the reason (retrying cannot fix it); a
  * record whose processing failed is reported in `batchItemFailures` (built by Powertools'
  * batch processor) so only it is retried.
  *
  * @example export const handler = makeTransactionRecordedHandler(awsDeps());
  */
 function makeTransactionRecordedHandler(deps: TransactionRecordedHandlerDeps) {
+  /** Retrying cannot fix an invalid or refused event: it goes to the dead-letter sink now. */
+  async function deadLetter(
+    messageId: string,
+    body: string,
+    reason: string,
+    failures: Map<string, unknown>,
+  ): Promise<void> {
+    deps.log.warn('dead-lettering a TransactionRecorded', { messageId, reason });
+    await deps.deadLetters
+      .send(body, reason)
+      .catch((error: unknown) => failures.set(messageId, error));
+  }
+
   async function failuresOf(records: readonly SQSRecord[]): Promise<Map<string, unknown>> {
     const failures = new Map<string, unknown>();
-    const valid: { messageId: string; event: ReceivedEvent<'TransactionRecorded'> }[] = [];
+    const valid: {
+      messageId: string;
+      body: string;
+      event: ReceivedEvent<'TransactionRecorded'>;
+    }[] = [];
     for (const record of records) {
       const read = readEventJson('TransactionRecorded', record.body);
       if (read.ok) {
-        valid.push({ messageId: record.messageId, event: read.event });
+        valid.push({ messageId: record.messageId, body: record.body, event: read.event });
         continue;
       }
-      const reason = describeIssues(read.issues);
-      deps.log.warn('dead-lettering an invalid TransactionRecorded', {
-        messageId: record.messageId,
-        reason,
-      });
-      await deps.deadLetters
-        .send(record.body, reason)
-        .catch((error: unknown) => failures.set(record.messageId, error));
+      await deadLetter(record.messageId, record.body, describeIssues(read.issues), failures);
     }
     const results = await applyTransactions(
       valid.map((v) => v.event),
@@ -55,11 +69,18 @@ function makeTransactionRecordedHandler(deps: TransactionRecordedHandlerDeps) {
         publisher: deps.publisher,
         thresholdCents: deps.config.thresholdCents,
         ...(deps.clock ? { clock: deps.clock } : {}),
+        ...(deps.backoff ? { backoff: deps.backoff } : {}),
       },
     );
-    results.forEach((result, i) => {
-      if (!result.ok) failures.set(valid[i]?.messageId ?? '', result.error);
-    });
+    for (const [i, result] of results.entries()) {
+      const record = valid[i];
+      if (result.ok || !record) continue;
+      if (result.error instanceof TransactionRefusedError) {
+        await deadLetter(record.messageId, record.body, result.error.message, failures);
+      } else {
+        failures.set(record.messageId, result.error);
+      }
+    }
     return failures;
   }
 

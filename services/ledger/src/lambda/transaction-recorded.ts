@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -43,6 +44,8 @@ const processBatch = makeTransactionRecordedHandler({
   deadLetters: new SqsDeadLetterSink(new SQSClient({}), deadLetterQueueUrl),
   config: readLedgerConfig(process.env),
   log: toStructuredLog(logger),
+  // Concurrent invocations may hold batches of one customer: spread their retries out.
+  backoff: (attempt) => sleep(Math.random() * Math.min(1_000, 20 * 2 ** attempt)),
 });
 
 /**

@@ -38,7 +38,9 @@ describe('Handler: transactionRecorded (SQS batch)', () => {
     const response = await handler(event);
 
     expect(response).toEqual({ batchItemFailures: [] });
-    expect((await store.load('C1', '-')).balance.cents).toBe(1_550);
+    expect(
+      (await store.read([{ customerId: 'C1', transactionIds: [] }])).get('C1')?.balance.cents,
+    ).toBe(1_550);
   });
 
   it('dead-letters an event that fails its contract, with the failing path, and goes on', async () => {
@@ -55,7 +57,9 @@ describe('Handler: transactionRecorded (SQS batch)', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     expect(deadLetters).toHaveLength(1);
     expect(deadLetters[0]?.reason).toContain('/detail/data/amount');
-    expect((await store.load('C1', '-')).balance.cents).toBe(100);
+    expect(
+      (await store.read([{ customerId: 'C1', transactionIds: [] }])).get('C1')?.balance.cents,
+    ).toBe(100);
   });
 
   it('reports only the record whose processing failed, so only it is retried', async () => {
@@ -72,5 +76,24 @@ describe('Handler: transactionRecorded (SQS batch)', () => {
     });
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'crossing' }] });
+  });
+
+  it('dead-letters at once a transaction that would take the balance past the largest supported, naming it', async () => {
+    const huge = (id: string) =>
+      sqsBodyOf(transactionRecorded({ transactionId: id, amount: '9999999999999.99' }));
+
+    const response = await handler({
+      Records: [record('m1', huge('T1')), record('m2', huge('T2'))],
+    });
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(
+      deadLetters.map((d) => [JSON.parse(d.body).detail.data.transactionId, d.reason]),
+    ).toEqual([
+      [
+        'T2',
+        'transaction T2 of customer C1: it would take the balance from 9999999999999.99 to 19999999999999.98, beyond the largest supported balance of ±10000000000000.00',
+      ],
+    ]);
   });
 });

@@ -53,6 +53,7 @@ function ledgerEntry(overrides: Partial<LedgerEntry> = {}): LedgerEntry {
     amountCents: 10_000,
     balanceBeforeCents: 0,
     balanceAfterCents: 10_000,
+    version: 1,
     thresholdCents: 150_000,
     crossedThreshold: false,
     alertPublished: false,
@@ -60,4 +61,29 @@ function ledgerEntry(overrides: Partial<LedgerEntry> = {}): LedgerEntry {
   };
 }
 
-export { ledgerEntry, RecordingPublisher, sqsBodyOf, transactionRecorded };
+/**
+ * A chain of entries for `amounts`, as the ledger would commit it on a balance read at
+ * `from`: transaction ids T1, T2... (or from `firstId`), versions following `from.version`.
+ */
+function chainOf(
+  customerId: string,
+  amounts: readonly number[],
+  options: { from?: { cents: number; version: number }; firstId?: number } = {},
+): LedgerEntry[] {
+  let { cents, version } = options.from ?? { cents: 0, version: 0 };
+  return amounts.map((amountCents, i) => {
+    const entry = ledgerEntry({
+      customerId,
+      transactionId: `T${(options.firstId ?? 1) + i}`,
+      amountCents,
+      balanceBeforeCents: cents,
+      balanceAfterCents: cents + amountCents,
+      version: version + 1,
+    });
+    cents += amountCents;
+    version += 1;
+    return entry;
+  });
+}
+
+export { chainOf, ledgerEntry, RecordingPublisher, sqsBodyOf, transactionRecorded };

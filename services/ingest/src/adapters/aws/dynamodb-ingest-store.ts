@@ -6,6 +6,7 @@ import {
   paginateScan,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { forEachBounded } from '@txnflow/contracts/aws';
 import type {
   Customer,
   IngestStore,
@@ -54,23 +55,6 @@ function occurrenceRounds(rows: readonly TransactionRow[]): number[][] {
     rounds[occurrence].push(index);
   });
   return rounds;
-}
-
-/** Runs `work` on every item with at most `limit` in flight. */
-async function forEachBounded<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /**

@@ -1,9 +1,41 @@
-import { localTableName } from '@txnflow/contracts';
+import { localTableName, migrateLocalTables } from '@txnflow/contracts';
 import type { Database, Statement } from 'better-sqlite3';
-import type { ApplyResult, Balance, LedgerEntry, LedgerStore } from '../../ports.ts';
+import type {
+  Balance,
+  CommitResult,
+  CustomerCommit,
+  CustomerRead,
+  CustomerSnapshot,
+  LedgerEntry,
+  LedgerStore,
+} from '../../ports.ts';
 
 const TOTALS = localTableName('ledger', 'TransactionTotal');
 const ENTRIES = localTableName('ledger', 'LedgerEntries');
+
+/** Append only: a state folder made by an older build is migrated forward when opened. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS ${TOTALS} (
+     customer_id TEXT PRIMARY KEY,
+     balance_cents INTEGER NOT NULL,
+     version INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE IF NOT EXISTS ${ENTRIES} (
+     customer_id TEXT NOT NULL,
+     transaction_id TEXT NOT NULL,
+     transaction_date TEXT NOT NULL,
+     amount_cents INTEGER NOT NULL,
+     balance_before_cents INTEGER NOT NULL,
+     balance_after_cents INTEGER NOT NULL,
+     threshold_cents INTEGER NOT NULL,
+     crossed_threshold INTEGER NOT NULL,
+     alert_published INTEGER NOT NULL,
+     PRIMARY KEY (customer_id, transaction_id)
+   ) WITHOUT ROWID;`,
+  // The chain position of each entry. Entries of older builds have none (NULL) and sort
+  // first; those builds could chain a batch wrongly, so rebuild them: reset ledger, replay.
+  `ALTER TABLE ${ENTRIES} ADD COLUMN version INTEGER;`,
+];
 
 interface EntryRow {
   customer_id: string;
@@ -15,6 +47,7 @@ interface EntryRow {
   threshold_cents: number;
   crossed_threshold: number;
   alert_published: number;
+  version: number | null;
 }
 
 const toEntry = (row: EntryRow): LedgerEntry => ({
@@ -24,124 +57,126 @@ const toEntry = (row: EntryRow): LedgerEntry => ({
   amountCents: row.amount_cents,
   balanceBeforeCents: row.balance_before_cents,
   balanceAfterCents: row.balance_after_cents,
+  version: row.version ?? 0,
   thresholdCents: row.threshold_cents,
   crossedThreshold: row.crossed_threshold === 1,
   alertPublished: row.alert_published === 1,
 });
 
-/** Rolls a SQLite transaction back when the balance moved since it was read. */
-class StaleBalance extends Error {}
+/** Rolls a customer's savepoint back: its balance moved, or an entry exists already. */
+class CommitConflict extends Error {}
 
 /**
- * The ledger's tables in the local runtime's SQLite file. An entry and its balance update
- * are one SQLite transaction, the local equivalent of DynamoDB's TransactWriteItems.
+ * The ledger's tables in the local runtime's SQLite file. One SQLite transaction per batch,
+ * a savepoint per customer in it: the customer's entries and balance update are all or
+ * nothing, and a customer that conflicts leaves the others' writes be.
  *
  * @example const store = new SqliteLedgerStore(runtime.db);
  */
 class SqliteLedgerStore implements LedgerStore {
   readonly #selectBalance: Statement<[string], { balance_cents: number; version: number }>;
-  readonly #selectEntry: Statement<[string, string], EntryRow>;
+  readonly #selectEntries: Statement<[string, string], EntryRow>;
   readonly #insertEntry: Statement;
-  readonly #insertTotal: Statement;
-  readonly #updateTotal: Statement;
-  readonly #markPublished: Statement;
+  readonly #insertTotal: Statement<[string, number, number]>;
+  readonly #updateTotal: Statement<[number, number, string, number]>;
+  readonly #markPublished: Statement<[string, string]>;
   readonly #listTotals: Statement<
     [],
     { customer_id: string; balance_cents: number; version: number }
   >;
-  readonly #applyAtomically: (entry: LedgerEntry, expectedVersion: number) => ApplyResult;
-  readonly #applyAllAtomically: (
-    items: readonly { entry: LedgerEntry; expectedVersion: number }[],
-  ) => ApplyResult[];
+  readonly #listEntries: Statement<[string], EntryRow>;
+  readonly #readAll: (customers: readonly CustomerRead[]) => Map<string, CustomerSnapshot>;
+  readonly #commitAll: (commits: readonly CustomerCommit[]) => CommitResult[];
+  readonly #commitCustomer: (commit: CustomerCommit) => void;
 
   constructor(db: Database) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS ${TOTALS} (
-        customer_id TEXT PRIMARY KEY,
-        balance_cents INTEGER NOT NULL,
-        version INTEGER NOT NULL
-      ) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS ${ENTRIES} (
-        customer_id TEXT NOT NULL,
-        transaction_id TEXT NOT NULL,
-        transaction_date TEXT NOT NULL,
-        amount_cents INTEGER NOT NULL,
-        balance_before_cents INTEGER NOT NULL,
-        balance_after_cents INTEGER NOT NULL,
-        threshold_cents INTEGER NOT NULL,
-        crossed_threshold INTEGER NOT NULL,
-        alert_published INTEGER NOT NULL,
-        PRIMARY KEY (customer_id, transaction_id)
-      ) WITHOUT ROWID;`);
+    migrateLocalTables(db, 'ledger', MIGRATIONS);
     this.#selectBalance = db.prepare(
       `SELECT balance_cents, version FROM ${TOTALS} WHERE customer_id = ?`,
     );
-    this.#selectEntry = db.prepare(
-      `SELECT * FROM ${ENTRIES} WHERE customer_id = ? AND transaction_id = ?`,
+    this.#selectEntries = db.prepare(
+      `SELECT * FROM ${ENTRIES} WHERE customer_id = ?
+         AND transaction_id IN (SELECT value FROM json_each(?))`,
     );
     this.#insertEntry = db.prepare(
-      `INSERT INTO ${ENTRIES} VALUES (@customerId, @transactionId, @transactionDate, @amountCents,
-        @balanceBeforeCents, @balanceAfterCents, @thresholdCents, @crossed, @published)
+      `INSERT INTO ${ENTRIES} (customer_id, transaction_id, transaction_date, amount_cents,
+         balance_before_cents, balance_after_cents, threshold_cents, crossed_threshold,
+         alert_published, version)
+       VALUES (@customerId, @transactionId, @transactionDate, @amountCents, @balanceBeforeCents,
+         @balanceAfterCents, @thresholdCents, @crossed, @published, @version)
        ON CONFLICT DO NOTHING`,
     );
-    this.#insertTotal = db.prepare(`INSERT INTO ${TOTALS} VALUES (?, ?, 1) ON CONFLICT DO NOTHING`);
+    this.#insertTotal = db.prepare(`INSERT INTO ${TOTALS} VALUES (?, ?, ?) ON CONFLICT DO NOTHING`);
     this.#updateTotal = db.prepare(
-      `UPDATE ${TOTALS} SET balance_cents = ?, version = version + 1
-       WHERE customer_id = ? AND version = ?`,
+      `UPDATE ${TOTALS} SET balance_cents = ?, version = ? WHERE customer_id = ? AND version = ?`,
     );
     this.#markPublished = db.prepare(
       `UPDATE ${ENTRIES} SET alert_published = 1 WHERE customer_id = ? AND transaction_id = ?`,
     );
     this.#listTotals = db.prepare(`SELECT * FROM ${TOTALS} ORDER BY customer_id`);
-    this.#applyAtomically = db.transaction((entry: LedgerEntry, expectedVersion: number) => {
-      const inserted = this.#insertEntry.run({
-        ...entry,
-        crossed: entry.crossedThreshold ? 1 : 0,
-        published: entry.alertPublished ? 1 : 0,
-      });
-      if (inserted.changes === 0) return 'duplicate';
-      const written =
-        expectedVersion === 0
-          ? this.#insertTotal.run(entry.customerId, entry.balanceAfterCents)
-          : this.#updateTotal.run(entry.balanceAfterCents, entry.customerId, expectedVersion);
-      if (written.changes === 0) throw new StaleBalance();
-      return 'applied';
+    this.#listEntries = db.prepare(
+      `SELECT * FROM ${ENTRIES} WHERE customer_id = ? ORDER BY version, transaction_id`,
+    );
+    // One read transaction: every snapshot of a batch comes from the same moment.
+    this.#readAll = db.transaction((customers: readonly CustomerRead[]) => {
+      const snapshots = new Map<string, CustomerSnapshot>();
+      for (const read of customers) snapshots.set(read.customerId, this.#readCustomer(read));
+      return snapshots;
     });
-    // One commit for the whole batch; each entry still is all-or-nothing (a savepoint).
-    this.#applyAllAtomically = db.transaction(
-      (items: readonly { entry: LedgerEntry; expectedVersion: number }[]) =>
-        items.map(({ entry, expectedVersion }) => this.#applyOne(entry, expectedVersion)),
+    // A nested db.transaction is a savepoint: a throw rolls back only that customer.
+    this.#commitCustomer = db.transaction((commit: CustomerCommit) => this.#write(commit));
+    this.#commitAll = db.transaction((commits: readonly CustomerCommit[]) =>
+      commits.map((commit) => this.#commitOne(commit)),
     );
   }
 
-  #applyOne(entry: LedgerEntry, expectedVersion: number): ApplyResult {
-    try {
-      return this.#applyAtomically(entry, expectedVersion);
-    } catch (error) {
-      if (error instanceof StaleBalance) return 'stale-balance';
-      throw error;
-    }
-  }
-
-  async load(customerId: string, transactionId: string) {
+  #readCustomer({ customerId, transactionIds }: CustomerRead): CustomerSnapshot {
     const row = this.#selectBalance.get(customerId);
     const balance: Balance = {
       customerId,
       cents: row?.balance_cents ?? 0,
       version: row?.version ?? 0,
     };
-    const entryRow = this.#selectEntry.get(customerId, transactionId);
-    return { balance, entry: entryRow ? toEntry(entryRow) : undefined };
+    const rows = this.#selectEntries.all(customerId, JSON.stringify(transactionIds));
+    return { balance, applied: new Map(rows.map((r) => [r.transaction_id, toEntry(r)])) };
   }
 
-  async apply(entry: LedgerEntry, expectedVersion: number): Promise<ApplyResult> {
-    return this.#applyOne(entry, expectedVersion);
+  #commitOne(commit: CustomerCommit): CommitResult {
+    try {
+      this.#commitCustomer(commit);
+      return { status: 'committed' };
+    } catch (error) {
+      if (error instanceof CommitConflict) return { status: 'conflict', committedEntries: 0 };
+      throw error;
+    }
   }
 
-  async applyInOrder(
-    items: readonly { entry: LedgerEntry; expectedVersion: number }[],
-  ): Promise<ApplyResult[]> {
-    return this.#applyAllAtomically(items);
+  /** The balance guard first (it fails fastest), then each entry only if new. */
+  #write({ customerId, expectedVersion, entries }: CustomerCommit): void {
+    const last = entries.at(-1);
+    if (!last) return;
+    const nextVersion = expectedVersion + entries.length;
+    const guarded =
+      expectedVersion === 0
+        ? this.#insertTotal.run(customerId, last.balanceAfterCents, nextVersion)
+        : this.#updateTotal.run(last.balanceAfterCents, nextVersion, customerId, expectedVersion);
+    if (guarded.changes === 0) throw new CommitConflict();
+    for (const entry of entries) {
+      const inserted = this.#insertEntry.run({
+        ...entry,
+        crossed: entry.crossedThreshold ? 1 : 0,
+        published: entry.alertPublished ? 1 : 0,
+      });
+      if (inserted.changes === 0) throw new CommitConflict();
+    }
+  }
+
+  async read(customers: readonly CustomerRead[]): Promise<Map<string, CustomerSnapshot>> {
+    return this.#readAll(customers);
+  }
+
+  async commit(commits: readonly CustomerCommit[]): Promise<CommitResult[]> {
+    return this.#commitAll(commits);
   }
 
   async markAlertPublished(customerId: string, transactionId: string): Promise<void> {
@@ -154,6 +189,10 @@ class SqliteLedgerStore implements LedgerStore {
       cents: row.balance_cents,
       version: row.version,
     }));
+  }
+
+  async listEntries(customerId: string): Promise<LedgerEntry[]> {
+    return this.#listEntries.all(customerId).map(toEntry);
   }
 }
 
