@@ -19,6 +19,7 @@ Usage: txnflow <command> [options]      (state in ./.txnflow, or --state DIR)
   ingest FILE...                put files in the local bucket and run until idle
   balances | customers | alerts | outbox | events
   transactions [--customer ID]
+  entries [--customer ID]       the ledger's entries, each customer's in chain order
   queue NAME                    messages now in a queue (CustomerNotify, CreditCollection, any ...DLQ)
   replay --from ISO --to ISO [--rule NAME]...   replay the archive, run until idle
          [--aws --stage STAGE]    ...or replay the deployed stage's EventBridge archive
@@ -31,6 +32,7 @@ Options: --json (print one JSON value and nothing else), --state DIR, --help`;
 
 const LISTINGS = new Set([
   'balances',
+  'entries',
   'customers',
   'transactions',
   'alerts',

@@ -100,6 +100,27 @@ class LocalTxnflow {
     return balances.map((b) => ({ customerId: b.customerId, balance: formatMoney(b.cents) }));
   }
 
+  /** The ledger's entries in chain order, of one customer or of every customer. */
+  async ledgerEntries(customerId?: string) {
+    const store = new SqliteLedgerStore(this.runtime.db);
+    const customers = customerId
+      ? [customerId]
+      : (await store.listBalances()).map((b) => b.customerId);
+    const entries = [];
+    for (const customer of customers) entries.push(...(await store.listEntries(customer)));
+    return entries.map((e) => ({
+      customerId: e.customerId,
+      version: e.version,
+      transactionId: e.transactionId,
+      date: e.transactionDate,
+      amount: formatMoney(e.amountCents),
+      before: formatMoney(e.balanceBeforeCents),
+      after: formatMoney(e.balanceAfterCents),
+      crossed: e.crossedThreshold,
+      alertPublished: e.alertPublished,
+    }));
+  }
+
   async customers(): Promise<{ customerId: string; address: string }[]> {
     return new SqliteIngestStore(this.runtime.db).listCustomers();
   }

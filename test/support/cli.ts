@@ -12,13 +12,16 @@ interface CliRun {
 /** A txnflow CLI bound to a fresh state folder, as a user would run it, in-process. */
 class CliHarness {
   readonly dir: string;
+  readonly #env: Readonly<Record<string, string>>;
 
-  private constructor(dir: string) {
+  private constructor(dir: string, env: Readonly<Record<string, string>>) {
     this.dir = dir;
+    this.#env = env;
   }
 
-  static async create(): Promise<CliHarness> {
-    return new CliHarness(await mkdtemp(join(tmpdir(), 'txnflow-e2e-')));
+  /** `env` adds to the process's environment, e.g. `{ TXNFLOW_FAULTS: 'fail=0.2,seed=7' }`. */
+  static async create(env: Readonly<Record<string, string>> = {}): Promise<CliHarness> {
+    return new CliHarness(await mkdtemp(join(tmpdir(), 'txnflow-e2e-')), env);
   }
 
   get stateDir(): string {
@@ -31,7 +34,7 @@ class CliHarness {
     const code = await main([...argv, '--state', this.stateDir], {
       out: { write: (text: string) => (stdout += text) },
       err: { write: (text: string) => (stderr += text), isTTY: false },
-      env: { ...process.env, TXNFLOW_FAULTS: '' },
+      env: { ...process.env, TXNFLOW_FAULTS: '', ...this.#env },
     });
     return { code, stdout, stderr };
   }

@@ -1,12 +1,16 @@
 import { type CliArgs, type CliIo, print, UsageError, withTxnflow } from '../cli-context.ts';
 import { renderTable } from '../render/table.ts';
 
-/** `balances`, `customers`, `transactions`, `alerts`, `queue NAME`, `outbox`, `events`. */
+/** `balances`, `entries`, `customers`, `transactions`, `alerts`, `queue NAME`, `outbox`, `events`. */
 async function runListing(args: CliArgs, io: CliIo): Promise<void> {
   await withTxnflow(args, io, async (txnflow) => {
     switch (args.command) {
       case 'balances':
         return print(io, args, await txnflow.balances(), (rows) => renderTable(rows));
+      case 'entries':
+        return print(io, args, await txnflow.ledgerEntries(args.customer), (rows) =>
+          renderTable(rows),
+        );
       case 'customers':
         return print(io, args, await txnflow.customers(), (rows) => renderTable(rows));
       case 'transactions':
