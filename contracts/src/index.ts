@@ -52,6 +52,7 @@ export type {
   ServiceManifest,
   SubscriptionSpec,
   SubscriptionTarget,
+  TableItemAction,
   TableSpec,
   TopicSpec,
 } from './service-manifest.ts';

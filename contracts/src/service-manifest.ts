@@ -10,12 +10,20 @@ import type { DetailType, EventSource } from './catalogue.ts';
 type EventPattern = Readonly<Record<string, unknown>>;
 
 /** A table the service owns. Keys are attribute names; every key is a string. */
+/**
+ * What a service's functions may do to a table's items, as IAM names the DynamoDB actions.
+ * TransactWriteItems is authorized per item as PutItem or UpdateItem.
+ */
+type TableItemAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'BatchWriteItem';
+
 interface TableSpec {
   /** Logical name, also the CDK construct id: `Customer`, `TransactionTotal`. */
   readonly name: string;
   readonly partitionKey: string;
   /** @default - no sort key */
   readonly sortKey?: string;
+  /** The item actions the service's code calls on it: its functions get these and no more. */
+  readonly itemActions: readonly TableItemAction[];
 }
 
 /** A Lambda function of the service. */
@@ -107,6 +115,7 @@ export type {
   ServiceManifest,
   SubscriptionSpec,
   SubscriptionTarget,
+  TableItemAction,
   TableSpec,
   TopicSpec,
 };

@@ -47,18 +47,6 @@ class ManifestReferenceError extends Error {
   }
 }
 
-/**
- * What the functions do to their tables: items read and written one by one, conditionally
- * (TransactWriteItems is authorized per item as PutItem, UpdateItem), and BatchWriteItem.
- * No Scan, Query or DeleteItem: listing is for operators, and nothing deletes.
- */
-const TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:BatchWriteItem',
-] as const;
-
 const pascal = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
 
 function lookup<T>(map: ReadonlyMap<string, T>, service: string, kind: string, name: string): T {
@@ -205,7 +193,12 @@ class ServiceStack extends Stack {
       ...(asyncDeadLetters ? { deadLetterQueue: asyncDeadLetters } : {}),
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     });
-    for (const [, table] of this.tables.entries()) table.grant(fn.function, ...TABLE_ACTIONS);
+    // Each table's item actions as its manifest declares them: no Scan, Query or DeleteItem
+    // (listing is for operators, and nothing deletes).
+    for (const spec of manifest.tables) {
+      const actions = spec.itemActions.map((action) => `dynamodb:${action}`);
+      this.tables.table(spec.name).grant(fn.function, ...actions);
+    }
     for (const [, topic] of this.topics) topic.grantPublish(fn.function);
     if (manifest.publishes.length > 0) {
       grantPutEventsAs(fn.function, this.eventBus, manifest.source);

@@ -160,8 +160,7 @@ describe('Stack: txnflow-<stage>-ledger', () => {
       ]);
       for (const statement of tableStatements) {
         expect(actionsOf(statement).sort()).toEqual([
-          'dynamodb:BatchWriteItem',
-          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
           'dynamodb:PutItem',
           'dynamodb:UpdateItem',
         ]);

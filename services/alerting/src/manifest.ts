@@ -17,7 +17,9 @@ const alertingManifest: ServiceManifest = {
   service: 'alerting',
   source: EventSource.alerting,
   publishes: [],
-  tables: [{ name: 'Alerts', partitionKey: 'alertId' }],
+  tables: [
+    { name: 'Alerts', partitionKey: 'alertId', itemActions: ['GetItem', 'PutItem', 'UpdateItem'] },
+  ],
   handlers: [{ name: 'highBalanceDetected', entry: 'src/lambda/high-balance-detected.ts' }],
   queues: [{ name: 'CustomerNotify' }, { name: 'CreditCollection' }],
   topics: [{ name: 'HighBalanceAlert', emailSubscription: true }],

@@ -10,8 +10,17 @@ const ingestManifest: ServiceManifest = {
   source: EventSource.ingest,
   publishes: ['TransactionRecorded'],
   tables: [
-    { name: 'Customer', partitionKey: 'customerId' },
-    { name: 'Transactions', partitionKey: 'customerId', sortKey: 'transactionId' },
+    {
+      name: 'Customer',
+      partitionKey: 'customerId',
+      itemActions: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+    },
+    {
+      name: 'Transactions',
+      partitionKey: 'customerId',
+      sortKey: 'transactionId',
+      itemActions: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+    },
   ],
   handlers: [
     {

@@ -8,9 +8,19 @@ const ledgerManifest: ServiceManifest = {
   service: 'ledger',
   source: EventSource.ledger,
   publishes: ['HighBalanceDetected'],
+  // A batch is read with BatchGetItem and each customer committed with TransactWriteItems.
   tables: [
-    { name: 'TransactionTotal', partitionKey: 'customerId' },
-    { name: 'LedgerEntries', partitionKey: 'customerId', sortKey: 'transactionId' },
+    {
+      name: 'TransactionTotal',
+      partitionKey: 'customerId',
+      itemActions: ['BatchGetItem', 'PutItem', 'UpdateItem'],
+    },
+    {
+      name: 'LedgerEntries',
+      partitionKey: 'customerId',
+      sortKey: 'transactionId',
+      itemActions: ['BatchGetItem', 'PutItem', 'UpdateItem'],
+    },
   ],
   handlers: [
     {
