@@ -21,7 +21,7 @@ export type {
   TransactionRecordedV1Data,
 } from './generated/TransactionRecorded.v1.ts';
 export type { Cents } from './money.ts';
-export { formatMoney, parseMoney } from './money.ts';
+export { formatMoney, MAX_MONEY_CENTS, parseMoney } from './money.ts';
 export type {
   ContractEvent,
   EventCause,
