@@ -27,7 +27,8 @@ Usage: txnflow <command> [options]      (state in ./.txnflow, or --state DIR)
   resume                        finish the work a stopped run left, then stop
   test-pattern --pattern JSON|@file --event JSON|@file
 
-Options: --json (print one JSON value and nothing else), --state DIR, --help`;
+Options: --json (print one JSON value and nothing else), --state DIR, --help
+Exit codes: 0 done, 1 failed, 2 wrong usage, 3 ingest finished but needs attention (stderr says what)`;
 
 const LISTINGS = new Set([
   'balances',
