@@ -43,7 +43,8 @@ interface IngestOutput {
 
 function toFileOutput({ path, key, summary }: IngestedFile): FileOutput {
   if (!summary) {
-    const reason = 'ingest did not finish this file (no summary was written); see deadLetters';
+    const reason =
+      'ingest did not finish this file (no summary was written): see the dead-letter queues';
     return { path, file: key, status: 'unfinished', reason };
   }
   const counts = {
