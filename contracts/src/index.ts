@@ -23,7 +23,7 @@ export type {
 export type { MigratableDatabase } from './local-table-migrations.ts';
 export { LocalTablesTooNewError, migrateLocalTables } from './local-table-migrations.ts';
 export type { Cents } from './money.ts';
-export { formatMoney, parseMoney } from './money.ts';
+export { formatMoney, MAX_MONEY_CENTS, parseMoney } from './money.ts';
 export type {
   ContractEvent,
   EventCause,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidMoneyError } from '../src/errors.ts';
-import { formatMoney, parseMoney } from '../src/money.ts';
+import { formatMoney, MAX_MONEY_CENTS, parseMoney } from '../src/money.ts';
 
 describe('Function: parseMoney', () => {
   it.each([
@@ -25,6 +25,27 @@ describe('Function: parseMoney', () => {
   it('says how many decimal places were too many', () => {
     expect(() => parseMoney('12.345')).toThrowError('has 3 decimal places, at most 2 are allowed');
   });
+
+  it('reads the largest supported amount, either sign, and leading zeros', () => {
+    expect(parseMoney('9999999999999.99')).toBe(MAX_MONEY_CENTS);
+    expect(parseMoney('-9999999999999.99')).toBe(-MAX_MONEY_CENTS);
+    expect(parseMoney('000000000000001.50')).toBe(150);
+  });
+
+  it.each([['10000000000000.00'], ['-10000000000000'], ['99999999999999999999.99']])(
+    'refuses %s: beyond the largest supported amount',
+    (text) => {
+      expect(() => parseMoney(text)).toThrowError(
+        'is beyond the largest supported amount, 9999999999999.99',
+      );
+    },
+  );
+});
+
+describe('Constant: MAX_MONEY_CENTS', () => {
+  it('leaves room for exact sums: twice the limit is still a safe integer', () => {
+    expect(Number.isSafeInteger(2 * MAX_MONEY_CENTS + 1)).toBe(true);
+  });
 });
 
 describe('Function: formatMoney', () => {
@@ -45,5 +66,11 @@ describe('Function: formatMoney', () => {
 
   it('refuses a fractional number of cents', () => {
     expect(() => formatMoney(0.5)).toThrowError(InvalidMoneyError);
+  });
+
+  it('writes bigint cents exactly, beyond the safe integer range too', () => {
+    expect(formatMoney(9_999_999_999_999_990n)).toBe('99999999999999.90');
+    expect(formatMoney(-9_007_199_254_740_993n)).toBe('-90071992547409.93');
+    expect(formatMoney(-5n)).toBe('-0.05');
   });
 });

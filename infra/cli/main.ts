@@ -28,7 +28,8 @@ Usage: txnflow <command> [options]      (state in ./.txnflow, or --state DIR)
   resume                        finish the work a stopped run left, then stop
   test-pattern --pattern JSON|@file --event JSON|@file
 
-Options: --json (print one JSON value and nothing else), --state DIR, --help`;
+Options: --json (print one JSON value and nothing else), --state DIR, --help
+Exit codes: 0 done, 1 failed, 2 wrong usage, 3 ingest finished but needs attention (stderr says what)`;
 
 const LISTINGS = new Set([
   'balances',
@@ -77,31 +78,40 @@ function parseCli(argv: readonly string[]): CliArgs & { help: boolean } {
   };
 }
 
-async function dispatch(args: CliArgs, io: CliIo): Promise<void> {
-  if (LISTINGS.has(args.command)) return runListing(args, io);
+/** Runs the command and gives its exit code: ingest (and the demo) can end needing attention. */
+async function dispatch(args: CliArgs, io: CliIo): Promise<number> {
+  if (LISTINGS.has(args.command)) {
+    await runListing(args, io);
+    return 0;
+  }
   switch (args.command) {
     case 'demo':
       return runDemo(args, io);
     case 'ingest':
-      await runIngest(args, io);
-      return;
+      return runIngest(args, io);
     case 'replay':
-      return runReplay(args, io);
+      await runReplay(args, io);
+      return 0;
     case 'reset':
-      return runReset(args, io);
+      await runReset(args, io);
+      return 0;
     case 'redrive':
-      return runRedrive(args, io);
+      await runRedrive(args, io);
+      return 0;
     case 'resume':
-      return runResume(args, io);
+      await runResume(args, io);
+      return 0;
     case 'test-pattern':
-      return runTestPattern(args, io);
+      await runTestPattern(args, io);
+      return 0;
     default:
       throw new UsageError(`unknown command "${args.command}"`);
   }
 }
 
 /**
- * Runs the CLI and returns the exit code: 0 done, 1 failed, 2 wrong usage.
+ * Runs the CLI and returns the exit code: 0 done, 1 failed, 2 wrong usage, 3 (ingest) done
+ * but a file was not read or ingested, or a dead-letter queue holds messages.
  *
  * @example process.exitCode = await main(process.argv.slice(2), { out: process.stdout, err: process.stderr, env: process.env });
  */
@@ -118,8 +128,7 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   try {
-    await dispatch(args, io);
-    return 0;
+    return await dispatch(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err.write(`txnflow: ${error.message} (txnflow --help lists the commands)\n`);

@@ -1,13 +1,24 @@
 import { createReadStream } from 'node:fs';
-import { basename } from 'node:path';
 import { type Alert, SqliteAlertStore } from '@txnflow/alerting';
 import { formatMoney, localTableName } from '@txnflow/contracts';
 import { type IngestSummary, reportKeysFor, SqliteIngestStore } from '@txnflow/ingest';
 import { SqliteLedgerStore } from '@txnflow/ledger';
-import { LocalRuntime, type LocalRuntimeOptions, parseFaultSpec } from '../local/index.ts';
+import {
+  LocalRuntime,
+  type LocalRuntimeOptions,
+  NoSuchKeyError,
+  parseFaultSpec,
+} from '../local/index.ts';
 import type { Log } from './service-context.ts';
 import { findLocalService, localServices } from './services.ts';
-import { ARCHIVE_NAME, localBucketName, type RuleRedriveTarget, wireServices } from './wire.ts';
+import { UPLOADS_PREFIX, uploadKeyFor } from './upload-keys.ts';
+import {
+  ARCHIVE_NAME,
+  deadLetterQueuesOf,
+  localBucketName,
+  type RuleRedriveTarget,
+  wireServices,
+} from './wire.ts';
 
 interface OpenLocalTxnflowOptions {
   readonly stateDir: string;
@@ -16,6 +27,24 @@ interface OpenLocalTxnflowOptions {
   readonly alertEmail?: string;
   readonly faults?: LocalRuntimeOptions['faults'];
   readonly onObjectRead?: (key: string, bytesRead: number) => void;
+}
+
+/** A file to upload and the bucket key it goes to. */
+interface Upload {
+  readonly path: string;
+  readonly key: string;
+}
+
+/** One uploaded file after the run settled. */
+interface IngestedFile extends Upload {
+  /** Absent when ingest did not finish the file (its event ended in a dead-letter queue). */
+  readonly summary?: IngestSummary;
+}
+
+/** A dead-letter queue and how many messages it holds now. */
+interface DeadLetterCount {
+  readonly queue: string;
+  readonly messages: number;
 }
 
 const quietLog: Log = { info() {}, warn() {}, error() {} };
@@ -64,23 +93,61 @@ class LocalTxnflow {
     return new LocalTxnflow(runtime, ruleDeadLetters);
   }
 
+  /**
+   * A distinct bucket key for each file, `incoming/<file name>` unless an earlier upload
+   * (now or before) took it: see {@link uploadKeyFor}.
+   */
+  planUploads(paths: readonly string[]): Upload[] {
+    const taken = new Set(
+      this.runtime
+        .listObjects({ bucket: this.uploadsBucket, prefix: UPLOADS_PREFIX })
+        .map((o) => o.key),
+    );
+    return paths.map((path) => {
+      const key = uploadKeyFor(path, (k) => taken.has(k));
+      taken.add(key);
+      return { path, key };
+    });
+  }
+
   /** Puts each file in the bucket (S3 then says "Object Created"), runs until idle. */
-  async ingestFiles(
-    paths: readonly string[],
+  async ingest(
+    uploads: readonly Upload[],
     timeoutMs = DEFAULT_IDLE_TIMEOUT_MS,
-  ): Promise<IngestSummary[]> {
-    const keys: string[] = [];
-    for (const path of paths) {
-      const key = `incoming/${basename(path)}`;
+  ): Promise<IngestedFile[]> {
+    for (const { path, key } of uploads) {
       await this.runtime.putObject({
         bucket: this.uploadsBucket,
         key,
         body: createReadStream(path),
       });
-      keys.push(key);
     }
     await this.runUntilIdle(timeoutMs);
-    return Promise.all(keys.map((key) => this.summaryOf(key)));
+    return Promise.all(
+      uploads.map(async (upload) => {
+        const summary = await this.summaryOf(upload.key).catch((error: unknown) => {
+          if (error instanceof NoSuchKeyError) return undefined;
+          throw error;
+        });
+        return summary ? { ...upload, summary } : upload;
+      }),
+    );
+  }
+
+  /**
+   * {@link ingest} of the files at their planned keys, returning their summaries.
+   *
+   * @throws {Error} naming the file when ingest did not finish one (no summary was written).
+   */
+  async ingestFiles(
+    paths: readonly string[],
+    timeoutMs = DEFAULT_IDLE_TIMEOUT_MS,
+  ): Promise<IngestSummary[]> {
+    const files = await this.ingest(this.planUploads(paths), timeoutMs);
+    return files.map(({ path, key, summary }) => {
+      if (!summary) throw new Error(`${path} (${key}): ingest did not finish, no summary`);
+      return summary;
+    });
   }
 
   async summaryOf(key: string): Promise<IngestSummary> {
@@ -91,13 +158,21 @@ class LocalTxnflow {
     return JSON.parse(await readAll(stream)) as IngestSummary;
   }
 
+  /** Every dead-letter queue of the services, with how many messages it holds now. */
+  deadLetterCounts(): DeadLetterCount[] {
+    return deadLetterQueuesOf(localServices).map((queue) => ({
+      queue,
+      messages: this.runtime.peekMessages(queue).length,
+    }));
+  }
+
   runUntilIdle(timeoutMs = DEFAULT_IDLE_TIMEOUT_MS): Promise<unknown> {
     return this.runtime.runUntilIdle({ timeoutMs });
   }
 
+  /** Every balance, exactly as stored: see {@link listExactBalances}. */
   async balances(): Promise<{ customerId: string; balance: string }[]> {
-    const balances = await new SqliteLedgerStore(this.runtime.db).listBalances();
-    return balances.map((b) => ({ customerId: b.customerId, balance: formatMoney(b.cents) }));
+    return new SqliteLedgerStore(this.runtime.db).listBalancesAsStored();
   }
 
   /** The ledger's entries in chain order, of one customer or of every customer. */
@@ -248,5 +323,5 @@ class LocalTxnflow {
   }
 }
 
-export type { OpenLocalTxnflowOptions };
+export type { DeadLetterCount, IngestedFile, OpenLocalTxnflowOptions, Upload };
 export { DEFAULT_IDLE_TIMEOUT_MS, LocalTxnflow };

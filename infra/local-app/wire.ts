@@ -196,10 +196,23 @@ function wireServices(
   return ruleDeadLetters;
 }
 
+/**
+ * Every dead-letter queue the services' wiring creates: one per queue and one per rule.
+ *
+ * @example deadLetterQueuesOf(localServices) // ['UploadsObjectCreatedToIngestDLQ', ...]
+ */
+function deadLetterQueuesOf(services: readonly LocalService[]): string[] {
+  return services.flatMap(({ manifest }) => [
+    ...manifest.queues.map((q) => dlqOf(q.name)),
+    ...manifest.subscriptions.map((s) => dlqOf(s.rule)),
+  ]);
+}
+
 export type { RuleRedriveTarget, WireOptions };
 export {
   ARCHIVE_NAME,
   DEFAULT_ALERT_EMAIL,
+  deadLetterQueuesOf,
   dlqOf,
   localBucketName,
   qualifiedHandler,

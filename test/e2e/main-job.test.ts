@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FileOutput, IngestOutput } from '../../infra/cli/commands/ingest.ts';
 import { main } from '../../infra/cli/main.ts';
 import { CliHarness, SAMPLE } from '../support/cli.ts';
 
@@ -22,6 +23,9 @@ interface Message {
 
 const HEADER = 'customer_id|customer_address|trn_id|trn_date|trn_amount';
 
+/** The `--json` output of an ingest whose files were all read. */
+type IngestedFiles = IngestOutput & { files: (FileOutput & { status: 'ingested' })[] };
+
 describe('The main job on the local runtime, through the txnflow CLI', () => {
   let cli: CliHarness;
   beforeEach(async () => {
@@ -32,16 +36,19 @@ describe('The main job on the local runtime, through the txnflow CLI', () => {
   });
 
   it('turns the sample file into customers, balances, one alert, two queue messages and an email', async () => {
-    const summaries = await cli.json('ingest', SAMPLE);
+    const { files, deadLetters } = await cli.json<IngestOutput>('ingest', SAMPLE);
 
-    expect(summaries).toEqual([
+    expect(files).toEqual([
       expect.objectContaining({
+        path: SAMPLE,
         file: 'incoming/transactions.txt',
+        status: 'ingested',
         accepted: 24,
         duplicates: 0,
         rejected: [],
       }),
     ]);
+    expect(deadLetters).toEqual([]);
     expect(await cli.json('balances')).toEqual([
       { customerId: 'C1', balance: '907.55' },
       { customerId: 'C2', balance: '1750.00' },
@@ -82,9 +89,11 @@ describe('The main job on the local runtime, through the txnflow CLI', () => {
   it('changes nothing when the same file is ingested again: every row is a duplicate', async () => {
     await cli.json('ingest', SAMPLE);
 
-    const again = await cli.json('ingest', SAMPLE);
+    const again = await cli.json<IngestOutput>('ingest', SAMPLE);
 
-    expect(again).toEqual([expect.objectContaining({ accepted: 0, duplicates: 24, rejected: [] })]);
+    expect(again.files).toEqual([
+      expect.objectContaining({ accepted: 0, duplicates: 24, rejected: [] }),
+    ]);
     expect(await cli.json('balances')).toEqual([
       { customerId: 'C1', balance: '907.55' },
       { customerId: 'C2', balance: '1750.00' },
@@ -107,9 +116,7 @@ describe('The main job on the local runtime, through the txnflow CLI', () => {
       ].join('\n'),
     );
 
-    const [summary] = await cli.json<
-      { accepted: number; rejected: { line: number; reason: string }[] }[]
-    >('ingest', file);
+    const [summary] = (await cli.json<IngestedFiles>('ingest', file)).files;
 
     expect(summary?.accepted).toBe(2);
     expect(summary?.rejected.map((r) => r.line)).toEqual([3, 4, 5]);
@@ -138,9 +145,7 @@ describe('The main job on the local runtime, through the txnflow CLI', () => {
     ];
     const file = await cli.file('messy.txt', `\uFEFF${[HEADER, ...rows].join('\r\n')}\r\n`);
 
-    const [summary] = await cli.json<
-      { accepted: number; duplicates: number; rejected: { line: number; reason: string }[] }[]
-    >('ingest', file);
+    const [summary] = (await cli.json<IngestedFiles>('ingest', file)).files;
 
     expect(summary).toMatchObject({ accepted: 33, duplicates: 1 });
     expect(summary?.rejected).toEqual([

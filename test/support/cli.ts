@@ -1,6 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import type { IngestOutput } from '../../infra/cli/commands/ingest.ts';
 import { main } from '../../infra/cli/main.ts';
 
 interface CliRun {
@@ -29,12 +30,17 @@ class CliHarness {
   }
 
   async run(...argv: string[]): Promise<CliRun> {
+    return this.runWith({}, ...argv);
+  }
+
+  /** Runs with extra environment variables for this run only, over the harness's own. */
+  async runWith(env: Readonly<Record<string, string>>, ...argv: string[]): Promise<CliRun> {
     let stdout = '';
     let stderr = '';
     const code = await main([...argv, '--state', this.stateDir], {
       out: { write: (text: string) => (stdout += text) },
       err: { write: (text: string) => (stderr += text), isTTY: false },
-      env: { ...process.env, TXNFLOW_FAULTS: '', ...this.#env },
+      env: { ...process.env, TXNFLOW_FAULTS: '', ...this.#env, ...env },
     });
     return { code, stdout, stderr };
   }
@@ -47,8 +53,26 @@ class CliHarness {
     return JSON.parse(result.stdout) as T;
   }
 
-  async file(name: string, text: string): Promise<string> {
+  /**
+   * `txnflow ingest --json FILE…` whatever its exit code (3 says something needs
+   * attention): the code, the one JSON value printed, and stderr.
+   */
+  async ingest(
+    ...paths: string[]
+  ): Promise<{ code: number; output: IngestOutput; stderr: string }> {
+    const result = await this.run('ingest', ...paths, '--json');
+    if (result.code !== 0 && result.code !== 3)
+      throw new Error(`txnflow ingest ${paths.join(' ')} exited ${result.code}: ${result.stderr}`);
+    return {
+      code: result.code,
+      output: JSON.parse(result.stdout) as IngestOutput,
+      stderr: result.stderr,
+    };
+  }
+
+  async file(name: string, text: string | Buffer): Promise<string> {
     const path = join(this.dir, name);
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text);
     return path;
   }

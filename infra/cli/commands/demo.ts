@@ -21,9 +21,10 @@ const section = (title: string, body: string): string => `\n== ${title}\n${body}
 
 /**
  * `txnflow demo` (what `npm start` runs): a fresh state folder, the sample file ingested,
- * and a report of the tables, balances, alerts, both queues and the email.
+ * and a report of the tables, balances, alerts, both queues and the email. Exits as the
+ * ingest did.
  */
-async function runDemo(args: CliArgs, io: CliIo): Promise<void> {
+async function runDemo(args: CliArgs, io: CliIo): Promise<number> {
   const stateDir = resolve(args.stateDir === '.txnflow' ? join('.txnflow', 'demo') : args.stateDir);
   await clearStateFolder(stateDir);
   const demoArgs: CliArgs = {
@@ -34,7 +35,7 @@ async function runDemo(args: CliArgs, io: CliIo): Promise<void> {
     stateDir,
   };
   io.out.write(`txnflow demo: ingesting ${SAMPLE}\nstate: ${stateDir}\n\n`);
-  await runIngest(demoArgs, io);
+  const code = await runIngest(demoArgs, io);
   await withTxnflow(demoArgs, io, async (txnflow) => {
     const transactions = await txnflow.transactions();
     const queue = (name: string) =>
@@ -73,6 +74,7 @@ async function runDemo(args: CliArgs, io: CliIo): Promise<void> {
         `\nExplore further: npx txnflow balances --state ${stateDir}  (or alerts, queue CustomerNotify, outbox, events)\n`,
     );
   });
+  return code;
 }
 
 export { runDemo };

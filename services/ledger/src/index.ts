@@ -13,7 +13,6 @@ export {
   LedgerStoreError,
   TransactionRefusedError,
 } from './domain/errors.ts';
-export { MAX_BALANCE_CENTS } from './domain/limits.ts';
 export type { TransactionRecordedHandlerDeps } from './handlers/transaction-recorded.ts';
 export { makeTransactionRecordedHandler } from './handlers/transaction-recorded.ts';
 export type { LedgerLocalContext } from './local.ts';

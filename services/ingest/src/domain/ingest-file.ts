@@ -33,6 +33,11 @@ interface IngestSummary {
   readonly duplicates: number;
   readonly rejected: readonly RejectedRow[];
   readonly rejectsReport: string;
+  /**
+   * Why no row of the file could be read (its header is unusable, or it is empty); absent
+   * when the file was read. The same reason is the rejection of line 1.
+   */
+  readonly unreadable?: string;
 }
 
 interface IngestFileDeps {
@@ -48,6 +53,7 @@ interface RunState {
   accepted: number;
   duplicates: number;
   readonly rejected: RejectedRow[];
+  unreadable?: string;
 }
 
 function conflictReason(
@@ -134,7 +140,8 @@ async function ingestFile(input: IngestFileInput, deps: IngestFileDeps): Promise
     if (batch.length > 0) await recordAndPublish(batch, input, deps, state);
   } catch (error) {
     if (!(error instanceof InvalidHeaderError)) throw error;
-    state.rejected.push({ line: 1, reason: error.message.replace(`${input.key}:1: `, '') });
+    state.unreadable = error.reason;
+    state.rejected.push({ line: 1, reason: error.reason });
   }
   return writeReports(input, deps, state);
 }
@@ -154,6 +161,7 @@ async function writeReports(
     duplicates: state.duplicates,
     rejected,
     rejectsReport: keys.rejects,
+    ...(state.unreadable === undefined ? {} : { unreadable: state.unreadable }),
   };
   await deps.objects.write(input.bucket, keys.rejects, renderRejectsReport(rejected), 'text/csv');
   await deps.objects.write(

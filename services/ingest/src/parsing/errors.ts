@@ -10,11 +10,14 @@ class IngestError extends Error {
 class InvalidHeaderError extends IngestError {
   readonly file: string;
   readonly line = 1;
+  /** What is wrong with the header, without the file and line. */
+  readonly reason: string;
 
   constructor(file: string, reason: string) {
     super(`${file}:1: ${reason}`);
     this.name = 'InvalidHeaderError';
     this.file = file;
+    this.reason = reason;
   }
 }
 

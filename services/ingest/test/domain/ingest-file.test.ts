@@ -177,16 +177,24 @@ describe('Function: ingestFile', () => {
     ).toEqual(['T1', 'T2']);
   });
 
-  it('reports a file with a wrong header as rejected at line 1, and records nothing', async () => {
+  it('reports a file with a wrong header as unreadable and rejected at line 1, and records nothing', async () => {
     upload('id|amount\nC1|1.00\n');
 
     const summary = await ingest();
 
     expect(summary).toMatchObject({ accepted: 0, duplicates: 0 });
-    expect(summary.rejected).toHaveLength(1);
-    expect(summary.rejected[0]?.line).toBe(1);
-    expect(summary.rejected[0]?.reason).toMatch(/^header must be customer_id\|/);
+    expect(summary.unreadable).toMatch(/^header must be customer_id\|/);
+    expect(summary.rejected).toEqual([{ line: 1, reason: summary.unreadable }]);
     expect(await store.listTransactions()).toEqual([]);
+  });
+
+  it('says nothing is unreadable about a file whose rows are all rejected', async () => {
+    upload(transactionsFile([['C1', 'A', 'T1', '2023-02-30', '1.00']]));
+
+    const summary = await ingest();
+
+    expect(summary.rejected).toHaveLength(1);
+    expect(summary).not.toHaveProperty('unreadable');
   });
 
   it('ingests the sample file: 24 rows over 2 customers, nothing rejected', async () => {

@@ -120,6 +120,79 @@ describe('Function: readTransactionRows', () => {
     ]);
   });
 
+  describe.each([
+    ['LF', '', '\n'],
+    ['CRLF', '', '\r\n'],
+    ['BOM and CRLF', '\uFEFF', '\r\n'],
+  ])('bytes that are not UTF-8 (%s)', (_name, bom, eol) => {
+    const file = (...rows: Buffer[]): Buffer =>
+      Buffer.concat(
+        [
+          Buffer.from(`${bom}customer_id|customer_address|trn_id|trn_date|trn_amount`),
+          ...rows,
+        ].flatMap((row) => [row, Buffer.from(eol)]),
+      );
+    const utf8 = (text: string) => Buffer.from(text, 'utf8');
+    const latin1 = (text: string) => Buffer.from(text, 'latin1');
+
+    it('rejects the row naming its line and field, and reads the rows around it', async () => {
+      const lines = await parse(
+        file(
+          utf8('C1|Zürich 1|T1|2023-03-01|1.00'),
+          latin1('C2|München 2|T2|2023-03-01|2.00'),
+          utf8('C3|Köln 3|T3|2023-03-01|3.00'),
+        ),
+      );
+
+      expect(summary(lines)).toEqual([
+        '2:T1:100',
+        '3!customer_address: is not valid UTF-8 (save the file as UTF-8)',
+        '4:T3:300',
+      ]);
+      expect(lines[2]).toMatchObject({ row: { customerAddress: 'Köln 3' } });
+    });
+
+    it('names the first field holding them, by header name, and keeps a real U+FFFD', async () => {
+      const lines = await parse(
+        file(
+          latin1('C\xe91|Addr|T\xe91|2023-03-01|1.00'),
+          utf8('C2|Addr \uFFFD|T2|2023-03-01|2.00'),
+          Buffer.from([0xa0]),
+        ),
+      );
+
+      expect(summary(lines)).toEqual([
+        '2!customer_id: is not valid UTF-8 (save the file as UTF-8)',
+        '3:T2:200',
+        '4!expected 5 fields, found 1',
+      ]);
+      expect(lines[1]).toMatchObject({ row: { customerAddress: 'Addr \uFFFD' } });
+    });
+  });
+
+  it('refuses a header that is not UTF-8', async () => {
+    const header = Buffer.from(
+      'customer_id|customer_addr\xe9ss|trn_id|trn_date|trn_amount\n',
+      'latin1',
+    );
+
+    await expect(parse(header)).rejects.toThrowError('f.txt:1: the header is not valid UTF-8');
+  });
+
+  it('rejects an amount beyond the largest supported, naming the field', async () => {
+    const text = [
+      'customer_id|customer_address|trn_id|trn_date|trn_amount',
+      'C1|Addr|T1|2023-03-01|9999999999999.99',
+      'C2|Addr|T2|2023-03-01|-10000000000000.00',
+      '',
+    ].join('\n');
+
+    expect(summary(await parse(text))).toEqual([
+      '2:T1:999999999999999',
+      '3!trn_amount: "-10000000000000.00": is beyond the largest supported amount, 9999999999999.99',
+    ]);
+  });
+
   it('reports a quote left open as one rejection naming the lines it swallowed', async () => {
     const text = [
       'customer_id|customer_address|trn_id|trn_date|trn_amount',

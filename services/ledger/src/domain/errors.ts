@@ -1,5 +1,4 @@
-import { type Cents, formatMoney } from '@txnflow/contracts';
-import { MAX_BALANCE_CENTS } from './limits.ts';
+import { type Cents, formatMoney, MAX_MONEY_CENTS } from '@txnflow/contracts';
 
 /** Base class of the ledger's errors. */
 class LedgerError extends Error {
@@ -48,7 +47,7 @@ class BalanceOutOfRangeError extends TransactionRefusedError {
       customerId,
       transactionId,
       `it would take the balance from ${formatMoney(balanceCents)} to ${formatMoney(wouldBe)}, ` +
-        `beyond the largest supported balance of ±${formatMoney(MAX_BALANCE_CENTS)}`,
+        `beyond the largest supported balance of ±${formatMoney(MAX_MONEY_CENTS)}`,
     );
     this.name = 'BalanceOutOfRangeError';
     this.balanceCents = balanceCents;

@@ -1,8 +1,7 @@
-import type { Cents } from '@txnflow/contracts';
+import { type Cents, MAX_MONEY_CENTS } from '@txnflow/contracts';
 import type { CustomerCommit, CustomerSnapshot, LedgerEntry } from '../ports.ts';
 import { crossedThreshold } from './crossing.ts';
 import { BalanceOutOfRangeError } from './errors.ts';
-import { MAX_BALANCE_CENTS } from './limits.ts';
 
 /** One transaction of a batch, as the ledger plans it. */
 interface PlannedTransaction {
@@ -28,7 +27,7 @@ interface CustomerPlan {
  * Plans a customer's transactions on the balance one read saw: a transaction the read found
  * applied is a duplicate; every other one becomes the next entry of one chain that starts at
  * the balance read, in batch order. A transaction that would take the balance past
- * {@link MAX_BALANCE_CENTS} is refused and the chain goes on without it.
+ * {@link MAX_MONEY_CENTS} is refused and the chain goes on without it.
  *
  * Pure: the same snapshot and transactions give the same plan.
  *
@@ -52,7 +51,7 @@ function planCustomer(
       continue;
     }
     const after = cents + transaction.amountCents;
-    if (Math.abs(after) > MAX_BALANCE_CENTS) {
+    if (Math.abs(after) > MAX_MONEY_CENTS) {
       refused.push({
         index: transaction.index,
         error: new BalanceOutOfRangeError(customerId, transaction.transactionId, cents, after),

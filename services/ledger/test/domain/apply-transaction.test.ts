@@ -256,7 +256,7 @@ describe('Function: applyTransaction', () => {
     expect(refusal).toBeInstanceOf(TransactionRefusedError);
     expect(String((refusal as Error).message)).toBe(
       'transaction T2 of customer C1: it would take the balance from 9999999999999.99 to ' +
-        '19999999999999.98, beyond the largest supported balance of ±10000000000000.00',
+        '19999999999999.98, beyond the largest supported balance of ±9999999999999.99',
     );
     expect(await balanceOf('C1')).toBe(999_999_999_999_899);
   });

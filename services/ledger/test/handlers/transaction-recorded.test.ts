@@ -92,7 +92,7 @@ describe('Handler: transactionRecorded (SQS batch)', () => {
     ).toEqual([
       [
         'T2',
-        'transaction T2 of customer C1: it would take the balance from 9999999999999.99 to 19999999999999.98, beyond the largest supported balance of ±10000000000000.00',
+        'transaction T2 of customer C1: it would take the balance from 9999999999999.99 to 19999999999999.98, beyond the largest supported balance of ±9999999999999.99',
       ],
     ]);
   });

@@ -1,4 +1,4 @@
-import { localTableName, migrateLocalTables } from '@txnflow/contracts';
+import { formatMoney, localTableName, migrateLocalTables } from '@txnflow/contracts';
 import type { Database, Statement } from 'better-sqlite3';
 import type {
   Balance,
@@ -63,6 +63,17 @@ const toEntry = (row: EntryRow): LedgerEntry => ({
   alertPublished: row.alert_published === 1,
 });
 
+/**
+ * A stored amount as text, exactly, whatever was stored: integers come as bigint, and a
+ * REAL (SQLite keeps one where an integer overflowed 64 bits) is whole and shown as is.
+ * Nothing here throws, so one bad value never hides every other balance.
+ */
+function storedCentsText(value: bigint | number): string {
+  if (typeof value === 'bigint') return formatMoney(value);
+  if (Number.isInteger(value)) return formatMoney(BigInt(value));
+  return `${value} cents (not a whole number of cents)`;
+}
+
 /** Rolls a customer's savepoint back: its balance moved, or an entry exists already. */
 class CommitConflict extends Error {}
 
@@ -85,6 +96,10 @@ class SqliteLedgerStore implements LedgerStore {
     { customer_id: string; balance_cents: number; version: number }
   >;
   readonly #listEntries: Statement<[string], EntryRow>;
+  readonly #listStoredTotals: Statement<
+    [],
+    { customer_id: string; balance_cents: bigint | number }
+  >;
   readonly #readAll: (customers: readonly CustomerRead[]) => Map<string, CustomerSnapshot>;
   readonly #commitAll: (commits: readonly CustomerCommit[]) => CommitResult[];
   readonly #commitCustomer: (commit: CustomerCommit) => void;
@@ -117,6 +132,11 @@ class SqliteLedgerStore implements LedgerStore {
     this.#listEntries = db.prepare(
       `SELECT * FROM ${ENTRIES} WHERE customer_id = ? ORDER BY version, transaction_id`,
     );
+    this.#listStoredTotals = db
+      .prepare<[], { customer_id: string; balance_cents: bigint | number }>(
+        `SELECT customer_id, balance_cents FROM ${TOTALS} ORDER BY customer_id`,
+      )
+      .safeIntegers(true);
     // One read transaction: every snapshot of a batch comes from the same moment.
     this.#readAll = db.transaction((customers: readonly CustomerRead[]) => {
       const snapshots = new Map<string, CustomerSnapshot>();
@@ -188,6 +208,21 @@ class SqliteLedgerStore implements LedgerStore {
       customerId: row.customer_id,
       cents: row.balance_cents,
       version: row.version,
+    }));
+  }
+
+  /**
+   * Every balance as stored, as 2-decimal text, read with SQLite's 64-bit integers kept
+   * exact, for listings: a balance an older build stored beyond 2^53 cents (before the
+   * ledger refused balances past MAX_MONEY_CENTS) is shown as it is instead of failing the
+   * whole listing, which `listBalances` (plain numbers) would.
+   *
+   * @example store.listBalancesAsStored() // [{ customerId: 'C1', balance: '907.55' }]
+   */
+  listBalancesAsStored(): { customerId: string; balance: string }[] {
+    return this.#listStoredTotals.all().map((row) => ({
+      customerId: row.customer_id,
+      balance: storedCentsText(row.balance_cents),
     }));
   }
 
