@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTransactionsFile } from '../../infra/bench/generate-transactions.ts';
 import { DATABASE_FILE } from '../../infra/local/index.ts';
 import { LocalTxnflow, type OpenLocalTxnflowOptions } from '../../infra/local-app/local-txnflow.ts';
-import { deadLetterQueueNames } from '../support/dead-letter-queues.ts';
+import { localServices } from '../../infra/local-app/services.ts';
+import { deadLetterQueuesOf } from '../../infra/local-app/wire.ts';
 import { expectedBalances, readOracleRows } from '../support/transactions-oracle.ts';
 
 const BIN = new URL('../../infra/cli/bin/txnflow.js', import.meta.url).pathname;
@@ -46,7 +47,7 @@ async function outcomeOf(txnflow: LocalTxnflow) {
   };
 }
 
-const DEAD_LETTER_QUEUES = deadLetterQueueNames();
+const DEAD_LETTER_QUEUES = deadLetterQueuesOf(localServices);
 
 /** Polls the child's state until the ledger has applied some rows, then SIGKILLs it. */
 async function killOnceLedgerIsBusy(child: ChildProcess, stateDir: string): Promise<number> {

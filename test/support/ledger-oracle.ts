@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
+import { localServices } from '../../infra/local-app/services.ts';
+import { deadLetterQueuesOf } from '../../infra/local-app/wire.ts';
 import type { CliHarness } from './cli.ts';
-import { deadLetterQueueNames } from './dead-letter-queues.ts';
 import { expectedBalances, type FileRow } from './transactions-oracle.ts';
 
 interface EntryRow {
@@ -31,7 +32,7 @@ const cents = (text: string): number => {
 async function redriveUntilEmpty(cli: CliHarness): Promise<void> {
   for (let round = 0; round < 10; round += 1) {
     let left = 0;
-    for (const dlq of deadLetterQueueNames()) {
+    for (const dlq of deadLetterQueuesOf(localServices)) {
       const depth = (await cli.json<unknown[]>('queue', dlq)).length;
       left += depth;
       if (depth > 0) await cli.run('redrive', dlq);
@@ -118,7 +119,7 @@ async function expectLedgerMatchesFile(
     if (options.exactQueues) expect(ids.sort(), queue).toEqual(crossings);
     else expect([...new Set(ids)].sort(), queue).toEqual(crossings);
   }
-  for (const dlq of deadLetterQueueNames()) {
+  for (const dlq of deadLetterQueuesOf(localServices)) {
     expect(await cli.json<unknown[]>('queue', dlq), dlq).toEqual([]);
   }
 }
