@@ -1,7 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { IngestSummary } from '@txnflow/ingest';
-import { type CliArgs, type CliIo, print, UsageError, withTxnflow } from '../cli-context.ts';
+import {
+  type CliArgs,
+  type CliIo,
+  type OpenTxnflowOptions,
+  print,
+  UsageError,
+  withTxnflow,
+} from '../cli-context.ts';
 import { createProgressBar } from '../render/progress-bar.ts';
 
 /** The summary the CLI prints: what the issue's `--json` contract names, in that order. */
@@ -19,8 +26,15 @@ function renderSummary(summary: ReturnType<typeof toOutput>): string {
   return [head, ...lines, `  rejects report: ${summary.rejectsReport}`].join('\n');
 }
 
-/** `txnflow ingest FILE…`: uploads each file to the local bucket and runs until idle. */
-async function runIngest(args: CliArgs, io: CliIo): Promise<IngestSummary[]> {
+/**
+ * `txnflow ingest FILE…`: uploads each file to the local bucket and runs until idle, once
+ * no other process drives the state folder. `open` passes, e.g., a lock already taken.
+ */
+async function runIngest(
+  args: CliArgs,
+  io: CliIo,
+  open: OpenTxnflowOptions = {},
+): Promise<IngestSummary[]> {
   if (args.positionals.length === 0) throw new UsageError('ingest needs at least one FILE');
   const sizes = new Map<string, number>();
   for (const file of args.positionals) {
@@ -34,6 +48,7 @@ async function runIngest(args: CliArgs, io: CliIo): Promise<IngestSummary[]> {
     io,
     (txnflow) => txnflow.ingestFiles(args.positionals),
     {
+      ...open,
       onObjectRead: (key, bytes) => bar.update(key, bytes),
     },
   );
