@@ -156,7 +156,7 @@ class LocalTxnflow {
    *
    * @example const txnflow = await LocalTxnflow.openForReading({ stateDir: '.txnflow' }, { timeoutMs: 60_000 });
    * @throws {StateFolderBusyError} when the folder's driver did not set it up in time.
-   * @throws {DamagedStateFolderError} when `runtime.sqlite` is gone but the files it indexed are not.
+   * @throws {DamagedStateFolderError} when `runtime.sqlite` is gone but what it indexed is not.
    */
   static async openForReading(
     options: OpenLocalTxnflowOptions,

@@ -136,12 +136,12 @@ class StateFolderBusyError extends LocalRuntimeError {
   readonly waitedMs: number;
 
   constructor(stateDir: string, holder: StateFolderHolder | undefined, waitedMs: number) {
-    const waited = waitedMs > 0 ? ` after waiting ${Math.round(waitedMs / 1000)} s` : '';
     const since = holder ? ` since ${holder.since}` : '';
+    const waited = waitedMs > 0 ? `; waited ${Math.round(waitedMs / 1000)} s for it` : '';
     super(
       'StateFolderBusy',
-      `${describeHolder(holder)} has been using the state folder ${stateDir}${since}; gave up${waited}. ` +
-        'Run again when it has finished (a killed process releases the folder at once).',
+      `${describeHolder(holder)} is using the state folder ${stateDir}${since}${waited}. ` +
+        'Run again once it has finished (a killed process lets go of the folder at once).',
     );
     this.name = 'StateFolderBusyError';
     this.stateDir = stateDir;

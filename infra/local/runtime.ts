@@ -113,7 +113,7 @@ class LocalRuntime {
    * @example const rt = LocalRuntime.open({ stateDir: '.txnflow', retry: { maxAttempts: 5 } });
    * @throws {InvalidFaultSpecError} when `TXNFLOW_FAULTS` cannot be read.
    * @throws {StateFolderBusyError} when another runtime drives the folder (see `options.lock`).
-   * @throws {DamagedStateFolderError} when `runtime.sqlite` is gone but the files it indexed are not.
+   * @throws {DamagedStateFolderError} when `runtime.sqlite` is gone but what it indexed is not.
    */
   static open(options: LocalRuntimeOptions): LocalRuntime {
     const retry = { ...DEFAULT_RETRY, ...options.retry };

@@ -130,7 +130,7 @@ describe('Listings and a process that drives the same state folder', () => {
       expect(run.code).toBe(1);
       expect(run.stderr.trimEnd().split('\n')).toEqual([
         expect.stringMatching(
-          `^txnflow resume failed: pid ${process.pid} \\(txnflow ingest transactions.txt\\) has been using the state folder ${stateDir} since `,
+          `^txnflow resume failed: pid ${process.pid} \\(txnflow ingest transactions.txt\\) is using the state folder ${stateDir} since `,
         ),
       ]);
     }, 60_000);

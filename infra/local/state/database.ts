@@ -304,7 +304,8 @@ function migrate(db: Database): void {
  * than AUTOINCREMENT (no sqlite_sequence write per transaction); ids freed by deletes may come
  * back after a reopen, which is harmless because cursors and receipt handles do not outlive
  * the process. Sound only because one process at a time writes to a state folder: the driver,
- * which holds the folder's driver lock (driver-lock.ts) from before it reads the largest id until it closes.
+ * which holds the folder's driver lock (driver-lock.ts) from before it reads the largest id
+ * until it closes.
  *
  * @example const ids = new IdSequence(db, 'rt_deliveries', 'id'); ids.next()
  */

@@ -167,7 +167,7 @@ describe('Class: DriverLock', () => {
         holder: { pid: process.pid, command: 'txnflow ingest a.txt' },
       });
       expect((error as Error).message).toContain(
-        `pid ${process.pid} (txnflow ingest a.txt) has been using the state folder ${stateDir}`,
+        `pid ${process.pid} (txnflow ingest a.txt) is using the state folder ${stateDir}`,
       );
       expect(time.pauses).toEqual([25, 50, 100, 200, 400, 800, 1000, 1000, 1000, 425]);
     });
