@@ -1,5 +1,16 @@
 import { resolve } from 'node:path';
-import { LocalTxnflow, type OpenLocalTxnflowOptions } from '../local-app/local-txnflow.ts';
+import {
+  DamagedStateFolderError,
+  describeHolder,
+  StateFolderBusyError,
+  type StateFolderHolder,
+  type WaitPolicy,
+} from '../local/index.ts';
+import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  LocalTxnflow,
+  type OpenLocalTxnflowOptions,
+} from '../local-app/local-txnflow.ts';
 
 /** The parsed command line every command receives. */
 interface CliArgs {
@@ -15,6 +26,8 @@ interface CliArgs {
   readonly stage: string;
   readonly pattern?: string | undefined;
   readonly event?: string | undefined;
+  /** How long to wait for another process using the state folder, in ms. */
+  readonly waitMs?: number | undefined;
 }
 
 /** Where a command writes: stdout for results, stderr for progress and errors. */
@@ -32,22 +45,59 @@ class UsageError extends Error {
   }
 }
 
+/** How a command opens the state folder: to drive it (the default), or only to read it. */
+interface OpenTxnflowOptions extends Partial<OpenLocalTxnflowOptions> {
+  /** Listings read beside a running driver instead of waiting for it. @default false */
+  readonly readOnly?: boolean;
+}
+
+/** `txnflow ingest a.txt`: how the lock's holder note names this command to other processes. */
+const commandLineOf = (args: CliArgs): string =>
+  ['txnflow', args.command, ...args.positionals].join(' ');
+
+/** Waits as long as `--wait` says, and says once on stderr what it is waiting for. */
+function waitPolicyFor(args: CliArgs, io: CliIo, stateDir: string): WaitPolicy {
+  const timeoutMs = args.waitMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  return {
+    timeoutMs,
+    onWait: (holder: StateFolderHolder | undefined) => {
+      if (timeoutMs === 0) return;
+      const since = holder ? ` since ${holder.since}` : '';
+      io.err.write(
+        `txnflow: waiting for ${describeHolder(holder)}, which is using the state folder ${stateDir}${since} ` +
+          `(at most ${Math.round(timeoutMs / 1000)} s; --wait SECONDS changes that)\n`,
+      );
+    },
+  };
+}
+
 /**
  * Opens the local txnflow on the command's state folder, runs `work`, and always closes it.
+ * One process at a time drives a folder: a command that drives waits for the one driving it
+ * now (`--wait`); a listing (`readOnly`) reads beside it.
  *
- * @example await withTxnflow(args, io, (txnflow) => txnflow.balances());
+ * @example await withTxnflow(args, io, (txnflow) => txnflow.balances(), { readOnly: true });
  */
 async function withTxnflow<T>(
   args: CliArgs,
   io: CliIo,
   work: (txnflow: LocalTxnflow) => Promise<T>,
-  options: Partial<OpenLocalTxnflowOptions> = {},
+  options: OpenTxnflowOptions = {},
 ): Promise<T> {
   const stateDir = resolve(args.stateDir);
+  const { readOnly = false, ...openOptions } = options;
+  const open = { stateDir, env: io.env, owner: commandLineOf(args), ...openOptions };
+  const wait = waitPolicyFor(args, io, stateDir);
   let txnflow: LocalTxnflow;
   try {
-    txnflow = LocalTxnflow.open({ stateDir, env: io.env, ...options });
+    txnflow = readOnly
+      ? await LocalTxnflow.openForReading(open, wait)
+      : await LocalTxnflow.openWhenFree(open, wait);
   } catch (error) {
+    // These name the folder and say what to do already.
+    if (error instanceof StateFolderBusyError || error instanceof DamagedStateFolderError) {
+      throw error;
+    }
     throw new Error(`cannot use the state folder ${stateDir}: ${(error as Error).message}`, {
       cause: error,
     });
@@ -68,5 +118,5 @@ function print<T>(io: CliIo, args: CliArgs, value: T, human: (value: T) => strin
   io.out.write(args.json ? `${JSON.stringify(value, null, 2)}\n` : `${human(value)}\n`);
 }
 
-export type { CliArgs, CliIo };
-export { print, UsageError, withTxnflow };
+export type { CliArgs, CliIo, OpenTxnflowOptions };
+export { commandLineOf, print, UsageError, waitPolicyFor, withTxnflow };

@@ -28,7 +28,8 @@ Usage: txnflow <command> [options]      (state in ./.txnflow, or --state DIR)
   resume                        finish the work a stopped run left, then stop
   test-pattern --pattern JSON|@file --event JSON|@file
 
-Options: --json (print one JSON value and nothing else), --state DIR, --help
+Options: --json (print one JSON value and nothing else), --state DIR, --help,
+         --wait SECONDS (how long to wait for another process using the state folder; default 1800)
 Exit codes: 0 done, 1 failed, 2 wrong usage, 3 ingest finished but needs attention (stderr says what)`;
 
 const LISTINGS = new Set([
@@ -57,6 +58,7 @@ function parseCli(argv: readonly string[]): CliArgs & { help: boolean } {
       stage: { type: 'string', default: 'dev' },
       pattern: { type: 'string' },
       event: { type: 'string' },
+      wait: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -74,8 +76,18 @@ function parseCli(argv: readonly string[]): CliArgs & { help: boolean } {
     stage: values.stage ?? 'dev',
     pattern: values.pattern,
     event: values.event,
+    waitMs: parseWait(values.wait),
     help: values.help ?? false,
   };
+}
+
+function parseWait(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
+    throw new Error(`--wait: "${value}" is not a number of seconds`);
+  }
+  return Math.round(seconds * 1000);
 }
 
 /** Runs the command and gives its exit code: ingest (and the demo) can end needing attention. */

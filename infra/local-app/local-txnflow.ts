@@ -1,13 +1,19 @@
 import { createReadStream } from 'node:fs';
 import { type Alert, SqliteAlertStore } from '@txnflow/alerting';
-import { formatMoney, localTableName } from '@txnflow/contracts';
+import { BUS_NAME, formatMoney, localTableName } from '@txnflow/contracts';
 import { type IngestSummary, reportKeysFor, SqliteIngestStore } from '@txnflow/ingest';
 import { SqliteLedgerStore } from '@txnflow/ledger';
 import {
+  DriverLock,
   LocalRuntime,
   type LocalRuntimeOptions,
   NoSuchKeyError,
   parseFaultSpec,
+  ReadOnlyRuntimeError,
+  readHolder,
+  retryWithBackoff,
+  StateFolderBusyError,
+  type WaitPolicy,
 } from '../local/index.ts';
 import type { Log } from './service-context.ts';
 import { findLocalService, localServices } from './services.ts';
@@ -27,6 +33,10 @@ interface OpenLocalTxnflowOptions {
   readonly alertEmail?: string;
   readonly faults?: LocalRuntimeOptions['faults'];
   readonly onObjectRead?: (key: string, bytesRead: number) => void;
+  /** The folder's driver lock, already taken; the txnflow owns it and releases it on close. */
+  readonly lock?: DriverLock;
+  /** How the lock's holder note names this process, e.g. `txnflow ingest a.txt`. */
+  readonly owner?: string;
 }
 
 /** A file to upload and the bucket key it goes to. */
@@ -51,6 +61,24 @@ const quietLog: Log = { info() {}, warn() {}, error() {} };
 
 /** How long a CLI command waits for the pipeline to settle. */
 const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+
+/** Every table the services keep, by its local name: a listing reads them all. */
+const SERVICE_TABLES = localServices.flatMap((s) =>
+  s.manifest.tables.map((t) => localTableName(s.manifest.service, t.name)),
+);
+
+/**
+ * Whether a driver has wired the folder: wiring commits in one transaction (see `open`), so
+ * rules on the bus mean all of it; the tables are checked too, for folders wired before that.
+ */
+function isWired(runtime: LocalRuntime): boolean {
+  if (runtime.listRules(BUS_NAME).length === 0) return false;
+  const marks = SERVICE_TABLES.map(() => '?').join(', ');
+  const row = runtime.db
+    .prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN (${marks})`)
+    .get(...SERVICE_TABLES) as { n: number };
+  return row.n === SERVICE_TABLES.length;
+}
 
 async function readAll(stream: AsyncIterable<Uint8Array>): Promise<string> {
   const parts: Buffer[] = [];
@@ -78,19 +106,104 @@ class LocalTxnflow {
     this.#ruleDeadLetters = ruleDeadLetters;
   }
 
+  /**
+   * Opens the state folder as its driver (taking its lock now unless `options.lock` is given)
+   * and wires the services onto it.
+   *
+   * @example const txnflow = LocalTxnflow.open({ stateDir: '.txnflow' });
+   * @throws {StateFolderBusyError} when another process drives the folder.
+   */
   static open(options: OpenLocalTxnflowOptions): LocalTxnflow {
     const env = options.env ?? process.env;
     const runtime = LocalRuntime.open({
       stateDir: options.stateDir,
       faults: options.faults ?? parseFaultSpec(env.TXNFLOW_FAULTS ?? ''),
+      ...(options.lock ? { lock: options.lock } : {}),
+      ...(options.owner ? { owner: options.owner } : {}),
     });
-    const ruleDeadLetters = wireServices(runtime, localServices, {
-      env,
-      log: options.log ?? quietLog,
-      ...(options.alertEmail ? { alertEmail: options.alertEmail } : {}),
-      ...(options.onObjectRead ? { onObjectRead: options.onObjectRead } : {}),
+    try {
+      // One transaction: a reader sees the folder either not wired yet or wired whole.
+      const ruleDeadLetters = runtime.db
+        .transaction(() =>
+          wireServices(runtime, localServices, {
+            env,
+            log: options.log ?? quietLog,
+            ...(options.alertEmail ? { alertEmail: options.alertEmail } : {}),
+            ...(options.onObjectRead ? { onObjectRead: options.onObjectRead } : {}),
+          }),
+        )
+        .immediate();
+      return new LocalTxnflow(runtime, ruleDeadLetters);
+    } catch (error) {
+      runtime.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Opens the state folder as its driver once whoever drives it now has finished, waiting
+   * at most `wait.timeoutMs`; a lock already held (`options.lock`) is used as it is.
+   *
+   * @example const txnflow = await LocalTxnflow.openWhenFree({ stateDir: '.txnflow' }, { timeoutMs: 60_000 });
+   * @throws {StateFolderBusyError} naming the driver, when the wait ran out.
+   */
+  static async openWhenFree(
+    options: OpenLocalTxnflowOptions,
+    wait: WaitPolicy,
+  ): Promise<LocalTxnflow> {
+    const lock = options.lock ?? (await DriverLock.acquire(options.stateDir, options.owner, wait));
+    return LocalTxnflow.open({ ...options, lock });
+  }
+
+  /**
+   * Opens the state folder read-only, for listings, beside whichever process drives it;
+   * `undefined` when it is not set up yet (see {@link openForReading}).
+   *
+   * @example const txnflow = LocalTxnflow.openReadOnly({ stateDir: '.txnflow' });
+   */
+  static openReadOnly(options: { readonly stateDir: string }): LocalTxnflow | undefined {
+    const runtime = LocalRuntime.openReadOnly({ stateDir: options.stateDir });
+    if (!runtime) return undefined;
+    try {
+      if (isWired(runtime)) return new LocalTxnflow(runtime, new Map());
+    } catch (error) {
+      runtime.close();
+      throw error;
+    }
+    runtime.close();
+    return undefined;
+  }
+
+  /**
+   * Opens the state folder for listings without ever driving it: read-only when it is set up;
+   * a new folder nobody drives is set up first (as a driver, closed at once); one whose
+   * driver is still setting it up is waited for, at most `wait.timeoutMs`.
+   *
+   * @example const txnflow = await LocalTxnflow.openForReading({ stateDir: '.txnflow' }, { timeoutMs: 60_000 });
+   * @throws {StateFolderBusyError} when the folder's driver did not set it up in time.
+   * @throws {DamagedStateFolderError} when `runtime.sqlite` is gone but what it indexed is not.
+   */
+  static async openForReading(
+    options: OpenLocalTxnflowOptions,
+    wait: WaitPolicy,
+  ): Promise<LocalTxnflow> {
+    const { stateDir } = options;
+    const attempt = (): LocalTxnflow | undefined => {
+      const reader = LocalTxnflow.openReadOnly({ stateDir });
+      if (reader) return reader;
+      const lock = DriverLock.tryAcquire(stateDir, options.owner);
+      if (!lock) return undefined;
+      LocalTxnflow.open({ ...options, lock }).close();
+      return LocalTxnflow.openReadOnly({ stateDir });
+    };
+    const now = wait.now ?? Date.now;
+    const started = now();
+    const reader = await retryWithBackoff(attempt, {
+      ...wait,
+      onBusy: () => wait.onWait?.(readHolder(stateDir)),
     });
-    return new LocalTxnflow(runtime, ruleDeadLetters);
+    if (reader) return reader;
+    throw new StateFolderBusyError(stateDir, readHolder(stateDir), now() - started);
   }
 
   /**
@@ -255,6 +368,7 @@ class LocalTxnflow {
 
   /** Empties a service's tables, as a fresh deployment of it would find them. */
   reset(service: string): { service: string; tables: string[] } {
+    if (!this.runtime.drives) throw new ReadOnlyRuntimeError('reset');
     const found = findLocalService(service);
     if (!found) {
       const known = localServices.map((s) => s.manifest.service).join(', ');

@@ -48,15 +48,20 @@ interface AssemblyOptions {
   readonly retry: RetrySettings;
   readonly faults: FaultInjector;
   readonly maxConcurrentDeliveries: number;
+  /**
+   * A reader's view beside the driver: no recovery (the driver's in-flight messages and
+   * half-written uploads are its own), and nothing wakes the scheduler, so nothing is delivered.
+   */
+  readonly readOnly: boolean;
 }
 
 /**
  * Builds the runtime's parts over an open database and connects their signals: writes wake
  * the scheduler, queue writes flag the queue's mappings, a registered handler releases the
- * work that waited for it. Recovery happens here too: messages a previous process held
- * become visible again, and archives drop what their retention no longer covers.
+ * work that waited for it. Recovery happens here too, unless `readOnly`: messages a previous
+ * process held become visible again, and archives drop what their retention no longer covers.
  *
- * @example const parts = assembleRuntime({ db, stateDir, accountId, region, clock, retry, faults, maxConcurrentDeliveries: 64 });
+ * @example const parts = assembleRuntime({ db, stateDir, accountId, region, clock, retry, faults, maxConcurrentDeliveries: 64, readOnly: false });
  */
 function assembleRuntime(options: AssemblyOptions): RuntimeParts {
   const { db, accountId, region, clock } = options;
@@ -64,7 +69,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
   const buses = new EventBuses(db, arns, clock);
   const rules = new Rules(db, arns, buses);
   const archives = new Archives(db, arns, buses, clock);
-  archives.enforceRetention();
+  if (!options.readOnly) archives.enforceRetention();
   // The scheduler needs the workers and the workers need to wake it: tie the knot late.
   const late: { scheduler?: Scheduler; dispatcher?: Dispatcher; mappings?: EventSourceMappings } =
     {};
@@ -78,7 +83,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     late.mappings?.queueChanged(queueId);
     wake();
   });
-  queues.releaseInFlight();
+  if (!options.readOnly) queues.releaseInFlight();
   const completions = new Completions(db, (queueId, rowId) => queues.released(queueId, rowId));
   const outbox = new EmailOutbox(join(options.stateDir, 'outbox'), region);
   const topics = new Topics(db, arns, region, clock, queues, outbox);
@@ -137,6 +142,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     db,
     arns,
     dir: join(options.stateDir, 'objects'),
+    readOnly: options.readOnly,
     ingest,
     accountId,
     region,
@@ -144,7 +150,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
   });
   const scheduler = new Scheduler([replays, dispatcher, mappings], () => completions.flush());
   Object.assign(late, { scheduler, dispatcher, mappings });
-  scheduler.wake();
+  if (!options.readOnly) scheduler.wake();
   return {
     db,
     arns,

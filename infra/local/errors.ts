@@ -83,9 +83,84 @@ class ReceiptHandleIsInvalidError extends LocalRuntimeError {
  * edited by hand, never an input error. It stops the runtime rather than guess.
  */
 class InconsistentStateError extends LocalRuntimeError {
-  constructor(message: string) {
-    super('InternalFailure', message);
+  constructor(message: string, options?: ErrorOptions) {
+    super('InternalFailure', message, options);
     this.name = 'InconsistentStateError';
+  }
+}
+
+/**
+ * A state folder that was used before (it holds emails, objects or a write-ahead log) but
+ * whose `runtime.sqlite` is missing or empty: opening it as a fresh state would silently
+ * forget everything the other files belong to, so it is refused instead.
+ */
+class DamagedStateFolderError extends InconsistentStateError {
+  readonly stateDir: string;
+  /** What is wrong with the database file, e.g. `runtime.sqlite is missing`. */
+  readonly problem: string;
+  /** The signs of earlier use found beside it, e.g. `3 email(s) in outbox/`. */
+  readonly found: readonly string[];
+
+  constructor(stateDir: string, problem: string, found: readonly string[]) {
+    super(
+      `The state folder ${stateDir} is damaged: ${problem}, but the folder holds ${found.join(', ')}. ` +
+        'Restore runtime.sqlite from a backup, or move the folder away to start from a fresh state.',
+    );
+    this.name = 'DamagedStateFolderError';
+    this.stateDir = stateDir;
+    this.problem = problem;
+    this.found = found;
+  }
+}
+
+/** Who holds a state folder's driver lock, as its holder note says. */
+interface StateFolderHolder {
+  readonly pid: number;
+  /** The holder's command line, e.g. `txnflow ingest a.txt`. */
+  readonly command: string;
+  /** When it took the lock, ISO 8601. */
+  readonly since: string;
+}
+
+/** `pid 1234 (txnflow ingest a.txt)`, or `another process` when the holder is not known. */
+const describeHolder = (holder: StateFolderHolder | undefined): string =>
+  holder ? `pid ${holder.pid} (${holder.command})` : 'another process';
+
+/**
+ * Another process drives the state folder (holds its driver lock) and did not let go within
+ * the wait allowed. {@link holder} is who, when its holder note could be read.
+ */
+class StateFolderBusyError extends LocalRuntimeError {
+  readonly stateDir: string;
+  readonly holder: StateFolderHolder | undefined;
+  readonly waitedMs: number;
+
+  constructor(stateDir: string, holder: StateFolderHolder | undefined, waitedMs: number) {
+    const since = holder ? ` since ${holder.since}` : '';
+    const waited = waitedMs > 0 ? `; waited ${Math.round(waitedMs / 1000)} s for it` : '';
+    super(
+      'StateFolderBusy',
+      `${describeHolder(holder)} is using the state folder ${stateDir}${since}${waited}. ` +
+        'Run again once it has finished (a killed process lets go of the folder at once).',
+    );
+    this.name = 'StateFolderBusyError';
+    this.stateDir = stateDir;
+    this.holder = holder;
+    this.waitedMs = waitedMs;
+  }
+}
+
+/** A write on a runtime opened read-only (a listing beside the process that drives). */
+class ReadOnlyRuntimeError extends LocalRuntimeError {
+  readonly operation: string;
+
+  constructor(operation: string) {
+    super(
+      'ReadOnly',
+      `${operation} needs a runtime that drives the state folder; this one was opened read-only.`,
+    );
+    this.name = 'ReadOnlyRuntimeError';
+    this.operation = operation;
   }
 }
 
@@ -132,7 +207,10 @@ class InjectedFaultError extends LocalRuntimeError {
   }
 }
 
+export type { StateFolderHolder };
 export {
+  DamagedStateFolderError,
+  describeHolder,
   IdleTimeoutError,
   InconsistentStateError,
   InjectedFaultError,
@@ -140,9 +218,11 @@ export {
   LimitExceededError,
   LocalRuntimeError,
   NoSuchKeyError,
+  ReadOnlyRuntimeError,
   ReceiptHandleIsInvalidError,
   ResourceAlreadyExistsError,
   ResourceNotFoundError,
   RuntimeClosedError,
+  StateFolderBusyError,
   ValidationError,
 };

@@ -16,7 +16,10 @@ export type { Handler, HandlerContext } from './delivery/handlers.ts';
 export type { InputTransformer } from './delivery/input-transformer.ts';
 export type { RetrySettings } from './delivery/retry.ts';
 export { DeliveryErrorCode, ExhaustedRetryCondition } from './delivery/retry.ts';
+export type { StateFolderHolder } from './errors.ts';
 export {
+  DamagedStateFolderError,
+  describeHolder,
   IdleTimeoutError,
   InconsistentStateError,
   InjectedFaultError,
@@ -24,10 +27,12 @@ export {
   LimitExceededError,
   LocalRuntimeError,
   NoSuchKeyError,
+  ReadOnlyRuntimeError,
   ReceiptHandleIsInvalidError,
   ResourceAlreadyExistsError,
   ResourceNotFoundError,
   RuntimeClosedError,
+  StateFolderBusyError,
   ValidationError,
 } from './errors.ts';
 export {
@@ -53,9 +58,17 @@ export type {
   RedrivePolicy,
   SendMessageParams,
 } from './queues/queue.ts';
-export type { LocalRuntimeOptions } from './runtime.ts';
+export type { LocalRuntimeOptions, ReadOnlyRuntimeOptions } from './runtime.ts';
 export { LocalRuntime } from './runtime.ts';
 export { DATABASE_FILE } from './state/database.ts';
+export type { WaitPolicy } from './state/driver-lock.ts';
+export {
+  DriverLock,
+  HOLDER_FILE,
+  LOCK_FILE,
+  readHolder,
+  retryWithBackoff,
+} from './state/driver-lock.ts';
 export type { OutboxEntry, ParsedEmail } from './topics/email-outbox.ts';
 export { parseEmail } from './topics/email-outbox.ts';
 export type { PublishParams, SubscribeParams } from './topics/topic.ts';

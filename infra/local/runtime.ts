@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Database } from 'better-sqlite3';
 import type {
@@ -14,7 +15,12 @@ import type { PutRuleParams, PutTargetsParams, RuleDescription } from './bus/rul
 import type { FailedDelivery } from './delivery/dispatcher.ts';
 import type { Handler } from './delivery/handlers.ts';
 import type { RetrySettings } from './delivery/retry.ts';
-import { RuntimeClosedError, ValidationError } from './errors.ts';
+import {
+  ReadOnlyRuntimeError,
+  RuntimeClosedError,
+  StateFolderBusyError,
+  ValidationError,
+} from './errors.ts';
 import { createFaultInjector, type FaultOptions, parseFaultSpec } from './faults.ts';
 import type { CreateEventSourceMappingParams } from './queues/event-source-mapping.ts';
 import type {
@@ -24,7 +30,8 @@ import type {
   ReceiveMessagesParams,
   SendMessageParams,
 } from './queues/queue.ts';
-import { openStateDatabase } from './state/database.ts';
+import { openStateDatabase, openStateDatabaseReadOnly } from './state/database.ts';
+import { DriverLock, readHolder } from './state/driver-lock.ts';
 import type { OutboxEntry } from './topics/email-outbox.ts';
 import type { PublishParams, SubscribeParams } from './topics/topic.ts';
 
@@ -46,9 +53,38 @@ interface LocalRuntimeOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Handler deliveries of rules in flight at once. @default 64 */
   readonly maxConcurrentDeliveries?: number;
+  /**
+   * The folder's driver lock, already taken (after waiting for it, see `DriverLock.acquire`);
+   * the runtime owns it from this call on and releases it on close.
+   * @default - taken by `open`, which throws StateFolderBusyError if another process holds it
+   */
+  readonly lock?: DriverLock;
+  /** How the lock's holder note names this process. @default - this process's command line */
+  readonly owner?: string;
 }
 
+/** What a read-only runtime needs: where the folder is, and how to name things. */
+type ReadOnlyRuntimeOptions = Pick<
+  LocalRuntimeOptions,
+  'stateDir' | 'accountId' | 'region' | 'clock'
+>;
+
 const DEFAULT_RETRY: RetrySettings = { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 2000 };
+
+/** The lock handed over, checked to be the folder's, or the lock taken now without waiting. */
+function lockFor(options: LocalRuntimeOptions): DriverLock {
+  const { lock, stateDir } = options;
+  if (lock) {
+    if (lock.released || resolve(lock.stateDir) !== resolve(stateDir)) {
+      lock.release();
+      throw new ValidationError(`the lock given is not a held lock on ${stateDir}`);
+    }
+    return lock;
+  }
+  const taken = DriverLock.tryAcquire(stateDir, options.owner);
+  if (!taken) throw new StateFolderBusyError(stateDir, readHolder(stateDir), 0);
+  return taken;
+}
 
 /**
  * The embedded local runtime: EventBridge (buses, rules, targets, archive, replay), SQS, SNS,
@@ -56,47 +92,100 @@ const DEFAULT_RETRY: RetrySettings = { maxAttempts: 3, baseDelayMs: 50, maxDelay
  * asynchronous and at-least-once, as on AWS; a process killed mid-run resumes its undelivered
  * work when the state folder is opened again (handlers must be registered again).
  *
+ * One runtime at a time drives a state folder (`open` takes its driver lock); any number may
+ * read it meanwhile (`openReadOnly`).
+ *
  * @example const rt = LocalRuntime.open({ stateDir: '.txnflow' });
  */
 class LocalRuntime {
   readonly #parts: RuntimeParts;
+  readonly #lock: DriverLock | undefined;
   #closed = false;
 
-  private constructor(parts: RuntimeParts) {
+  private constructor(parts: RuntimeParts, lock: DriverLock | undefined) {
     this.#parts = parts;
+    this.#lock = lock;
   }
 
   /**
-   * Opens (or creates) the state folder and resumes whatever was pending in it.
+   * Opens (or creates) the state folder as its driver and resumes whatever was pending in it.
    *
    * @example const rt = LocalRuntime.open({ stateDir: '.txnflow', retry: { maxAttempts: 5 } });
    * @throws {InvalidFaultSpecError} when `TXNFLOW_FAULTS` cannot be read.
+   * @throws {StateFolderBusyError} when another runtime drives the folder (see `options.lock`).
+   * @throws {DamagedStateFolderError} when `runtime.sqlite` is gone but what it indexed is not.
    */
   static open(options: LocalRuntimeOptions): LocalRuntime {
     const retry = { ...DEFAULT_RETRY, ...options.retry };
     if (!(Number.isInteger(retry.maxAttempts) && retry.maxAttempts >= 1)) {
+      options.lock?.release();
       throw new ValidationError(`retry.maxAttempts must be a whole number >= 1`);
     }
-    const env = options.env ?? process.env;
-    const faults = createFaultInjector(options.faults ?? parseFaultSpec(env.TXNFLOW_FAULTS ?? ''));
-    const db = openStateDatabase(options.stateDir);
+    const lock = lockFor(options);
     try {
-      return new LocalRuntime(
-        assembleRuntime({
+      const env = options.env ?? process.env;
+      const faults = createFaultInjector(
+        options.faults ?? parseFaultSpec(env.TXNFLOW_FAULTS ?? ''),
+      );
+      const db = openStateDatabase(options.stateDir);
+      try {
+        const parts = assembleRuntime({
+          ...LocalRuntime.#naming(options),
           db,
-          stateDir: options.stateDir,
-          accountId: options.accountId ?? '000000000000',
-          region: options.region ?? 'local-1',
-          clock: options.clock ?? (() => new Date()),
           retry,
           faults,
           maxConcurrentDeliveries: options.maxConcurrentDeliveries ?? 64,
-        }),
-      );
+          readOnly: false,
+        });
+        return new LocalRuntime(parts, lock);
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  /**
+   * Opens the state folder read-only, beside whichever runtime drives it: listings, peeks and
+   * reads work; anything that writes or delivers throws ReadOnlyRuntimeError. `undefined`
+   * while the folder is not set up yet (new, or its driver is creating it right now).
+   *
+   * @example const rt = LocalRuntime.openReadOnly({ stateDir: '.txnflow' }); rt?.peekMessages('Orders');
+   */
+  static openReadOnly(options: ReadOnlyRuntimeOptions): LocalRuntime | undefined {
+    const db = openStateDatabaseReadOnly(options.stateDir);
+    if (!db) return undefined;
+    try {
+      const parts = assembleRuntime({
+        ...LocalRuntime.#naming(options),
+        db,
+        retry: DEFAULT_RETRY,
+        faults: createFaultInjector({}),
+        maxConcurrentDeliveries: 1,
+        readOnly: true,
+      });
+      return new LocalRuntime(parts, undefined);
     } catch (error) {
       db.close();
       throw error;
     }
+  }
+
+  static #naming(options: ReadOnlyRuntimeOptions) {
+    return {
+      stateDir: options.stateDir,
+      accountId: options.accountId ?? '000000000000',
+      region: options.region ?? 'local-1',
+      clock: options.clock ?? (() => new Date()),
+    };
+  }
+
+  /** False for a runtime from `openReadOnly`. */
+  get drives(): boolean {
+    return this.#lock !== undefined;
   }
 
   /** The SQLite database; services create their own tables in it (the runtime's are `rt_*`). */
@@ -106,17 +195,17 @@ class LocalRuntime {
 
   /** CreateEventBus, idempotent; `default` always exists. */
   createEventBus(params: { readonly name: string }): { eventBusArn: string } {
-    return this.#open().buses.create(params.name);
+    return this.#writable('createEventBus').buses.create(params.name);
   }
 
   /** PutRule: creates or replaces a rule; the pattern is validated (InvalidEventPatternError). */
   putRule(params: PutRuleParams): { ruleArn: string } {
-    return this.#open().rules.put(params);
+    return this.#writable('putRule').rules.put(params);
   }
 
   /** PutTargets: adds or replaces targets by id, at most five per rule. */
   putTargets(params: PutTargetsParams): { FailedEntryCount: 0; FailedEntries: [] } {
-    return this.#open().rules.putTargets(params);
+    return this.#writable('putTargets').rules.putTargets(params);
   }
 
   listRules(eventBusName?: string): RuleDescription[] {
@@ -125,28 +214,28 @@ class LocalRuntime {
 
   /** Registers an in-process handler ("Lambda"); work waiting for it starts now. */
   registerHandler(name: string, handler: Handler): void {
-    this.#open().handlers.register(name, handler);
+    this.#writable('registerHandler').handlers.register(name, handler);
   }
 
   /** PutEvents: stores and routes the events, returns before they are delivered. */
   putEvents(entries: readonly PutEventsRequestEntry[]): PutEventsResult {
-    return this.#open().ingest.putEvents(entries);
+    return this.#writable('putEvents').ingest.putEvents(entries);
   }
 
   createQueue(params: CreateQueueParams): { queueUrl: string; queueArn: string } {
-    return this.#open().queues.create(params);
+    return this.#writable('createQueue').queues.create(params);
   }
 
   sendMessage(params: SendMessageParams): { messageId: string; md5OfBody: string } {
-    return this.#open().queues.send(params);
+    return this.#writable('sendMessage').queues.send(params);
   }
 
   receiveMessages(params: ReceiveMessagesParams): ReceivedMessage[] {
-    return this.#open().queues.receive(params);
+    return this.#writable('receiveMessages').queues.receive(params);
   }
 
   deleteMessage(params: { readonly queue: string; readonly receiptHandle: string }): void {
-    this.#open().queues.delete(params);
+    this.#writable('deleteMessage').queues.delete(params);
   }
 
   /** Lists a queue's messages without receiving them (receive counts, last errors). */
@@ -156,24 +245,24 @@ class LocalRuntime {
 
   /** Redrive: moves a DLQ's messages back to its source queue (or to `to`); the count moved. */
   moveMessages(params: { readonly from: string; readonly to?: string }): number {
-    return this.#open().queues.move(params);
+    return this.#writable('moveMessages').queues.move(params);
   }
 
   /** Feeds a queue to a handler in batches, as a Lambda event source mapping does. */
   createEventSourceMapping(params: CreateEventSourceMappingParams): { uuid: string } {
-    return this.#open().mappings.create(params);
+    return this.#writable('createEventSourceMapping').mappings.create(params);
   }
 
   createTopic(params: { readonly name: string }): { topicArn: string } {
-    return this.#open().topics.create(params);
+    return this.#writable('createTopic').topics.create(params);
   }
 
   subscribe(params: SubscribeParams): { subscriptionArn: string } {
-    return this.#open().topics.subscribe(params);
+    return this.#writable('subscribe').topics.subscribe(params);
   }
 
   publish(params: PublishParams): { MessageId: string } {
-    return this.#open().topics.publish(params);
+    return this.#writable('publish').topics.publish(params);
   }
 
   /** The emails written by email subscriptions, oldest first; `raw` adds each file's text. */
@@ -182,12 +271,12 @@ class LocalRuntime {
   }
 
   createBucket(params: { readonly name: string }): { location: string } {
-    return this.#open().buckets.create(params);
+    return this.#writable('createBucket').buckets.create(params);
   }
 
   /** PutObject (streamed to disk); emits S3's "Object Created" event on the default bus. */
   putObject(params: PutObjectParams): Promise<{ etag: string }> {
-    return this.#open().buckets.put(params);
+    return this.#writable('putObject').buckets.put(params);
   }
 
   /** GetObject: the body as a stream. Throws NoSuchKeyError for a missing key. */
@@ -200,7 +289,7 @@ class LocalRuntime {
   }
 
   createArchive(params: CreateArchiveParams): { archiveArn: string } {
-    return this.#open().archives.create(params);
+    return this.#writable('createArchive').archives.create(params);
   }
 
   listArchivedEvents(params: ListArchivedEventsParams = {}): ArchivedEventSummary[] {
@@ -209,7 +298,7 @@ class LocalRuntime {
 
   /** StartReplay: runs in the background; follow it with describeReplay or runUntilIdle. */
   startReplay(params: StartReplayParams): { replayArn: string; state: ReplayState } {
-    return this.#open().replays.start(params);
+    return this.#writable('startReplay').replays.start(params);
   }
 
   describeReplay(name: string): ReplayDescription {
@@ -230,12 +319,13 @@ class LocalRuntime {
    */
   runUntilIdle(params: { readonly timeoutMs: number }): Promise<void> {
     if (this.#closed) return Promise.reject(new RuntimeClosedError());
+    if (!this.drives) return Promise.reject(new ReadOnlyRuntimeError('runUntilIdle'));
     return this.#parts.scheduler.waitUntilIdle(params.timeoutMs);
   }
 
   /**
-   * Stops delivering and closes the file. Work in flight is not lost: it is still pending in
-   * the state folder and resumes on the next open. Idempotent.
+   * Stops delivering, closes the file and lets the next driver in. Work in flight is not
+   * lost: it is still pending in the state folder and resumes on the next open. Idempotent.
    */
   close(): void {
     if (this.#closed) return;
@@ -248,6 +338,9 @@ class LocalRuntime {
       completions.close();
     } finally {
       db.close();
+      // Only once the file is closed: the next driver must not see this one's last writes
+      // still under way.
+      this.#lock?.release();
     }
   }
 
@@ -255,7 +348,13 @@ class LocalRuntime {
     if (this.#closed) throw new RuntimeClosedError();
     return this.#parts;
   }
+
+  #writable(operation: string): RuntimeParts {
+    const parts = this.#open();
+    if (!this.drives) throw new ReadOnlyRuntimeError(operation);
+    return parts;
+  }
 }
 
-export type { LocalRuntimeOptions };
+export type { LocalRuntimeOptions, ReadOnlyRuntimeOptions };
 export { LocalRuntime };

@@ -1,6 +1,13 @@
 import { stat } from 'node:fs/promises';
 import type { DeadLetterCount, IngestedFile } from '../../local-app/local-txnflow.ts';
-import { type CliArgs, type CliIo, print, UsageError, withTxnflow } from '../cli-context.ts';
+import {
+  type CliArgs,
+  type CliIo,
+  type OpenTxnflowOptions,
+  print,
+  UsageError,
+  withTxnflow,
+} from '../cli-context.ts';
 import { createProgressBar } from '../render/progress-bar.ts';
 
 /**
@@ -101,9 +108,10 @@ function attentionLines(output: IngestOutput): string[] {
  * `txnflow ingest FILE…`: uploads each file to the local bucket under its own key, runs
  * until idle, prints each file's summary and any dead letters, and returns the exit code:
  * 0, or {@link EXIT_NEEDS_ATTENTION} when a file was not read or ingested or a dead-letter
- * queue holds messages (the lines on stderr say which, and what to run).
+ * queue holds messages (the lines on stderr say which, and what to run). It waits until no
+ * other process drives the state folder; `open` passes, e.g., a lock already taken.
  */
-async function runIngest(args: CliArgs, io: CliIo): Promise<number> {
+async function runIngest(args: CliArgs, io: CliIo, open: OpenTxnflowOptions = {}): Promise<number> {
   if (args.positionals.length === 0) throw new UsageError('ingest needs at least one FILE');
   const sizes = new Map<string, number>();
   for (const file of args.positionals) {
@@ -124,7 +132,7 @@ async function runIngest(args: CliArgs, io: CliIo): Promise<number> {
       const deadLetters = deadLettersAfter(before, txnflow.deadLetterCounts());
       return { files: files.map(toFileOutput), deadLetters };
     },
-    { onObjectRead: (key, bytes) => bar.update(key, bytes) },
+    { ...open, onObjectRead: (key, bytes) => bar.update(key, bytes) },
   );
   bar.done();
   print(io, args, output, (o) => o.files.map(renderFile).join('\n'));

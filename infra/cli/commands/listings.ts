@@ -1,53 +1,61 @@
 import { type CliArgs, type CliIo, print, UsageError, withTxnflow } from '../cli-context.ts';
 import { renderTable } from '../render/table.ts';
 
-/** `balances`, `entries`, `customers`, `transactions`, `alerts`, `queue NAME`, `outbox`, `events`. */
+/**
+ * `balances`, `entries`, `customers`, `transactions`, `alerts`, `queue NAME`, `outbox`, `events`: read
+ * only, so they work while another process drives the state folder.
+ */
 async function runListing(args: CliArgs, io: CliIo): Promise<void> {
-  await withTxnflow(args, io, async (txnflow) => {
-    switch (args.command) {
-      case 'balances':
-        return print(io, args, await txnflow.balances(), (rows) => renderTable(rows));
-      case 'entries':
-        return print(io, args, await txnflow.ledgerEntries(args.customer), (rows) =>
-          renderTable(rows),
-        );
-      case 'customers':
-        return print(io, args, await txnflow.customers(), (rows) => renderTable(rows));
-      case 'transactions':
-        return print(io, args, await txnflow.transactions(args.customer), (rows) =>
-          renderTable(rows),
-        );
-      case 'alerts':
-        return print(io, args, await txnflow.alerts(), (rows) =>
-          renderTable(rows, [
-            'customerId',
-            'balance',
-            'threshold',
-            'transactionId',
-            'detectedAt',
-            'emailed',
-          ]),
-        );
-      case 'queue': {
-        const name = args.positionals[0];
-        if (!name)
-          throw new UsageError('queue needs a queue name, e.g. txnflow queue CustomerNotify');
-        return print(io, args, txnflow.queue(name), (rows) =>
-          renderTable(rows as Record<string, unknown>[]),
-        );
+  await withTxnflow(
+    args,
+    io,
+    async (txnflow) => {
+      switch (args.command) {
+        case 'balances':
+          return print(io, args, await txnflow.balances(), (rows) => renderTable(rows));
+        case 'entries':
+          return print(io, args, await txnflow.ledgerEntries(args.customer), (rows) =>
+            renderTable(rows),
+          );
+        case 'customers':
+          return print(io, args, await txnflow.customers(), (rows) => renderTable(rows));
+        case 'transactions':
+          return print(io, args, await txnflow.transactions(args.customer), (rows) =>
+            renderTable(rows),
+          );
+        case 'alerts':
+          return print(io, args, await txnflow.alerts(), (rows) =>
+            renderTable(rows, [
+              'customerId',
+              'balance',
+              'threshold',
+              'transactionId',
+              'detectedAt',
+              'emailed',
+            ]),
+          );
+        case 'queue': {
+          const name = args.positionals[0];
+          if (!name)
+            throw new UsageError('queue needs a queue name, e.g. txnflow queue CustomerNotify');
+          return print(io, args, txnflow.queue(name), (rows) =>
+            renderTable(rows as Record<string, unknown>[]),
+          );
+        }
+        case 'outbox':
+          return print(io, args, txnflow.outbox(), (rows) =>
+            renderTable(rows as Record<string, unknown>[]),
+          );
+        case 'events':
+          return print(io, args, txnflow.events(), (rows) =>
+            renderTable(rows as Record<string, unknown>[]),
+          );
+        default:
+          throw new UsageError(`unknown listing ${args.command}`);
       }
-      case 'outbox':
-        return print(io, args, txnflow.outbox(), (rows) =>
-          renderTable(rows as Record<string, unknown>[]),
-        );
-      case 'events':
-        return print(io, args, txnflow.events(), (rows) =>
-          renderTable(rows as Record<string, unknown>[]),
-        );
-      default:
-        throw new UsageError(`unknown listing ${args.command}`);
-    }
-  });
+    },
+    { readOnly: true },
+  );
 }
 
 export { runListing };

@@ -54,6 +54,8 @@ interface BucketsOptions extends EnvelopeContext {
   readonly db: Database;
   readonly arns: Arns;
   readonly dir: string;
+  /** A reader's view: the folder is neither made nor swept of the driver's temporary files. */
+  readonly readOnly: boolean;
   readonly ingest: EventIngest;
 }
 
@@ -76,9 +78,13 @@ class Buckets {
   constructor(options: BucketsOptions) {
     this.#options = options;
     const { db } = options;
-    mkdirSync(options.dir, { recursive: true });
-    for (const name of readdirSync(options.dir)) {
-      if (name.endsWith(TEMP_SUFFIX)) rmSync(join(options.dir, name), { force: true });
+    if (!options.readOnly) {
+      // Bodies a killed process was writing: only the driver may sweep them, since another
+      // process's uploads in progress look just the same.
+      mkdirSync(options.dir, { recursive: true });
+      for (const name of readdirSync(options.dir)) {
+        if (name.endsWith(TEMP_SUFFIX)) rmSync(join(options.dir, name), { force: true });
+      }
     }
     for (const row of db.prepare('SELECT id, name FROM rt_buckets').all() as {
       id: number;

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { InconsistentStateError } from '../errors.ts';
+import { DamagedStateFolderError, InconsistentStateError } from '../errors.ts';
 
 /** The file, under the state folder, that holds everything the runtime keeps. */
 const DATABASE_FILE = 'runtime.sqlite';
@@ -154,10 +154,15 @@ const MIGRATIONS: readonly string[] = [
  * with `synchronous=NORMAL`: a commit survives a killed process (not a power cut), which is the
  * crash the local runtime promises to resume from, at a fraction of the fsync cost.
  *
+ * Only the driver (the process holding the folder's driver lock, see driver-lock.ts) opens it
+ * so: migrations, recovery and the in-process id counters assume no other process writes.
+ *
  * @example const db = openStateDatabase('.txnflow');
+ * @throws {DamagedStateFolderError} when the file is missing or empty beside files it owned.
  */
 function openStateDatabase(stateDir: string): Database {
   mkdirSync(stateDir, { recursive: true });
+  assertNotDamaged(stateDir);
   const db = new BetterSqlite3(join(stateDir, DATABASE_FILE));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -180,6 +185,89 @@ function openStateDatabase(stateDir: string): Database {
 }
 
 /**
+ * Opens the runtime's file read-only, for a reader beside the driver: a read-only connection
+ * cannot write by mistake, so it can never disturb the driver's transactions.
+ * `undefined` while the folder is not set up yet (no file, or not migrated to this schema):
+ * either it is new, or its driver is creating it right now.
+ *
+ * @example const db = openStateDatabaseReadOnly('.txnflow'); // undefined on a new folder
+ */
+function openStateDatabaseReadOnly(stateDir: string): Database | undefined {
+  const file = join(stateDir, DATABASE_FILE);
+  if (fileSize(file) === undefined) return undefined;
+  let db: Database;
+  try {
+    db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    // Gone since it was seen: a demo emptying the folder, say. Not set up, then.
+    if ((error as { code?: string }).code === 'SQLITE_CANTOPEN') return undefined;
+    throw error;
+  }
+  try {
+    db.pragma('busy_timeout = 5000');
+    if (schemaVersion(db) < MIGRATIONS.length) {
+      db.close();
+      return undefined;
+    }
+    assertCurrentShape(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * Refuses a folder whose database file is missing or empty while the folder holds what that
+ * database indexed (emails, object bodies) or a write-ahead log of it: opened as a fresh
+ * state, it would show nothing and go on as if nothing had happened. An empty folder, or one
+ * holding only an empty database file and empty subfolders (a first run killed early), is new.
+ */
+function assertNotDamaged(stateDir: string): void {
+  const size = fileSize(join(stateDir, DATABASE_FILE));
+  if (size !== undefined && size > 0) return;
+  const found: string[] = [];
+  const emails = filesIn(join(stateDir, 'outbox')).filter((name) => name.endsWith('.eml'));
+  if (emails.length > 0) found.push(`${emails.length} email(s) in outbox/`);
+  const objects = filesIn(join(stateDir, 'objects')).filter((name) => !name.endsWith('.tmp'));
+  if (objects.length > 0) found.push(`${objects.length} object(s) in objects/`);
+  if ((fileSize(join(stateDir, `${DATABASE_FILE}-wal`)) ?? 0) > 0) {
+    found.push(`its write-ahead log ${DATABASE_FILE}-wal`);
+  }
+  if (found.length === 0) return;
+  const problem =
+    size === undefined ? `${DATABASE_FILE} is missing` : `${DATABASE_FILE} is empty (0 bytes)`;
+  throw new DamagedStateFolderError(stateDir, problem, found);
+}
+
+function fileSize(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
+}
+
+function filesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function schemaVersion(db: Database): number {
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rt_meta'")
+    .get();
+  if (!table) return 0;
+  const row = db.prepare("SELECT value FROM rt_meta WHERE key = 'schema_version'").get() as
+    | { value: string }
+    | undefined;
+  return row ? Number(row.value) : 0;
+}
+
+/**
  * Refuses a folder written by a development build from before the first release of this
  * schema (same version number, older tables), with a message saying what to do instead of
  * an SQL error at the first queue write.
@@ -196,13 +284,11 @@ function assertCurrentShape(db: Database): void {
 }
 
 function migrate(db: Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS rt_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-  const row = db.prepare("SELECT value FROM rt_meta WHERE key = 'schema_version'").get() as
-    | { value: string }
-    | undefined;
-  const applied = row ? Number(row.value) : 0;
-  if (applied >= MIGRATIONS.length) return;
+  if (schemaVersion(db) >= MIGRATIONS.length) return;
   db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS rt_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    // Read again inside the write transaction: what was read before it may be out of date.
+    const applied = schemaVersion(db);
     for (let version = applied; version < MIGRATIONS.length; version += 1) {
       db.exec(MIGRATIONS[version] ?? '');
     }
@@ -217,7 +303,9 @@ function migrate(db: Database): void {
  * Row ids that only grow within a process, starting above the largest id in the table. Cheaper
  * than AUTOINCREMENT (no sqlite_sequence write per transaction); ids freed by deletes may come
  * back after a reopen, which is harmless because cursors and receipt handles do not outlive
- * the process.
+ * the process. Sound only because one process at a time writes to a state folder: the driver,
+ * which holds the folder's driver lock (driver-lock.ts) from before it reads the largest id
+ * until it closes.
  *
  * @example const ids = new IdSequence(db, 'rt_deliveries', 'id'); ids.next()
  */
@@ -253,4 +341,4 @@ function nextCounter(db: Database, key: string): number {
   return Number(row.value);
 }
 
-export { DATABASE_FILE, IdSequence, nextCounter, openStateDatabase };
+export { DATABASE_FILE, IdSequence, nextCounter, openStateDatabase, openStateDatabaseReadOnly };
