@@ -21,7 +21,11 @@ export type {
   TransactionRecordedV1Data,
 } from './generated/TransactionRecorded.v1.ts';
 export type { MigratableDatabase } from './local-table-migrations.ts';
-export { LocalTablesTooNewError, migrateLocalTables } from './local-table-migrations.ts';
+export {
+  LocalTablesOutdatedError,
+  LocalTablesTooNewError,
+  migrateLocalTables,
+} from './local-table-migrations.ts';
 export type { Cents } from './money.ts';
 export { formatMoney, MAX_MONEY_CENTS, parseMoney } from './money.ts';
 export type {

@@ -2,6 +2,8 @@ import { ContractError } from './errors.ts';
 
 /** The part of a better-sqlite3 Database a migration needs (contracts does not depend on it). */
 interface MigratableDatabase {
+  /** True for a connection opened read-only (a listing beside the process driving the folder). */
+  readonly readonly: boolean;
   exec(sql: string): unknown;
   prepare(sql: string): {
     get(...params: unknown[]): unknown;
@@ -28,6 +30,35 @@ class LocalTablesTooNewError extends ContractError {
   }
 }
 
+/** The service's applied schema version; 0 before its first migration. */
+function appliedVersion(db: MigratableDatabase, service: string): number {
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'svc_schema_versions'")
+    .get();
+  if (!table) return 0;
+  const row = db.prepare('SELECT version FROM svc_schema_versions WHERE service = ?').get(service);
+  return (row as { version: number } | undefined)?.version ?? 0;
+}
+
+/** A read-only connection found a service's tables at an older schema version than this build's. */
+class LocalTablesOutdatedError extends ContractError {
+  readonly service: string;
+  readonly foundVersion: number;
+  readonly knownVersion: number;
+
+  constructor(service: string, foundVersion: number, knownVersion: number) {
+    super(
+      `the ${service} tables of this state folder were written by an older txnflow (schema ` +
+        `version ${foundVersion}, this build has ${knownVersion}); a command that drives the ` +
+        'folder upgrades them: run `txnflow resume` once, then list again',
+    );
+    this.name = 'LocalTablesOutdatedError';
+    this.service = service;
+    this.foundVersion = foundVersion;
+    this.knownVersion = knownVersion;
+  }
+}
+
 /**
  * Brings a service's tables in the local runtime's SQLite file up to date: applies, in one
  * immediate transaction, the migrations not applied yet (recorded per service in
@@ -35,19 +66,26 @@ class LocalTablesTooNewError extends ContractError {
  * never edit one: a state folder made by an older build upgrades on open.
  *
  * @example migrateLocalTables(db, 'ledger', [`CREATE TABLE IF NOT EXISTS ledger_x (...)`]);
+ * On a read-only connection it only checks: a listing never writes.
+ *
  * @throws {LocalTablesTooNewError} when the file is at a version this build does not know.
+ * @throws {LocalTablesOutdatedError} when migrations are due on a read-only connection.
  */
 function migrateLocalTables(
   db: MigratableDatabase,
   service: string,
   migrations: readonly string[],
 ): void {
+  const current = () => appliedVersion(db, service);
+  const found = current();
+  if (found === migrations.length) return;
+  if (found > migrations.length) {
+    throw new LocalTablesTooNewError(service, found, migrations.length);
+  }
+  if (db.readonly) throw new LocalTablesOutdatedError(service, found, migrations.length);
   db.exec(
     'CREATE TABLE IF NOT EXISTS svc_schema_versions (service TEXT PRIMARY KEY, version INTEGER NOT NULL)',
   );
-  const read = db.prepare('SELECT version FROM svc_schema_versions WHERE service = ?');
-  const current = () => (read.get(service) as { version: number } | undefined)?.version ?? 0;
-  if (current() === migrations.length) return;
   db.transaction(() => {
     const applied = current(); // again, inside the write lock: another process may have won
     if (applied > migrations.length) {
@@ -62,4 +100,4 @@ function migrateLocalTables(
 }
 
 export type { MigratableDatabase };
-export { LocalTablesTooNewError, migrateLocalTables };
+export { LocalTablesOutdatedError, LocalTablesTooNewError, migrateLocalTables };
