@@ -26,6 +26,7 @@ export {
   LocalTablesTooNewError,
   migrateLocalTables,
 } from './local-table-migrations.ts';
+export type { Log } from './log.ts';
 export type { Cents } from './money.ts';
 export { formatMoney, MAX_MONEY_CENTS, parseMoney } from './money.ts';
 export type {

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { type Alert, SqliteAlertStore } from '@txnflow/alerting';
+import type { Log } from '@txnflow/contracts';
 import { BUS_NAME, formatMoney, localTableName } from '@txnflow/contracts';
 import { type IngestSummary, reportKeysFor, SqliteIngestStore } from '@txnflow/ingest';
 import { SqliteLedgerStore } from '@txnflow/ledger';
@@ -15,7 +16,6 @@ import {
   StateFolderBusyError,
   type WaitPolicy,
 } from '../local/index.ts';
-import type { Log } from './service-context.ts';
 import { findLocalService, localServices } from './services.ts';
 import { UPLOADS_PREFIX, uploadKeyFor } from './upload-keys.ts';
 import {

@@ -1,12 +1,6 @@
-import type { DeadLetterSink, EventPublisher } from '@txnflow/contracts';
+import type { DeadLetterSink, EventPublisher, Log } from '@txnflow/contracts';
 import type { LocalBucket } from '@txnflow/ingest';
 import type { Database } from 'better-sqlite3';
-
-interface Log {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
-}
 
 /**
  * Everything any service's local wiring may ask of the runtime. Each service's
@@ -24,4 +18,4 @@ interface LocalServiceContext {
   readonly log: Log;
 }
 
-export type { LocalServiceContext, Log };
+export type { LocalServiceContext };

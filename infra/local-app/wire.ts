@@ -1,3 +1,4 @@
+import type { Log } from '@txnflow/contracts';
 import {
   BUS_NAME,
   type DeadLetterSink,
@@ -6,7 +7,7 @@ import {
   type SubscriptionSpec,
 } from '@txnflow/contracts';
 import type { LocalRuntime } from '../local/index.ts';
-import type { LocalServiceContext, Log } from './service-context.ts';
+import type { LocalServiceContext } from './service-context.ts';
 import type { LocalHandler, LocalService } from './services.ts';
 import { createTransactionalPublisher } from './transactional-publisher.ts';
 

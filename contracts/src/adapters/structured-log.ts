@@ -1,3 +1,5 @@
+import type { Log } from '../log.ts';
+
 /** The shape of Powertools' Logger that txnflow uses (no import: contracts stays light). */
 interface StructuredLogger {
   info(message: string, ...extra: Record<string, unknown>[]): void;
@@ -5,15 +7,11 @@ interface StructuredLogger {
   error(message: string, ...extra: Record<string, unknown>[]): void;
 }
 
-/** The `Log` port every service declares: a message and optional structured fields. */
-interface StructuredLog {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
-}
+/** The `Log` port, as the AWS adapters name it. */
+type StructuredLog = Log;
 
 /**
- * The services' `Log` port over a Powertools Logger, whose methods take the extra fields as
+ * The `Log` port over a Powertools Logger, whose methods take the extra fields as
  * a rest parameter (an explicit `undefined` would be logged as a value).
  *
  * @example makeTransactionRecordedHandler({ ..., log: toStructuredLog(new Logger()) })

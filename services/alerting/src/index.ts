@@ -9,4 +9,4 @@ export { makeHighBalanceDetectedHandler } from './handlers/high-balance-detected
 export type { AlertingLocalContext } from './local.ts';
 export { createLocalAlertingHandlers } from './local.ts';
 export { alertingManifest, originalHighBalanceDetected } from './manifest.ts';
-export type { Alert, AlertStore, Email, EmailNotifier, Log } from './ports.ts';
+export type { Alert, AlertStore, Email, EmailNotifier } from './ports.ts';

@@ -1,9 +1,8 @@
-import type { DeadLetterSink } from '@txnflow/contracts';
+import type { DeadLetterSink, Log } from '@txnflow/contracts';
 import type { Database } from 'better-sqlite3';
 import { type LocalTopics, RuntimeTopicNotifier } from './adapters/local/runtime-topic-notifier.ts';
 import { SqliteAlertStore } from './adapters/local/sqlite-alert-store.ts';
 import { makeHighBalanceDetectedHandler } from './handlers/high-balance-detected.ts';
-import type { Log } from './ports.ts';
 
 /** What the embedded local runtime lends alerting. */
 interface AlertingLocalContext {

@@ -42,9 +42,4 @@ interface EmailNotifier {
   send(email: Email): Promise<void>;
 }
 
-interface Log {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-}
-
-export type { Alert, AlertStore, Email, EmailNotifier, Log };
+export type { Alert, AlertStore, Email, EmailNotifier };

@@ -26,5 +26,4 @@ export type {
   CustomerSnapshot,
   LedgerEntry,
   LedgerStore,
-  Log,
 } from './ports.ts';

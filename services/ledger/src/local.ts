@@ -1,9 +1,8 @@
-import type { DeadLetterSink, EventPublisher } from '@txnflow/contracts';
+import type { DeadLetterSink, EventPublisher, Log } from '@txnflow/contracts';
 import type { Database } from 'better-sqlite3';
 import { SqliteLedgerStore } from './adapters/local/sqlite-ledger-store.ts';
 import { readLedgerConfig } from './config.ts';
 import { makeTransactionRecordedHandler } from './handlers/transaction-recorded.ts';
-import type { Log } from './ports.ts';
 
 /** What the embedded local runtime lends the ledger. */
 interface LedgerLocalContext {

@@ -90,13 +90,6 @@ interface LedgerStore {
   listEntries(customerId: string): Promise<LedgerEntry[]>;
 }
 
-/** Structured log lines; Powertools Logger on AWS, quiet or console locally. */
-interface Log {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
-}
-
 export type {
   Balance,
   CommitResult,
@@ -105,5 +98,4 @@ export type {
   CustomerSnapshot,
   LedgerEntry,
   LedgerStore,
-  Log,
 };

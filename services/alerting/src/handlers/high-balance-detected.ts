@@ -1,12 +1,14 @@
+import type { Log } from '@txnflow/contracts';
 import { type DeadLetterSink, describeIssues, readEvent } from '@txnflow/contracts';
 import { type RecordAlertOutcome, recordAlert } from '../domain/record-alert.ts';
-import type { AlertStore, EmailNotifier, Log } from '../ports.ts';
+import type { AlertStore, EmailNotifier } from '../ports.ts';
 
 interface HighBalanceDetectedHandlerDeps {
   readonly store: AlertStore;
   readonly notifier: EmailNotifier;
   readonly deadLetters: DeadLetterSink;
-  readonly log: Log;
+  // The handler only reports what it dead-letters and what it notified.
+  readonly log: Pick<Log, 'info' | 'warn'>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { EventPublisher } from '@txnflow/contracts';
+import type { EventPublisher, Log } from '@txnflow/contracts';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { type IngestSummary, ingestFile } from '../domain/ingest-file.ts';
 import type { IngestStore, ObjectStore } from '../ports.ts';
@@ -9,15 +9,11 @@ interface ObjectCreatedDetail {
   readonly object: { readonly key: string; readonly size?: number };
 }
 
-interface Log {
-  info(message: string, extra?: Record<string, unknown>): void;
-}
-
 interface ObjectCreatedHandlerDeps {
   readonly objects: ObjectStore;
   readonly store: IngestStore;
   readonly publisher: EventPublisher;
-  readonly log: Log;
+  readonly log: Pick<Log, 'info'>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Log } from '@txnflow/contracts';
 import {
   type DeadLetterSink,
   describeIssues,
@@ -10,7 +11,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { LedgerConfig } from '../config.ts';
 import { applyTransactions } from '../domain/apply-transaction.ts';
 import { TransactionRefusedError } from '../domain/errors.ts';
-import type { LedgerStore, Log } from '../ports.ts';
+import type { LedgerStore } from '../ports.ts';
 
 interface TransactionRecordedHandlerDeps {
   readonly store: LedgerStore;
