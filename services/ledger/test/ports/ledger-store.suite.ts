@@ -9,9 +9,10 @@ import { ledgerEntry } from '../support/factories.ts';
 function describeLedgerStore(adapter: string, makeStore: () => Promise<LedgerStore>): void {
   describe(`Port: LedgerStore (${adapter})`, () => {
     let store: LedgerStore;
+    // Creates fresh tables; on DynamoDB Local that is a few requests to a JVM.
     beforeEach(async () => {
       store = await makeStore();
-    });
+    }, 60_000);
 
     it('starts a customer never seen at balance 0, version 0, with no entry', async () => {
       const loaded = await store.load('C404', 'T1');
