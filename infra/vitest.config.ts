@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { sharedTestOptions } from '../vitest.shared.ts';
 
 // Lets `npm test -w infra` run this package alone; the root config runs every package.
 export default defineConfig({
   test: {
     name: '@txnflow/infra',
+    ...sharedTestOptions,
     // The CDK templates are synthesized once per run, before any file starts (no hook timeout
     // applies to a global setup), and shared with the cross-service `test` project.
     globalSetup: ['./test/cdk/synthesize-once.ts'],

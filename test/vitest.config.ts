@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { sharedTestOptions } from '../vitest.shared.ts';
 
 // The cross-service suite; the root config runs it with every package (`npm test`).
 export default defineConfig({
   test: {
     name: 'test',
+    ...sharedTestOptions,
     // The routing contract reads the CDK templates the infra project synthesizes once per run.
     globalSetup: ['../infra/test/cdk/synthesize-once.ts'],
     // These tests run the CLI and the whole pipeline, start DynamoDB Local (Java) and import
