@@ -4,7 +4,12 @@ import { type Alert, SqliteAlertStore } from '@txnflow/alerting';
 import { formatMoney, localTableName } from '@txnflow/contracts';
 import { type IngestSummary, reportKeysFor, SqliteIngestStore } from '@txnflow/ingest';
 import { SqliteLedgerStore } from '@txnflow/ledger';
-import { LocalRuntime, type LocalRuntimeOptions, parseFaultSpec } from '../local/index.ts';
+import {
+  type Clock,
+  LocalRuntime,
+  type LocalRuntimeOptions,
+  parseFaultSpec,
+} from '../local/index.ts';
 import type { Log } from './service-context.ts';
 import { findLocalService, localServices } from './services.ts';
 import { ARCHIVE_NAME, localBucketName, type RuleRedriveTarget, wireServices } from './wire.ts';
@@ -15,6 +20,8 @@ interface OpenLocalTxnflowOptions {
   readonly log?: Log;
   readonly alertEmail?: string;
   readonly faults?: LocalRuntimeOptions['faults'];
+  /** The runtime's time (a `ManualClock` in tests). @default systemClock */
+  readonly clock?: Clock;
   readonly onObjectRead?: (key: string, bytesRead: number) => void;
 }
 
@@ -54,6 +61,7 @@ class LocalTxnflow {
     const runtime = LocalRuntime.open({
       stateDir: options.stateDir,
       faults: options.faults ?? parseFaultSpec(env.TXNFLOW_FAULTS ?? ''),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     const ruleDeadLetters = wireServices(runtime, localServices, {
       env,

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Rules } from '../bus/rules.ts';
 import type { CompiledTarget } from '../bus/targets.ts';
+import type { Clock } from '../clock.ts';
 import { InconsistentStateError } from '../errors.ts';
 import type { FaultInjector } from '../faults.ts';
 import type { Queues } from '../queues/queue.ts';
@@ -56,7 +57,7 @@ interface DispatcherOptions {
   readonly completions: Completions;
   readonly faults: FaultInjector;
   readonly retry: RetrySettings;
-  readonly clock: () => Date;
+  readonly clock: Clock;
   /** Handler invocations in flight at once. */
   readonly maxConcurrency: number;
   readonly wake: () => void;
@@ -129,7 +130,7 @@ class Dispatcher implements Worker {
   }
 
   step(): boolean {
-    const now = Date.now();
+    const now = this.#o.clock.now();
     const again = this.#reread.splice(0, this.#reread.length);
     again.push(...this.#retries.popDue(now, BATCH));
     if (again.length > 0) {
@@ -144,7 +145,7 @@ class Dispatcher implements Worker {
       this.#route(rows, now);
     }
     this.#startHandlers();
-    const due = (this.#retries.nextAt() ?? Number.POSITIVE_INFINITY) <= Date.now();
+    const due = (this.#retries.nextAt() ?? Number.POSITIVE_INFINITY) <= this.#o.clock.now();
     return due || (!this.#exhausted && this.#ready.length < BATCH);
   }
 
@@ -170,6 +171,10 @@ class Dispatcher implements Worker {
       pending.push(`${ids.length} deliveries waiting for handler ${name} to be registered`);
     }
     return pending;
+  }
+
+  working(): boolean {
+    return this.#inFlight > 0;
   }
 
   nextWakeAt(): number | undefined {
@@ -334,12 +339,12 @@ class Dispatcher implements Worker {
   /** One attempt failed: schedule the retry, or dead-letter it, or keep it as failed. */
   #failed(row: DeliveryRow, target: CompiledTarget, errorCode: DeliveryErrorCode, message: string) {
     const attemptsMade = row.attempts + 1;
-    const now = Date.now();
+    const now = this.#o.clock.now();
     const decision = decideRetry({
       attemptsMade,
       maxAttempts: target.maxAttempts,
       maxEventAgeMs: target.maxEventAgeMs,
-      eventAgeMs: this.#o.clock().getTime() - this.#eventOf(row).arrived_at,
+      eventAgeMs: now - this.#eventOf(row).arrived_at,
       settings: this.#o.retry,
     });
     if (decision.retry) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import type { Clock } from '../clock.ts';
 import type { Completions } from '../delivery/completions.ts';
 import type { HandlerRegistry } from '../delivery/handlers.ts';
 import { InconsistentStateError, ValidationError } from '../errors.ts';
@@ -65,7 +66,7 @@ interface Mapping {
   inFlight: number;
   /** Visible messages may be waiting: set by sends and timers, cleared by a short claim. */
   maybeReady: boolean;
-  /** When the last claim looked (wall-clock ms): every message visible then was taken. */
+  /** When the last claim looked (the clock's ms): every message visible then was taken. */
   lastClaimAt: number;
 }
 
@@ -85,6 +86,7 @@ interface EventSourceMappingsOptions {
   readonly completions: Completions;
   readonly faults: FaultInjector;
   readonly region: string;
+  readonly clock: Clock;
   readonly wake: () => void;
   readonly fail: (error: unknown) => void;
 }
@@ -168,7 +170,7 @@ class EventSourceMappings implements Worker {
       const slots = mapping.maxConcurrency - mapping.inFlight;
       const wanted = slots * mapping.batchSize;
       const queue = this.#queueOf(mapping);
-      mapping.lastClaimAt = Date.now();
+      mapping.lastClaimAt = this.#o.clock.now();
       const claimed = this.#o.queues.hold(queue, wanted, mapping.lastClaimAt);
       if (claimed.length < wanted) mapping.maybeReady = false;
       for (let i = 0; i < claimed.length; i += mapping.batchSize) {
@@ -200,6 +202,10 @@ class EventSourceMappings implements Worker {
       );
     }
     return pending;
+  }
+
+  working(): boolean {
+    return this.#mappings.some((mapping) => mapping.inFlight > 0);
   }
 
   nextWakeAt(): number | undefined {
@@ -261,7 +267,7 @@ class EventSourceMappings implements Worker {
   ): void {
     const queue = this.#queueOf(mapping);
     // One clock reading for the batch: its failed messages reappear together.
-    const now = Date.now();
+    const now = this.#o.clock.now();
     for (const message of messages) {
       if (failed === 'all' || failed.has(message.messageId)) {
         this.#o.queues.failHeld(queue, message, reason, now);
