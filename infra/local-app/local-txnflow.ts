@@ -10,6 +10,7 @@ import {
   type LocalRuntimeOptions,
   parseFaultSpec,
 } from '../local/index.ts';
+import { txnflowFaultKey } from './fault-keys.ts';
 import type { Log } from './service-context.ts';
 import { findLocalService, localServices } from './services.ts';
 import { ARCHIVE_NAME, localBucketName, type RuleRedriveTarget, wireServices } from './wire.ts';
@@ -60,7 +61,10 @@ class LocalTxnflow {
     const env = options.env ?? process.env;
     const runtime = LocalRuntime.open({
       stateDir: options.stateDir,
-      faults: options.faults ?? parseFaultSpec(env.TXNFLOW_FAULTS ?? ''),
+      faults: {
+        eventKey: txnflowFaultKey,
+        ...(options.faults ?? parseFaultSpec(env.TXNFLOW_FAULTS ?? '')),
+      },
       ...(options.clock ? { clock: options.clock } : {}),
     });
     const ruleDeadLetters = wireServices(runtime, localServices, {

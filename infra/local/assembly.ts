@@ -85,7 +85,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
   const completions = new Completions(db, (queueId, rowId) => queues.released(queueId, rowId));
   const outbox = new EmailOutbox(join(options.stateDir, 'outbox'), region);
   const topics = new Topics(db, arns, region, stamp, queues, outbox);
-  const handlers = new HandlerRegistry(options.faults, (name) => {
+  const handlers = new HandlerRegistry((name) => {
     late.dispatcher?.handlerRegistered(name);
     late.mappings?.handlerRegistered(name);
     wake();

@@ -38,7 +38,7 @@ export {
   testEventPattern,
   validateEventPattern,
 } from './event-pattern/index.ts';
-export type { FaultOptions } from './faults.ts';
+export type { FaultEvent, FaultOptions, InjectedFault } from './faults.ts';
 export { parseFaultSpec, seededRandom } from './faults.ts';
 export type {
   CreateEventSourceMappingParams,

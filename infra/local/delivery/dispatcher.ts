@@ -2,8 +2,8 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Rules } from '../bus/rules.ts';
 import type { CompiledTarget } from '../bus/targets.ts';
 import type { Clock } from '../clock.ts';
-import { InconsistentStateError } from '../errors.ts';
-import type { FaultInjector } from '../faults.ts';
+import { InconsistentStateError, InjectedFaultError } from '../errors.ts';
+import type { FaultInjector, FaultSubject } from '../faults.ts';
 import type { Queues } from '../queues/queue.ts';
 import type { Worker } from '../scheduler.ts';
 import type { Topics } from '../topics/topic.ts';
@@ -245,7 +245,8 @@ class Dispatcher implements Worker {
     for (const row of rows) {
       const target = this.#o.rules.target(row.target_id) as CompiledTarget;
       const { destination } = target;
-      const copies = this.#o.faults.duplicate() ? 2 : 1;
+      const fault = this.#faultSubject(row, target);
+      const copies = fault && this.#o.faults.duplicate(fault) ? 2 : 1;
       if (destination.kind === 'queue') {
         const queue = this.#o.queues.find(destination.name);
         if (!queue) {
@@ -318,7 +319,10 @@ class Dispatcher implements Worker {
         arrivedAt: event.arrived_at,
         replayName: event.replay_name,
       });
-      const twice = this.#o.faults.duplicate();
+      const fault = this.#faultSubject(row, target, event);
+      if (fault && this.#o.faults.fail(fault)) throw new InjectedFaultError(name);
+      // A duplicate is the same attempt handed over again: it fails (above) with the first.
+      const twice = fault !== undefined && this.#o.faults.duplicate(fault);
       await this.#o.handlers.invoke(name, payload.value(), row.attempts + 1);
       if (twice) await this.#o.handlers.invoke(name, payload.value(), row.attempts + 1);
       this.#o.completions.deliveryDone(row.id);
@@ -334,6 +338,26 @@ class Dispatcher implements Worker {
       this.#inFlight -= 1;
       this.#o.wake();
     }
+  }
+
+  /**
+   * What a fault decision on this attempt of the delivery is about; `undefined` without faults
+   * (then the event is not read for it). The event's key, not the delivery's id: ids follow
+   * the order events arrive in, which varies from run to run.
+   */
+  #faultSubject(
+    row: DeliveryRow,
+    target: CompiledTarget,
+    event?: StoredEvent,
+  ): FaultSubject | undefined {
+    const { faults } = this.#o;
+    if (!faults.enabled) return undefined;
+    const stored = event ?? this.#eventOf(row);
+    const parsed = JSON.parse(stored.json) as Record<string, unknown>;
+    const key = faults.keyOf(
+      stored.replay_name ? { ...parsed, 'replay-name': stored.replay_name } : parsed,
+    );
+    return { target: `${target.ruleArn}/${target.id}`, key, attempt: row.attempts + 1 };
   }
 
   /** One attempt failed: schedule the retry, or dead-letter it, or keep it as failed. */

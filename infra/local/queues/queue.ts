@@ -89,6 +89,8 @@ interface ClaimedMessage {
   readonly attributesJson: string | null;
   readonly sentAt: number;
   readonly receiveCount: number;
+  /** Receives over the message's whole life: those before each redrive, and this one. */
+  readonly lifeReceives: number;
   readonly firstReceivedAt: number;
 }
 
@@ -102,6 +104,7 @@ interface MessageRow {
   sent_at: number;
   visible_at: number;
   receive_count: number;
+  earlier_receives: number;
   first_received_at: number | null;
   last_error: string | null;
 }
@@ -191,7 +194,8 @@ class Queues {
         'first_received_at = COALESCE(first_received_at, ?) WHERE id = ?',
     );
     this.#moveToDlq = db.prepare(
-      'UPDATE rt_messages SET queue_id = ?, visible_at = ?, receive_count = 0, last_error = ? WHERE id = ?',
+      'UPDATE rt_messages SET queue_id = ?, visible_at = ?, receive_count = 0, ' +
+        'earlier_receives = earlier_receives + receive_count, last_error = ? WHERE id = ?',
     );
     this.#deleteReceived = db.prepare(
       'DELETE FROM rt_messages WHERE id = ? AND queue_id = ? AND receive_count = ?',
@@ -456,7 +460,8 @@ class Queues {
     const moved = this.#db
       .prepare(
         'UPDATE rt_messages SET queue_id = ?, visible_at = ?, receive_count = 0, ' +
-          'first_received_at = NULL WHERE queue_id = ?',
+          'earlier_receives = earlier_receives + receive_count, first_received_at = NULL ' +
+          'WHERE queue_id = ?',
       )
       .run(to.id, this.#clock.now(), from.id).changes;
     if (moved > 0) this.#onMessages(to.id);
@@ -535,6 +540,7 @@ class Queues {
           attributesJson: row.attributes,
           sentAt: row.sent_at,
           receiveCount: row.receive_count + 1,
+          lifeReceives: row.earlier_receives + row.receive_count + 1,
           firstReceivedAt: row.first_received_at ?? receivedAt,
         });
       }
