@@ -188,4 +188,4 @@ function createFaultInjector(options: FaultOptions = {}): FaultInjector {
 }
 
 export type { FaultEvent, FaultInjector, FaultOptions, FaultSubject, InjectedFault };
-export { createFaultInjector, hashToUnit, parseFaultSpec, seededRandom };
+export { createFaultInjector, parseFaultSpec, seededRandom };

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createFaultInjector } from '../faults.ts';
 import {
   type InjectedFault,
   InvalidFaultSpecError,
@@ -40,6 +41,62 @@ describe('Function: seededRandom', () => {
     const first = [a(), a(), a()];
     expect([b(), b(), b()]).toEqual(first);
     expect(first.every((x) => x >= 0 && x < 1)).toBe(true);
+  });
+});
+
+describe('Function: createFaultInjector', () => {
+  const subjects = (attempt: number) =>
+    Array.from({ length: 2000 }, (_, i) => ({ target: 'rule/R/T', key: `order ${i}`, attempt }));
+
+  it('decides from the seed and the subject alone, so asking again gives the same answer', () => {
+    const faults = createFaultInjector({ failRate: 0.3, seed: 7 });
+    const again = createFaultInjector({ failRate: 0.3, seed: 7 });
+
+    const first = subjects(1).map((s) => faults.fail(s));
+
+    expect(subjects(1).map((s) => faults.fail(s))).toEqual(first);
+    expect(
+      subjects(1)
+        .reverse()
+        .map((s) => again.fail(s))
+        .reverse(),
+    ).toEqual(first);
+  });
+
+  it('strikes about the given share, differently for another attempt or another seed', () => {
+    const faults = createFaultInjector({ failRate: 0.3, duplicateRate: 0.1, seed: 7 });
+    const share = (answers: boolean[]) => answers.filter(Boolean).length / answers.length;
+
+    const firstAttempt = subjects(1).map((s) => faults.fail(s));
+    const secondAttempt = subjects(2).map((s) => faults.fail(s));
+    const otherSeed = subjects(1).map((s) =>
+      createFaultInjector({ failRate: 0.3, seed: 8 }).fail(s),
+    );
+
+    expect(share(firstAttempt)).toBeCloseTo(0.3, 1);
+    expect(share(subjects(1).map((s) => faults.duplicate(s)))).toBeCloseTo(0.1, 1);
+    expect(secondAttempt).not.toEqual(firstAttempt);
+    expect(otherSeed).not.toEqual(firstAttempt);
+  });
+
+  it('never strikes at rate 0 and always at rate 1', () => {
+    const never = createFaultInjector({ seed: 1 });
+    const always = createFaultInjector({ failRate: 1, duplicateRate: 1, seed: 1 });
+
+    expect(never.enabled).toBe(false);
+    expect(subjects(1).some((s) => never.fail(s) || never.duplicate(s))).toBe(false);
+    expect(subjects(1).every((s) => always.fail(s) && always.duplicate(s))).toBe(true);
+  });
+
+  it('keys an event by source, detail-type and detail, a replay apart, and other text as itself', () => {
+    const faults = createFaultInjector({ failRate: 0.5, seed: 1 });
+    const event = { id: 'a', time: 't1', source: 's', 'detail-type': 'D', detail: { n: 1 } };
+    const later = { ...event, id: 'b', time: 't2' };
+
+    expect(faults.keyOf(event)).toBe(faults.keyOf(later));
+    expect(faults.keyOf(JSON.stringify(event))).toBe(faults.keyOf(event));
+    expect(faults.keyOf({ ...event, 'replay-name': 'r' })).not.toBe(faults.keyOf(event));
+    expect(faults.keyOf('plain text')).toBe('plain text');
   });
 });
 
