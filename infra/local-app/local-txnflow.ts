@@ -5,6 +5,7 @@ import { BUS_NAME, formatMoney, localTableName } from '@txnflow/contracts';
 import { type IngestSummary, reportKeysFor, SqliteIngestStore } from '@txnflow/ingest';
 import { SqliteLedgerStore } from '@txnflow/ledger';
 import {
+  type Clock,
   DriverLock,
   LocalRuntime,
   type LocalRuntimeOptions,
@@ -16,6 +17,7 @@ import {
   StateFolderBusyError,
   type WaitPolicy,
 } from '../local/index.ts';
+import { txnflowFaultKey } from './fault-keys.ts';
 import { findLocalService, localServices } from './services.ts';
 import { UPLOADS_PREFIX, uploadKeyFor } from './upload-keys.ts';
 import {
@@ -32,6 +34,8 @@ interface OpenLocalTxnflowOptions {
   readonly log?: Log;
   readonly alertEmail?: string;
   readonly faults?: LocalRuntimeOptions['faults'];
+  /** The runtime's time (a `ManualClock` in tests). @default systemClock */
+  readonly clock?: Clock;
   readonly onObjectRead?: (key: string, bytesRead: number) => void;
   /** The folder's driver lock, already taken; the txnflow owns it and releases it on close. */
   readonly lock?: DriverLock;
@@ -117,7 +121,11 @@ class LocalTxnflow {
     const env = options.env ?? process.env;
     const runtime = LocalRuntime.open({
       stateDir: options.stateDir,
-      faults: options.faults ?? parseFaultSpec(env.TXNFLOW_FAULTS ?? ''),
+      faults: {
+        eventKey: txnflowFaultKey,
+        ...(options.faults ?? parseFaultSpec(env.TXNFLOW_FAULTS ?? '')),
+      },
+      ...(options.clock ? { clock: options.clock } : {}),
       ...(options.lock ? { lock: options.lock } : {}),
       ...(options.owner ? { owner: options.owner } : {}),
     });

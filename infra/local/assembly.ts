@@ -7,6 +7,7 @@ import { Buckets } from './bucket/bucket.ts';
 import { EventBuses } from './bus/buses.ts';
 import { EventIngest } from './bus/put-events.ts';
 import { Rules } from './bus/rules.ts';
+import type { Clock } from './clock.ts';
 import { Completions } from './delivery/completions.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
 import { HandlerRegistry } from './delivery/handlers.ts';
@@ -44,7 +45,7 @@ interface AssemblyOptions {
   readonly stateDir: string;
   readonly accountId: string;
   readonly region: string;
-  readonly clock: () => Date;
+  readonly clock: Clock;
   readonly retry: RetrySettings;
   readonly faults: FaultInjector;
   readonly maxConcurrentDeliveries: number;
@@ -65,10 +66,12 @@ interface AssemblyOptions {
  */
 function assembleRuntime(options: AssemblyOptions): RuntimeParts {
   const { db, accountId, region, clock } = options;
+  // Parts that only stamp times take a function for "now"; parts that wait take the clock.
+  const stamp = () => new Date(clock.now());
   const arns = new Arns(region, accountId);
-  const buses = new EventBuses(db, arns, clock);
+  const buses = new EventBuses(db, arns, stamp);
   const rules = new Rules(db, arns, buses);
-  const archives = new Archives(db, arns, buses, clock);
+  const archives = new Archives(db, arns, buses, stamp);
   if (!options.readOnly) archives.enforceRetention();
   // The scheduler needs the workers and the workers need to wake it: tie the knot late.
   const late: { scheduler?: Scheduler; dispatcher?: Dispatcher; mappings?: EventSourceMappings } =
@@ -86,8 +89,8 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
   if (!options.readOnly) queues.releaseInFlight();
   const completions = new Completions(db, (queueId, rowId) => queues.released(queueId, rowId));
   const outbox = new EmailOutbox(join(options.stateDir, 'outbox'), region);
-  const topics = new Topics(db, arns, region, clock, queues, outbox);
-  const handlers = new HandlerRegistry(options.faults, (name) => {
+  const topics = new Topics(db, arns, region, stamp, queues, outbox);
+  const handlers = new HandlerRegistry((name) => {
     late.dispatcher?.handlerRegistered(name);
     late.mappings?.handlerRegistered(name);
     wake();
@@ -97,7 +100,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     db,
     accountId,
     region,
-    clock,
+    clock: stamp,
     buses,
     rules,
     archives,
@@ -125,6 +128,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     completions,
     faults: options.faults,
     region,
+    clock,
     wake,
     fail,
   });
@@ -134,7 +138,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     buses,
     rules,
     archives,
-    clock,
+    clock: stamp,
     deliveryIds,
     onDeliveries,
   });
@@ -146,9 +150,13 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     ingest,
     accountId,
     region,
-    clock,
+    clock: stamp,
   });
-  const scheduler = new Scheduler([replays, dispatcher, mappings], () => completions.flush());
+  const scheduler = new Scheduler(
+    [replays, dispatcher, mappings],
+    () => completions.flush(),
+    clock,
+  );
   Object.assign(late, { scheduler, dispatcher, mappings });
   if (!options.readOnly) scheduler.wake();
   return {

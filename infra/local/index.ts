@@ -11,6 +11,8 @@ export type { PutEventsResult, PutEventsResultEntry } from './bus/put-events.ts'
 export type { PutRuleParams, PutTargetsParams, RuleDescription } from './bus/rules.ts';
 export { RuleState } from './bus/rules.ts';
 export type { RetryPolicy, TargetDestination, TargetSpec } from './bus/targets.ts';
+export type { Clock, ClockTimer } from './clock.ts';
+export { ManualClock, systemClock } from './clock.ts';
 export type { FailedDelivery } from './delivery/dispatcher.ts';
 export type { Handler, HandlerContext } from './delivery/handlers.ts';
 export type { InputTransformer } from './delivery/input-transformer.ts';
@@ -41,7 +43,7 @@ export {
   testEventPattern,
   validateEventPattern,
 } from './event-pattern/index.ts';
-export type { FaultOptions } from './faults.ts';
+export type { FaultEvent, FaultOptions, InjectedFault } from './faults.ts';
 export { parseFaultSpec, seededRandom } from './faults.ts';
 export type {
   CreateEventSourceMappingParams,

@@ -12,6 +12,7 @@ import type { ObjectSummary, PutObjectParams } from './bucket/bucket.ts';
 import type { PutEventsRequestEntry } from './bus/envelope.ts';
 import type { PutEventsResult } from './bus/put-events.ts';
 import type { PutRuleParams, PutTargetsParams, RuleDescription } from './bus/rules.ts';
+import { type Clock, systemClock } from './clock.ts';
 import type { FailedDelivery } from './delivery/dispatcher.ts';
 import type { Handler } from './delivery/handlers.ts';
 import type { RetrySettings } from './delivery/retry.ts';
@@ -44,9 +45,12 @@ interface LocalRuntimeOptions {
   readonly region?: string;
   /** Retry settings of handler targets; a target's retryPolicy overrides maxAttempts. */
   readonly retry?: Partial<RetrySettings>;
-  /** Stamps event times, arrival times and message timestamps. Delays (backoff, visibility)
-   * run on the wall clock, so a fixed test clock cannot stall them. @default () => new Date() */
-  readonly clock?: () => Date;
+  /**
+   * Time: stamps events and messages and times every delay (retry backoff, visibility
+   * timeouts, the idle timeout). A test passes a `ManualClock` and drives time instead of
+   * sleeping. @default systemClock
+   */
+  readonly clock?: Clock;
   /** @default - parsed from `TXNFLOW_FAULTS` in `env`, else no faults */
   readonly faults?: FaultOptions;
   /** Where `TXNFLOW_FAULTS` is read when `faults` is not given. @default process.env */
@@ -179,7 +183,7 @@ class LocalRuntime {
       stateDir: options.stateDir,
       accountId: options.accountId ?? '000000000000',
       region: options.region ?? 'local-1',
-      clock: options.clock ?? (() => new Date()),
+      clock: options.clock ?? systemClock,
     };
   }
 

@@ -1,3 +1,4 @@
+import type { Clock, ClockTimer } from './clock.ts';
 import { IdleTimeoutError, RuntimeClosedError } from './errors.ts';
 
 /** A part of the runtime with work to drive: the dispatcher, queue mappings, replays. */
@@ -8,7 +9,9 @@ interface Worker {
   busy(): boolean;
   /** What keeps it busy, in words for a timeout message; empty when idle. */
   pending(): string[];
-  /** When timed work (a retry, a message turning visible) falls due, in wall-clock ms. */
+  /** Whether work is under way (handler calls in flight) that wakes the scheduler when done. */
+  working(): boolean;
+  /** When timed work (a retry, a message turning visible) falls due, in the clock's ms. */
   nextWakeAt(): number | undefined;
   /** The timer for {@link nextWakeAt} went off. */
   timerFired?(): void;
@@ -17,29 +20,33 @@ interface Worker {
 interface Waiter {
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
-  readonly timer: NodeJS.Timeout;
+  readonly timer: ClockTimer;
 }
 
 /**
  * Drives the workers: one turn per `setImmediate` while there is known work (no polling), a
- * single timer for the earliest timed work, and `runUntilIdle` waiters resolved when every
- * worker is idle. Each turn first flushes buffered completions in one transaction.
+ * single clock timer for the earliest timed work, and `runUntilIdle` waiters resolved when
+ * every worker is idle. Each turn first flushes buffered completions in one transaction.
+ * When someone waits and only timed work is left, a simulated clock is skipped to its next
+ * timer: time is the clock's, never a sleep.
  *
- * @example const scheduler = new Scheduler([dispatcher, mappings], () => completions.flush());
+ * @example const scheduler = new Scheduler([dispatcher, mappings], () => completions.flush(), systemClock);
  */
 class Scheduler {
   readonly #workers: readonly Worker[];
   readonly #flush: () => void;
+  readonly #clock: Clock;
   readonly #waiters = new Set<Waiter>();
   #scheduled = false;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: ClockTimer | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   #closed = false;
   #failure: { error: unknown } | undefined;
 
-  constructor(workers: readonly Worker[], flush: () => void) {
+  constructor(workers: readonly Worker[], flush: () => void, clock: Clock) {
     this.#workers = workers;
     this.#flush = flush;
+    this.#clock = clock;
   }
 
   /** There is (or may be) work: run a turn soon. Cheap to call often; turns coalesce. */
@@ -51,7 +58,8 @@ class Scheduler {
 
   /**
    * Resolves once every worker is idle; rejects with {@link IdleTimeoutError} listing what is
-   * still pending after `timeoutMs`, or with the error that stopped the runtime.
+   * still pending after `timeoutMs` of the clock's time, or with the error that stopped the
+   * runtime.
    */
   waitUntilIdle(timeoutMs: number): Promise<void> {
     if (this.#closed) return Promise.reject(new RuntimeClosedError());
@@ -60,14 +68,15 @@ class Scheduler {
       const waiter: Waiter = {
         resolve,
         reject,
-        timer: setTimeout(() => {
+        timer: this.#clock.setTimer(this.#clock.now() + timeoutMs, () => {
           this.#waiters.delete(waiter);
           reject(new IdleTimeoutError(timeoutMs, this.pending()));
-        }, timeoutMs),
+        }),
       };
+      waiter.timer.holdProcess(true);
       this.#waiters.add(waiter);
       // A pending timer must keep the process alive while someone waits for it.
-      this.#timer?.ref();
+      this.#timer?.holdProcess(true);
       this.wake();
     });
   }
@@ -107,9 +116,17 @@ class Scheduler {
         this.#settle((waiter) => waiter.resolve());
       }
       this.#armTimer();
+      this.#skipToTimedWork();
     } catch (error) {
       this.fail(error);
     }
+  }
+
+  /** Nothing can happen before the next timer: a simulated clock need not wait for it. */
+  #skipToTimedWork(): void {
+    if (this.#waiters.size === 0 || !this.#clock.skipToNextTimer) return;
+    if (this.#workers.some((worker) => worker.working())) return;
+    this.#clock.skipToNextTimer();
   }
 
   #armTimer(): void {
@@ -119,28 +136,25 @@ class Scheduler {
     this.#clearTimer();
     if (at === Number.POSITIVE_INFINITY) return;
     this.#timerAt = at;
-    this.#timer = setTimeout(
-      () => {
-        this.#timer = undefined;
-        this.#timerAt = Number.POSITIVE_INFINITY;
-        for (const worker of this.#workers) worker.timerFired?.();
-        this.wake();
-      },
-      Math.max(0, at - Date.now()),
-    );
+    this.#timer = this.#clock.setTimer(at, () => {
+      this.#timer = undefined;
+      this.#timerAt = Number.POSITIVE_INFINITY;
+      for (const worker of this.#workers) worker.timerFired?.();
+      this.wake();
+    });
     // Timed work alone does not hold the process open unless someone waits for it.
-    if (this.#waiters.size === 0) this.#timer.unref();
+    this.#timer.holdProcess(this.#waiters.size > 0);
   }
 
   #clearTimer(): void {
-    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer?.cancel();
     this.#timer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
   }
 
   #settle(action: (waiter: Waiter) => void): void {
     for (const waiter of this.#waiters) {
-      clearTimeout(waiter.timer);
+      waiter.timer.cancel();
       action(waiter);
     }
     this.#waiters.clear();

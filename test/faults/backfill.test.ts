@@ -31,7 +31,7 @@ describe('Backfill: rebuilding the ledger by replaying the archive', () => {
       ),
     );
     window.to = new Date(Date.now() + 1_000).toISOString();
-  });
+  }, 120_000); // two ingests through the whole pipeline
   afterEach(async () => {
     await cli.dispose();
   });

@@ -70,7 +70,7 @@ describe('Lambda entries', () => {
     entries.ledger = await load('../../services/ledger/src/lambda/transaction-recorded.ts');
     entries.ingest = await load('../../services/ingest/src/lambda/object-created.ts');
     entries.alerting = await load('../../services/alerting/src/lambda/high-balance-detected.ts');
-  });
+  }, 120_000); // imports the AWS SDK clients and Powertools: seconds on a busy machine
   afterAll(() => {
     vi.unstubAllEnvs();
   });

@@ -2,13 +2,10 @@ import { alertingManifest } from '@txnflow/alerting';
 import { type EventContract, eventContracts, type ServiceManifest } from '@txnflow/contracts';
 import { ingestManifest } from '@txnflow/ingest';
 import { ledgerManifest } from '@txnflow/ledger';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { manifestRuleOf } from '../../infra/cdk/names.ts';
-import type { ServiceStack } from '../../infra/cdk/stacks/service-stack.ts';
-import { buildTxnflowApp } from '../../infra/cdk/txnflow-app.ts';
 import { testEventPattern } from '../../infra/local/event-pattern/index.ts';
+import { templateOf } from '../../infra/test/cdk/txnflow-templates.ts';
 
 /**
  * The deployed routing, read from the synthesized templates, run through the local
@@ -26,7 +23,13 @@ interface DeployedRule {
 }
 
 const UPLOADS_BUCKET = 'txnflow-test-ingest-uploads-1a2b3c';
-const manifests: readonly ServiceManifest[] = [ingestManifest, ledgerManifest, alertingManifest];
+/** Each service stack with the manifest it is built from. */
+const services = [
+  { stack: 'ingest', manifest: ingestManifest },
+  { stack: 'ledger', manifest: ledgerManifest },
+  { stack: 'alerting', manifest: alertingManifest },
+] as const satisfies readonly { stack: string; manifest: ServiceManifest }[];
+const manifests: readonly ServiceManifest[] = services.map((s) => s.manifest);
 
 /** A deploy-time reference (the bucket's `Ref`) as the value it resolves to. */
 function resolveRefs(value: unknown): unknown {
@@ -41,19 +44,22 @@ function resolveRefs(value: unknown): unknown {
   return value;
 }
 
-function deployedRules(stacks: readonly ServiceStack[]): DeployedRule[] {
-  return stacks.flatMap((stack) =>
-    Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule')).map((resource) => {
-      const props = resource.Properties as Json;
-      const rule = manifestRuleOf(String(props.Description));
-      if (!rule) throw new Error(`rule without a manifest name: ${String(props.Description)}`);
-      return {
-        service: stack.manifest.service,
-        rule,
-        eventBusName: props.EventBusName,
-        pattern: resolveRefs(props.EventPattern) as Json,
-      };
-    }),
+/** The rules of the service stacks as deployed (stage `test`, default settings). */
+function deployedRules(): DeployedRule[] {
+  return services.flatMap(({ stack, manifest }) =>
+    Object.values(templateOf('defaults', stack).findResources('AWS::Events::Rule')).map(
+      (resource) => {
+        const props = resource.Properties as Json;
+        const rule = manifestRuleOf(String(props.Description));
+        if (!rule) throw new Error(`rule without a manifest name: ${String(props.Description)}`);
+        return {
+          service: manifest.service,
+          rule,
+          eventBusName: props.EventBusName,
+          pattern: resolveRefs(props.EventPattern) as Json,
+        };
+      },
+    ),
   );
 }
 
@@ -109,21 +115,13 @@ function objectCreated(bucket: string, key: string) {
 }
 
 describe('Routing contract: deployed rules against the contract examples', () => {
-  let rules: DeployedRule[];
+  const rules = deployedRules();
   const ruleNamed = (name: string): DeployedRule => {
     const found = rules.find((r) => r.rule === name);
     if (!found) throw new Error(`no deployed rule ${name}`);
     return found;
   };
   const alertingRules = () => rules.filter((r) => r.service === 'alerting');
-
-  beforeAll(() => {
-    const app = new App({
-      context: { 'txnflow:stage': 'test', 'aws:cdk:bundling-stacks': [] },
-    });
-    const { ingest, ledger, alerting } = buildTxnflowApp(app, { nag: false });
-    rules = deployedRules([ingest, ledger, alerting]);
-  });
 
   it('deploys exactly the rules the manifests declare, with the patterns the local runtime uses', () => {
     const declared = manifests.flatMap((m) =>

@@ -30,6 +30,9 @@ const SIMULATOR_VERSION = '2.9.30';
 const LOCAL_CREDENTIALS = { accessKeyId: 'txnflowlocal', secretAccessKey: 'txnflowlocal' };
 const LOCAL_REGION = 'local';
 
+/** How long DynamoDB Local may take to answer after its JVM starts (a busy machine is slow). */
+const STARTUP_TIMEOUT_MS = 120_000;
+
 /** A running DynamoDB Local, with clients pointed at it. */
 interface DynamoDbLocal {
   readonly endpoint: string;
@@ -138,7 +141,7 @@ async function waitUntilAnswering(
   child: ChildProcess,
   log: () => string,
 ): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   for (;;) {
     if (child.exitCode !== null) {
       throw new Error(`DynamoDB Local exited with ${child.exitCode}:\n${log()}`);
@@ -148,7 +151,10 @@ async function waitUntilAnswering(
       return;
     } catch (error) {
       if (Date.now() > deadline) {
-        throw new Error(`DynamoDB Local did not answer within 30 s:\n${log()}`, { cause: error });
+        throw new Error(
+          `DynamoDB Local did not answer within ${STARTUP_TIMEOUT_MS / 1000} s:\n${log()}`,
+          { cause: error },
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -253,12 +259,13 @@ async function describeOnDynamoDbLocal(
   const availability = await dynamoDbLocalAvailability();
   describe.skipIf(!availability.available)(`${name} on DynamoDB Local`, () => {
     let dynamo: DynamoDbLocal | undefined;
+    // A JVM starting on a busy 2-core machine takes tens of seconds; stopping it, a few.
     beforeAll(async () => {
       if (availability.available) dynamo = await startDynamoDbLocal(availability.emulatorDir);
-    }, 60_000);
+    }, STARTUP_TIMEOUT_MS + 60_000);
     afterAll(async () => {
       await dynamo?.stop();
-    });
+    }, 60_000);
     body(() => {
       if (!dynamo) throw new Error('DynamoDB Local is not running');
       return dynamo;

@@ -226,6 +226,11 @@ class Replays implements Worker {
     return this.#active.map((name) => `replay ${name} running`);
   }
 
+  /** Replays run in turns, synchronously: nothing of theirs is under way between turns. */
+  working(): boolean {
+    return false;
+  }
+
   nextWakeAt(): number | undefined {
     return undefined;
   }

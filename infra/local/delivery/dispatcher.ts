@@ -1,8 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Rules } from '../bus/rules.ts';
 import type { CompiledTarget } from '../bus/targets.ts';
-import { InconsistentStateError } from '../errors.ts';
-import type { FaultInjector } from '../faults.ts';
+import type { Clock } from '../clock.ts';
+import { InconsistentStateError, InjectedFaultError } from '../errors.ts';
+import type { FaultInjector, FaultSubject } from '../faults.ts';
 import type { Queues } from '../queues/queue.ts';
 import type { Worker } from '../scheduler.ts';
 import type { Topics } from '../topics/topic.ts';
@@ -56,7 +57,7 @@ interface DispatcherOptions {
   readonly completions: Completions;
   readonly faults: FaultInjector;
   readonly retry: RetrySettings;
-  readonly clock: () => Date;
+  readonly clock: Clock;
   /** Handler invocations in flight at once. */
   readonly maxConcurrency: number;
   readonly wake: () => void;
@@ -129,7 +130,7 @@ class Dispatcher implements Worker {
   }
 
   step(): boolean {
-    const now = Date.now();
+    const now = this.#o.clock.now();
     const again = this.#reread.splice(0, this.#reread.length);
     again.push(...this.#retries.popDue(now, BATCH));
     if (again.length > 0) {
@@ -144,7 +145,7 @@ class Dispatcher implements Worker {
       this.#route(rows, now);
     }
     this.#startHandlers();
-    const due = (this.#retries.nextAt() ?? Number.POSITIVE_INFINITY) <= Date.now();
+    const due = (this.#retries.nextAt() ?? Number.POSITIVE_INFINITY) <= this.#o.clock.now();
     return due || (!this.#exhausted && this.#ready.length < BATCH);
   }
 
@@ -170,6 +171,10 @@ class Dispatcher implements Worker {
       pending.push(`${ids.length} deliveries waiting for handler ${name} to be registered`);
     }
     return pending;
+  }
+
+  working(): boolean {
+    return this.#inFlight > 0;
   }
 
   nextWakeAt(): number | undefined {
@@ -240,7 +245,8 @@ class Dispatcher implements Worker {
     for (const row of rows) {
       const target = this.#o.rules.target(row.target_id) as CompiledTarget;
       const { destination } = target;
-      const copies = this.#o.faults.duplicate() ? 2 : 1;
+      const fault = this.#faultSubject(row, target);
+      const copies = fault && this.#o.faults.duplicate(fault) ? 2 : 1;
       if (destination.kind === 'queue') {
         const queue = this.#o.queues.find(destination.name);
         if (!queue) {
@@ -313,7 +319,10 @@ class Dispatcher implements Worker {
         arrivedAt: event.arrived_at,
         replayName: event.replay_name,
       });
-      const twice = this.#o.faults.duplicate();
+      const fault = this.#faultSubject(row, target, event);
+      if (fault && this.#o.faults.fail(fault)) throw new InjectedFaultError(name);
+      // A duplicate is the same attempt handed over again: it fails (above) with the first.
+      const twice = fault !== undefined && this.#o.faults.duplicate(fault);
       await this.#o.handlers.invoke(name, payload.value(), row.attempts + 1);
       if (twice) await this.#o.handlers.invoke(name, payload.value(), row.attempts + 1);
       this.#o.completions.deliveryDone(row.id);
@@ -331,15 +340,35 @@ class Dispatcher implements Worker {
     }
   }
 
+  /**
+   * What a fault decision on this attempt of the delivery is about; `undefined` without faults
+   * (then the event is not read for it). The event's key, not the delivery's id: ids follow
+   * the order events arrive in, which varies from run to run.
+   */
+  #faultSubject(
+    row: DeliveryRow,
+    target: CompiledTarget,
+    event?: StoredEvent,
+  ): FaultSubject | undefined {
+    const { faults } = this.#o;
+    if (!faults.enabled) return undefined;
+    const stored = event ?? this.#eventOf(row);
+    const parsed = JSON.parse(stored.json) as Record<string, unknown>;
+    const key = faults.keyOf(
+      stored.replay_name ? { ...parsed, 'replay-name': stored.replay_name } : parsed,
+    );
+    return { target: `${target.ruleArn}/${target.id}`, key, attempt: row.attempts + 1 };
+  }
+
   /** One attempt failed: schedule the retry, or dead-letter it, or keep it as failed. */
   #failed(row: DeliveryRow, target: CompiledTarget, errorCode: DeliveryErrorCode, message: string) {
     const attemptsMade = row.attempts + 1;
-    const now = Date.now();
+    const now = this.#o.clock.now();
     const decision = decideRetry({
       attemptsMade,
       maxAttempts: target.maxAttempts,
       maxEventAgeMs: target.maxEventAgeMs,
-      eventAgeMs: this.#o.clock().getTime() - this.#eventOf(row).arrived_at,
+      eventAgeMs: now - this.#eventOf(row).arrived_at,
       settings: this.#o.retry,
     });
     if (decision.retry) {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InjectedFaultError, ResourceNotFoundError, ValidationError } from '../errors.ts';
-import type { FaultInjector } from '../faults.ts';
+import { ResourceNotFoundError, ValidationError } from '../errors.ts';
 import { assertName } from '../names.ts';
 
 /** What a handler learns about its invocation, like a Lambda context's essentials. */
@@ -23,11 +22,9 @@ type Handler = (event: unknown, context: HandlerContext) => Promise<unknown> | u
  */
 class HandlerRegistry {
   readonly #handlers = new Map<string, Handler>();
-  readonly #faults: FaultInjector;
   readonly #onRegistered: (name: string) => void;
 
-  constructor(faults: FaultInjector, onRegistered: (name: string) => void) {
-    this.#faults = faults;
+  constructor(onRegistered: (name: string) => void) {
     this.#onRegistered = onRegistered;
   }
 
@@ -43,14 +40,10 @@ class HandlerRegistry {
     return this.#handlers.has(name);
   }
 
-  /**
-   * Runs the handler. An injected fault throws before the handler runs; a synchronous throw
-   * becomes a rejection, so callers have one failure path.
-   */
+  /** Runs the handler; a synchronous throw becomes a rejection, so callers have one failure path. */
   async invoke(name: string, event: unknown, attempt: number): Promise<unknown> {
     const handler = this.#handlers.get(name);
     if (!handler) throw new ResourceNotFoundError('Handler', name);
-    if (this.#faults.fail()) throw new InjectedFaultError(name);
     return handler(event, { functionName: name, awsRequestId: randomUUID(), attempt });
   }
 }

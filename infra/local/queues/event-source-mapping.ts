@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import type { Clock } from '../clock.ts';
 import type { Completions } from '../delivery/completions.ts';
 import type { HandlerRegistry } from '../delivery/handlers.ts';
-import { InconsistentStateError, ValidationError } from '../errors.ts';
+import { InconsistentStateError, InjectedFaultError, ValidationError } from '../errors.ts';
 import type { FaultInjector } from '../faults.ts';
 import { assertName } from '../names.ts';
 import type { Worker } from '../scheduler.ts';
@@ -65,7 +66,7 @@ interface Mapping {
   inFlight: number;
   /** Visible messages may be waiting: set by sends and timers, cleared by a short claim. */
   maybeReady: boolean;
-  /** When the last claim looked (wall-clock ms): every message visible then was taken. */
+  /** When the last claim looked (the clock's ms): every message visible then was taken. */
   lastClaimAt: number;
 }
 
@@ -85,6 +86,7 @@ interface EventSourceMappingsOptions {
   readonly completions: Completions;
   readonly faults: FaultInjector;
   readonly region: string;
+  readonly clock: Clock;
   readonly wake: () => void;
   readonly fail: (error: unknown) => void;
 }
@@ -168,7 +170,7 @@ class EventSourceMappings implements Worker {
       const slots = mapping.maxConcurrency - mapping.inFlight;
       const wanted = slots * mapping.batchSize;
       const queue = this.#queueOf(mapping);
-      mapping.lastClaimAt = Date.now();
+      mapping.lastClaimAt = this.#o.clock.now();
       const claimed = this.#o.queues.hold(queue, wanted, mapping.lastClaimAt);
       if (claimed.length < wanted) mapping.maybeReady = false;
       for (let i = 0; i < claimed.length; i += mapping.batchSize) {
@@ -202,6 +204,10 @@ class EventSourceMappings implements Worker {
     return pending;
   }
 
+  working(): boolean {
+    return this.#mappings.some((mapping) => mapping.inFlight > 0);
+  }
+
   nextWakeAt(): number | undefined {
     let at: number | undefined;
     for (const mapping of this.#mappings) {
@@ -224,27 +230,15 @@ class EventSourceMappings implements Worker {
   }
 
   async #invoke(mapping: Mapping, queue: QueueInfo, messages: ClaimedMessage[]): Promise<void> {
-    // Each invocation gets its own event, as each Lambda invocation deserialises its own.
-    const eventOf = (): SqsEvent => ({ Records: messages.map((m) => this.#record(queue, m)) });
-    const attempt = Math.max(...messages.map((m) => m.receiveCount));
-    let failed: Set<string> | 'all';
-    let reason = 'reported in batchItemFailures';
+    const { handedOver, struck, again } = this.#strike(mapping, queue, messages);
+    const failures = new Map<string, string>();
+    const injected = new InjectedFaultError(mapping.handler).message;
+    for (const message of struck) failures.set(message.messageId, injected);
+    await this.#handOver(mapping, queue, handedOver, failures);
+    // A duplicate is the same receive handed over again, for the messages it struck.
+    await this.#handOver(mapping, queue, again, failures);
     try {
-      const twice = this.#o.faults.duplicate();
-      const result = await this.#o.handlers.invoke(mapping.handler, eventOf(), attempt);
-      failed = mapping.reportFailures ? failedItems(result, messages) : new Set();
-      if (twice) {
-        const again = await this.#o.handlers.invoke(mapping.handler, eventOf(), attempt);
-        const more = mapping.reportFailures ? failedItems(again, messages) : new Set<string>();
-        failed = failed === 'all' || more === 'all' ? 'all' : new Set([...failed, ...more]);
-      }
-      if (failed === 'all') reason = 'batchItemFailures named an item not in the batch';
-    } catch (error) {
-      failed = 'all';
-      reason = error instanceof Error ? error.message : String(error);
-    }
-    try {
-      if (!this.#closed) this.#settle(mapping, messages, failed, reason);
+      if (!this.#closed) this.#settle(mapping, messages, failures);
     } catch (error) {
       this.#o.fail(error);
     } finally {
@@ -253,17 +247,69 @@ class EventSourceMappings implements Worker {
     }
   }
 
+  /**
+   * Where injected faults strike this receive: messages that fail before the handler runs,
+   * and messages handed over twice. Decided per message (its body and its receives so far),
+   * never per batch: which messages share a batch depends on timing, and the same seed must
+   * strike the same messages on every run.
+   */
+  #strike(mapping: Mapping, queue: QueueInfo, messages: readonly ClaimedMessage[]) {
+    const { faults } = this.#o;
+    if (!faults.enabled) return { handedOver: messages, struck: [], again: [] };
+    const target = `${queue.arn} -> ${mapping.handler}`;
+    const handedOver: ClaimedMessage[] = [];
+    const struck: ClaimedMessage[] = [];
+    const again: ClaimedMessage[] = [];
+    for (const message of messages) {
+      const subject = { target, key: faults.keyOf(message.body), attempt: message.lifeReceives };
+      if (faults.fail(subject)) {
+        struck.push(message);
+        continue;
+      }
+      handedOver.push(message);
+      if (faults.duplicate(subject)) again.push(message);
+    }
+    return { handedOver, struck, again };
+  }
+
+  /** Hands a batch to the handler and notes each message it failed, with why (first reason wins). */
+  async #handOver(
+    mapping: Mapping,
+    queue: QueueInfo,
+    batch: readonly ClaimedMessage[],
+    failures: Map<string, string>,
+  ): Promise<void> {
+    if (batch.length === 0) return;
+    // Each invocation gets its own event, as each Lambda invocation deserialises its own.
+    const event: SqsEvent = { Records: batch.map((m) => this.#record(queue, m)) };
+    const attempt = Math.max(...batch.map((m) => m.receiveCount));
+    let failed: Set<string> | 'all';
+    let reason = 'reported in batchItemFailures';
+    try {
+      const result = await this.#o.handlers.invoke(mapping.handler, event, attempt);
+      failed = mapping.reportFailures ? failedItems(result, batch) : new Set();
+      if (failed === 'all') reason = 'batchItemFailures named an item not in the batch';
+    } catch (error) {
+      failed = 'all';
+      reason = error instanceof Error ? error.message : String(error);
+    }
+    for (const message of batch) {
+      const hit = failed === 'all' || failed.has(message.messageId);
+      if (hit && !failures.has(message.messageId)) failures.set(message.messageId, reason);
+    }
+  }
+
   #settle(
     mapping: Mapping,
     messages: readonly ClaimedMessage[],
-    failed: Set<string> | 'all',
-    reason: string,
+    failures: ReadonlyMap<string, string>,
   ): void {
     const queue = this.#queueOf(mapping);
     // One clock reading for the batch: its failed messages reappear together.
-    const now = Date.now();
+    const now = this.#o.clock.now();
     for (const message of messages) {
-      if (failed === 'all' || failed.has(message.messageId)) {
+      const reason = failures.get(message.messageId);
+      if (reason !== undefined) {
         this.#o.queues.failHeld(queue, message, reason, now);
       } else {
         // The stored count does not include this receive: holding a message writes nothing.

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Arns } from '../arns.ts';
+import type { Clock } from '../clock.ts';
 import { withReplayName } from '../delivery/payload.ts';
 import { ReceiptHandleIsInvalidError, ResourceNotFoundError, ValidationError } from '../errors.ts';
 import { assertName } from '../names.ts';
@@ -88,6 +89,8 @@ interface ClaimedMessage {
   readonly attributesJson: string | null;
   readonly sentAt: number;
   readonly receiveCount: number;
+  /** Receives over the message's whole life: those before each redrive, and this one. */
+  readonly lifeReceives: number;
   readonly firstReceivedAt: number;
 }
 
@@ -101,6 +104,7 @@ interface MessageRow {
   sent_at: number;
   visible_at: number;
   receive_count: number;
+  earlier_receives: number;
   first_received_at: number | null;
   last_error: string | null;
 }
@@ -122,7 +126,7 @@ const MAX_VISIBILITY_SECONDS = 43200;
 /**
  * The queues ("SQS"): messages in SQLite with a visibility deadline, receive counts and
  * redrive to a dead-letter queue on the receive after `maxReceiveCount`. Visibility deadlines
- * are wall-clock milliseconds; timestamps shown to consumers come from the runtime clock.
+ * and the timestamps shown to consumers are the runtime clock's milliseconds.
  *
  * @example queues.create({ name: 'Orders', redrivePolicy: { deadLetterQueue: 'OrdersDLQ', maxReceiveCount: 3 } });
  */
@@ -130,7 +134,7 @@ class Queues {
   readonly #db: Database;
   readonly #arns: Arns;
   readonly #accountId: string;
-  readonly #clock: () => Date;
+  readonly #clock: Clock;
   readonly #onMessages: (queueId: number) => void;
   readonly #byName = new Map<string, QueueInfo>();
   readonly #byId = new Map<number, QueueInfo>();
@@ -169,7 +173,7 @@ class Queues {
     db: Database,
     arns: Arns,
     accountId: string,
-    clock: () => Date,
+    clock: Clock,
     onMessages: (queueId: number) => void,
   ) {
     this.#db = db;
@@ -190,7 +194,8 @@ class Queues {
         'first_received_at = COALESCE(first_received_at, ?) WHERE id = ?',
     );
     this.#moveToDlq = db.prepare(
-      'UPDATE rt_messages SET queue_id = ?, visible_at = ?, receive_count = 0, last_error = ? WHERE id = ?',
+      'UPDATE rt_messages SET queue_id = ?, visible_at = ?, receive_count = 0, ' +
+        'earlier_receives = earlier_receives + receive_count, last_error = ? WHERE id = ?',
     );
     this.#deleteReceived = db.prepare(
       'DELETE FROM rt_messages WHERE id = ? AND queue_id = ? AND receive_count = ?',
@@ -244,7 +249,7 @@ class Queues {
         Math.round(seconds * 1000),
         redrive?.deadLetterQueue ?? null,
         redrive?.maxReceiveCount ?? null,
-        this.#clock().getTime(),
+        this.#clock.now(),
       ) as QueueRow;
     const queue = this.#remember(row);
     return { queueUrl: `local://sqs/${this.#accountId}/${queue.name}`, queueArn: queue.arn };
@@ -293,6 +298,7 @@ class Queues {
   insert(queue: QueueInfo, content: MessageContent, attributesJson: string | null): string {
     const messageId = randomUUID();
     const byRef = typeof content !== 'string';
+    const now = this.#clock.now();
     this.#insert.run(
       this.#ids.next(),
       queue.id,
@@ -301,8 +307,8 @@ class Queues {
       byRef ? content.eventSeq : null,
       byRef ? content.replayId : null,
       attributesJson,
-      this.#clock().getTime(),
-      Date.now(),
+      now,
+      now,
     );
     return messageId;
   }
@@ -333,7 +339,7 @@ class Queues {
    * as SQS redrive does.
    */
   claim(queue: QueueInfo, max: number, visibilityMs: number): ClaimedMessage[] {
-    return this.#claimTx(queue, max, visibilityMs, Date.now());
+    return this.#claimTx(queue, max, visibilityMs, this.#clock.now());
   }
 
   /**
@@ -342,7 +348,7 @@ class Queues {
    * leaves its messages visible, to be taken again on reopen. Nothing is written on the happy
    * path (the delete follows); a failure writes the receive with `failHeld`.
    */
-  hold(queue: QueueInfo, max: number, now = Date.now()): ClaimedMessage[] {
+  hold(queue: QueueInfo, max: number, now = this.#clock.now()): ClaimedMessage[] {
     return this.#claimTx(queue, max, 'held', now);
   }
 
@@ -350,7 +356,12 @@ class Queues {
    * A held message failed: count the receive, hide it for the visibility timeout (then it is
    * retried, or moved to the DLQ past `maxReceiveCount`) and remember why.
    */
-  failHeld(queue: QueueInfo, message: ClaimedMessage, reason: string, now = Date.now()): void {
+  failHeld(
+    queue: QueueInfo,
+    message: ClaimedMessage,
+    reason: string,
+    now = this.#clock.now(),
+  ): void {
     this.#failHeld.run(
       now + queue.visibilityTimeoutMs,
       message.firstReceivedAt,
@@ -415,7 +426,7 @@ class Queues {
   /** Lists a queue's messages without receiving them. */
   peek(name: string): QueuedMessage[] {
     const queue = this.require(name);
-    const now = Date.now();
+    const now = this.#clock.now();
     const rows = this.#db
       .prepare(`${SELECT_MESSAGE}WHERE m.queue_id = ? ORDER BY m.id`)
       .all(queue.id) as MessageRow[];
@@ -449,9 +460,10 @@ class Queues {
     const moved = this.#db
       .prepare(
         'UPDATE rt_messages SET queue_id = ?, visible_at = ?, receive_count = 0, ' +
-          'first_received_at = NULL WHERE queue_id = ?',
+          'earlier_receives = earlier_receives + receive_count, first_received_at = NULL ' +
+          'WHERE queue_id = ?',
       )
-      .run(to.id, Date.now(), from.id).changes;
+      .run(to.id, this.#clock.now(), from.id).changes;
     if (moved > 0) this.#onMessages(to.id);
     return moved;
   }
@@ -462,7 +474,7 @@ class Queues {
    * them will delete those messages any more; waiting out their timeouts would only delay.
    */
   releaseInFlight(): number {
-    const now = Date.now();
+    const now = this.#clock.now();
     return this.#db
       .prepare('UPDATE rt_messages SET visible_at = ? WHERE receive_count > 0 AND visible_at > ?')
       .run(now, now).changes;
@@ -479,7 +491,7 @@ class Queues {
   }
 
   /**
-   * The earliest time (wall-clock ms) after `after` at which a message becomes visible; it may
+   * The earliest time (the clock's ms) after `after` at which a message becomes visible; it may
    * already be past, when the message turned visible since `after`.
    */
   nextVisibleAfter(queueId: number, after: number): number | undefined {
@@ -493,7 +505,7 @@ class Queues {
     now: number,
   ): ClaimedMessage[] {
     const claimed: ClaimedMessage[] = [];
-    const receivedAt = this.#clock().getTime();
+    const receivedAt = this.#clock.now();
     const dlq = queue.deadLetterQueue ? this.#byName.get(queue.deadLetterQueue) : undefined;
     const held = this.#heldIn(queue.id);
     const seen = new Set<number>();
@@ -528,6 +540,7 @@ class Queues {
           attributesJson: row.attributes,
           sentAt: row.sent_at,
           receiveCount: row.receive_count + 1,
+          lifeReceives: row.earlier_receives + row.receive_count + 1,
           firstReceivedAt: row.first_received_at ?? receivedAt,
         });
       }

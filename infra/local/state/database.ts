@@ -147,6 +147,11 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (bucket_id, key)
   ) WITHOUT ROWID;
   `,
+  // Receives a message had before it last moved (to or from a dead-letter queue), so that
+  // its receives over its whole life are known: fault decisions key on them.
+  `
+  ALTER TABLE rt_messages ADD COLUMN earlier_receives INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /**

@@ -1,10 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ReplayState, ResourceAlreadyExistsError, ResourceNotFoundError } from '../index.ts';
+import {
+  ManualClock,
+  ReplayState,
+  ResourceAlreadyExistsError,
+  ResourceNotFoundError,
+} from '../index.ts';
 import { IDLE, order, putAll, RuntimeHarness } from './support/harness.ts';
 
 describe('Class: LocalRuntime', () => {
   let h: RuntimeHarness;
-  let now: Date;
+  let clock: ManualClock;
+  const now = () => new Date(clock.now());
   const received: Record<string, { id: string; replay?: string; orderId: string }[]> = {};
 
   function recordInto(name: string): void {
@@ -46,8 +52,8 @@ describe('Class: LocalRuntime', () => {
   const onShop = (n: number) => order(n, { EventBusName: 'shop' });
 
   beforeEach(async () => {
-    now = new Date('2024-03-01T10:00:00.000Z');
-    h = await RuntimeHarness.create({ clock: () => now });
+    clock = new ManualClock('2024-03-01T10:00:00.000Z');
+    h = await RuntimeHarness.create({ clock });
     wireShop();
   });
 
@@ -96,7 +102,7 @@ describe('Class: LocalRuntime', () => {
       await h.rt.runUntilIdle(IDLE);
 
       // Act
-      h.rt.startReplay({ name: 'again', archive: 'shop-archive', from: now, to: now });
+      h.rt.startReplay({ name: 'again', archive: 'shop-archive', from: now(), to: now() });
       await h.rt.runUntilIdle(IDLE);
 
       // Assess
@@ -115,9 +121,9 @@ describe('Class: LocalRuntime', () => {
     it('re-sends the events that arrived within the window, with replay-name, to the named rules only', async () => {
       // Prepare: three batches arriving at 10:00, 11:00 and 12:00.
       const [at10] = putAll(h.rt, [onShop(10)]);
-      now = new Date('2024-03-01T11:00:00.000Z');
+      clock.advanceTo('2024-03-01T11:00:00.000Z');
       const [at11] = putAll(h.rt, [onShop(11)]);
-      now = new Date('2024-03-01T12:00:00.000Z');
+      clock.advanceTo('2024-03-01T12:00:00.000Z');
       putAll(h.rt, [onShop(12)]);
       await h.rt.runUntilIdle(IDLE);
       received.ledger = [];
@@ -149,7 +155,7 @@ describe('Class: LocalRuntime', () => {
       received.notifier = [];
 
       // Act
-      h.rt.startReplay({ name: 'all-rules', archive: 'shop-archive', from: now, to: now });
+      h.rt.startReplay({ name: 'all-rules', archive: 'shop-archive', from: now(), to: now() });
       await h.rt.runUntilIdle(IDLE);
 
       // Assess: the notifier's pattern excludes events carrying replay-name.
@@ -164,7 +170,7 @@ describe('Class: LocalRuntime', () => {
         Array.from({ length: 1200 }, (_, i) => onShop(i)),
       );
       await h.rt.runUntilIdle({ timeoutMs: 30_000 });
-      now = new Date('2024-03-01T13:00:00.000Z');
+      clock.advanceTo('2024-03-01T13:00:00.000Z');
 
       // Act
       h.rt.startReplay({
@@ -184,14 +190,14 @@ describe('Class: LocalRuntime', () => {
         state: ReplayState.Starting,
         eventsTotal: 1200,
         eventsReplayed: 0,
-        startedAt: now,
+        startedAt: now(),
       });
       expect(started.completedAt).toBeUndefined();
       expect(finished).toMatchObject({
         state: ReplayState.Completed,
         eventsTotal: 1200,
         eventsReplayed: 1200,
-        completedAt: now,
+        completedAt: now(),
       });
       expect(received.ledger?.filter((r) => r.replay === 'big')).toHaveLength(1200);
     });
@@ -216,21 +222,21 @@ describe('Class: LocalRuntime', () => {
 
     it('refuses a replay name used before, an unknown archive and an unknown rule', () => {
       // Prepare
-      h.rt.startReplay({ name: 'once', archive: 'shop-archive', from: now, to: now });
+      h.rt.startReplay({ name: 'once', archive: 'shop-archive', from: now(), to: now() });
 
       // Act / Assess
       expect(() =>
-        h.rt.startReplay({ name: 'once', archive: 'shop-archive', from: now, to: now }),
+        h.rt.startReplay({ name: 'once', archive: 'shop-archive', from: now(), to: now() }),
       ).toThrow(ResourceAlreadyExistsError);
-      expect(() => h.rt.startReplay({ name: 'x', archive: 'nope', from: now, to: now })).toThrow(
-        ResourceNotFoundError,
-      );
+      expect(() =>
+        h.rt.startReplay({ name: 'x', archive: 'nope', from: now(), to: now() }),
+      ).toThrow(ResourceNotFoundError);
       expect(() =>
         h.rt.startReplay({
           name: 'y',
           archive: 'shop-archive',
-          from: now,
-          to: now,
+          from: now(),
+          to: now(),
           rules: ['Nope'],
         }),
       ).toThrow(ResourceNotFoundError);
@@ -244,7 +250,7 @@ describe('Class: LocalRuntime', () => {
         Array.from({ length: 600 }, (_, i) => onShop(i)),
       );
       await h.rt.runUntilIdle({ timeoutMs: 30_000 });
-      h.rt.startReplay({ name: 'resumed', archive: 'shop-archive', from: now, to: now });
+      h.rt.startReplay({ name: 'resumed', archive: 'shop-archive', from: now(), to: now() });
 
       // Act: close before the replay ran, open again, wire the handlers again.
       h.reopen();

@@ -4,7 +4,7 @@ import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NoSuchKeyError, ResourceNotFoundError } from '../index.ts';
+import { ManualClock, NoSuchKeyError, ResourceNotFoundError } from '../index.ts';
 import { IDLE, RuntimeHarness } from './support/harness.ts';
 
 async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
@@ -18,7 +18,7 @@ describe('Class: LocalRuntime', () => {
   const events: Record<string, unknown>[] = [];
 
   beforeEach(async () => {
-    h = await RuntimeHarness.create({ clock: () => new Date('2024-03-01T12:00:00.000Z') });
+    h = await RuntimeHarness.create({ clock: new ManualClock('2024-03-01T12:00:00.000Z') });
     events.length = 0;
     h.rt.createBucket({ name: 'uploads' });
     h.rt.registerHandler('on-upload', async (event) => {

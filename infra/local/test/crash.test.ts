@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DATABASE_FILE, LocalRuntime } from '../index.ts';
+import { DATABASE_FILE, LocalRuntime, ManualClock } from '../index.ts';
 import { wireCrashDrill } from './fixtures/crash-wiring.ts';
 
 const CHILD = fileURLToPath(new URL('./fixtures/crash-child.ts', import.meta.url));
@@ -75,7 +75,9 @@ describe('Class: LocalRuntime', () => {
       const recordedBeforeRestart = deliveriesRecorded(stateDir);
 
       // Act
-      rt = LocalRuntime.open({ stateDir, env: {} });
+      // The restart runs on a test clock (from now on, like the killed process's wall clock):
+      // its idle timeout counts the runtime's time, not how busy the machine is.
+      rt = LocalRuntime.open({ stateDir, env: {}, clock: new ManualClock(Date.now()) });
       wireCrashDrill(rt);
       await rt.runUntilIdle({ timeoutMs: 30_000 });
 

@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeliveryErrorCode, ExhaustedRetryCondition } from '../index.ts';
+import { DeliveryErrorCode, ExhaustedRetryCondition, ManualClock } from '../index.ts';
 import { IDLE, orderPlaced, RuntimeHarness, routeOrders } from './support/harness.ts';
 
 describe('Class: LocalRuntime', () => {
   let h: RuntimeHarness;
-  let now: Date;
+  let clock: ManualClock;
 
   beforeEach(async () => {
-    now = new Date('2024-03-01T12:00:00.000Z');
+    clock = new ManualClock('2024-03-01T12:00:00.000Z');
     h = await RuntimeHarness.create({
-      clock: () => now,
+      clock,
       retry: { maxAttempts: 3, baseDelayMs: 40, maxDelayMs: 1000 },
     });
   });
@@ -23,7 +23,7 @@ describe('Class: LocalRuntime', () => {
       // Prepare
       const attempts: { attempt: number; at: number }[] = [];
       h.rt.registerHandler('flaky', async (_event, context) => {
-        attempts.push({ attempt: context.attempt, at: performance.now() });
+        attempts.push({ attempt: context.attempt, at: clock.now() });
         if (context.attempt < 3) throw new Error(`not yet (${context.attempt})`);
       });
       routeOrders(h.rt, { id: 'Flaky', target: { kind: 'handler', name: 'flaky' } });
@@ -32,11 +32,13 @@ describe('Class: LocalRuntime', () => {
       h.rt.putEvents([orderPlaced()]);
       await h.rt.runUntilIdle(IDLE);
 
-      // Assess: equal jitter waits at least half of 40 ms, then half of 80 ms.
+      // Assess: equal jitter waits half of 40 ms and up to all of it, then the same of 80 ms.
       expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
       const [first, second, third] = attempts.map((a) => a.at) as [number, number, number];
-      expect(second - first).toBeGreaterThanOrEqual(19);
-      expect(third - second).toBeGreaterThanOrEqual(39);
+      expect(second - first).toBeGreaterThanOrEqual(20);
+      expect(second - first).toBeLessThanOrEqual(40);
+      expect(third - second).toBeGreaterThanOrEqual(40);
+      expect(third - second).toBeLessThanOrEqual(80);
       expect(h.rt.listFailedDeliveries()).toEqual([]);
     });
 
@@ -127,7 +129,6 @@ describe('Class: LocalRuntime', () => {
       // Prepare
       h.rt.createQueue({ name: 'DLQ' });
       h.rt.registerHandler('broken', async () => {
-        now = new Date(now.getTime() + 120_000);
         throw new Error('slow and broken');
       });
       routeOrders(h.rt, {
@@ -137,8 +138,9 @@ describe('Class: LocalRuntime', () => {
         deadLetterQueue: 'DLQ',
       });
 
-      // Act
+      // Act: the event is two minutes old by the time its first attempt fails.
       h.rt.putEvents([orderPlaced()]);
+      clock.advance(120_000);
       await h.rt.runUntilIdle(IDLE);
 
       // Assess

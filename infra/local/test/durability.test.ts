@@ -66,13 +66,13 @@ describe('Class: LocalRuntime', () => {
       expect(seen.sort()).toEqual([...ids].sort());
     });
 
-    it('keeps a pending retry across a reopen, with its attempt count', async () => {
+    it('keeps a pending retry across a reopen, with its attempt count and its time', async () => {
       // Prepare
-      const attempts: number[] = [];
+      const attempts: { attempt: number; at: number }[] = [];
       let healthy = false;
       const register = () =>
         h.rt.registerHandler('flaky', async (_event, context) => {
-          attempts.push(context.attempt);
+          attempts.push({ attempt: context.attempt, at: h.clock.now() });
           if (!healthy) throw new Error('down');
         });
       register();
@@ -80,16 +80,23 @@ describe('Class: LocalRuntime', () => {
       h.reopen({ retry: { maxAttempts: 5, baseDelayMs: 10_000, maxDelayMs: 10_000 } });
       register();
       putAll(h.rt, [order(1)]);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Until only the retry is left (the wait gives up 1 ms later, on the test clock).
+      await expect(h.rt.runUntilIdle({ timeoutMs: 1 })).rejects.toThrow(/waiting to retry/);
 
       // Act
       healthy = true;
       h.reopen({ retry: { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 5 } });
       register();
-      await expect(h.rt.runUntilIdle({ timeoutMs: 200 })).rejects.toThrow(/waiting to retry/);
+      const early = await h.rt.runUntilIdle({ timeoutMs: 200 }).catch((e: Error) => e);
+      await h.rt.runUntilIdle({ timeoutMs: 60_000 });
 
-      // Assess: the stored retry time (10 s away) still holds after the restart.
-      expect(attempts).toEqual([1]);
+      // Assess: the stored retry time (5 to 10 s away) still held after the restart.
+      expect(early).toBeInstanceOf(Error);
+      expect((early as Error).message).toMatch(/waiting to retry/);
+      expect(attempts.map((a) => a.attempt)).toEqual([1, 2]);
+      const [first, second] = attempts.map((a) => a.at) as [number, number];
+      expect(second - first).toBeGreaterThanOrEqual(5_000);
+      expect(second - first).toBeLessThanOrEqual(10_000);
     });
 
     it('makes a message received before the process stopped visible again at once', async () => {

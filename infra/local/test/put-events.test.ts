@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ValidationError } from '../index.ts';
+import { ManualClock, ValidationError } from '../index.ts';
 import { IDLE, orderPlaced, RuntimeHarness, routeOrders } from './support/harness.ts';
 
 describe('Class: LocalRuntime', () => {
@@ -8,7 +8,7 @@ describe('Class: LocalRuntime', () => {
 
   beforeEach(async () => {
     h = await RuntimeHarness.create({
-      clock: () => new Date('2024-03-01T12:34:56.789Z'),
+      clock: new ManualClock('2024-03-01T12:34:56.789Z'),
       accountId: '123456789012',
       region: 'eu-test-1',
     });

@@ -1,13 +1,17 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ReceiptHandleIsInvalidError, ResourceNotFoundError, ValidationError } from '../index.ts';
+import {
+  ManualClock,
+  ReceiptHandleIsInvalidError,
+  ResourceNotFoundError,
+  ValidationError,
+} from '../index.ts';
 import { RuntimeHarness } from './support/harness.ts';
 
 describe('Class: LocalRuntime', () => {
   let h: RuntimeHarness;
 
   beforeEach(async () => {
-    h = await RuntimeHarness.create({ clock: () => new Date('2024-03-01T12:00:00.000Z') });
+    h = await RuntimeHarness.create({ clock: new ManualClock('2024-03-01T12:00:00.000Z') });
     h.rt.createQueue({ name: 'WorkDLQ' });
     h.rt.createQueue({
       name: 'Work',
@@ -49,34 +53,41 @@ describe('Class: LocalRuntime', () => {
       });
     });
 
-    it('hides a received message until its visibility timeout, then shows it again', async () => {
+    it('hides a received message until its visibility timeout, then shows it again', () => {
       // Prepare
       h.rt.sendMessage({ queue: 'Work', body: 'job' });
 
       // Act
       const first = h.rt.receiveMessages({ queue: 'Work' });
       const whileHidden = h.rt.receiveMessages({ queue: 'Work' });
-      await sleep(80);
+      h.clock.advance(49);
+      const justBefore = h.rt.receiveMessages({ queue: 'Work' });
+      h.clock.advance(1);
       const again = h.rt.receiveMessages({ queue: 'Work' });
 
       // Assess
       expect(first).toHaveLength(1);
       expect(whileHidden).toEqual([]);
+      expect(justBefore).toEqual([]);
       expect(again.map((m) => [m.body, m.attributes.ApproximateReceiveCount])).toEqual([
         ['job', '2'],
       ]);
     });
 
-    it('uses a visibility timeout given on the receive', async () => {
+    it('uses a visibility timeout given on the receive', () => {
       // Prepare
       h.rt.sendMessage({ queue: 'Work', body: 'job' });
 
       // Act
       h.rt.receiveMessages({ queue: 'Work', visibilityTimeoutSeconds: 10 });
-      await sleep(80);
+      h.clock.advance(9_999);
+      const justBefore = h.rt.receiveMessages({ queue: 'Work' });
+      h.clock.advance(1);
+      const after = h.rt.receiveMessages({ queue: 'Work' });
 
       // Assess
-      expect(h.rt.receiveMessages({ queue: 'Work' })).toEqual([]);
+      expect(justBefore).toEqual([]);
+      expect(after.map((m) => m.body)).toEqual(['job']);
     });
 
     it('returns at most maxMessages', () => {
@@ -91,15 +102,15 @@ describe('Class: LocalRuntime', () => {
       );
     });
 
-    it('moves a message to the dead-letter queue on the receive after maxReceiveCount', async () => {
+    it('moves a message to the dead-letter queue on the receive after maxReceiveCount', () => {
       // Prepare
       h.rt.sendMessage({ queue: 'Work', body: 'poison' });
 
       // Act
       h.rt.receiveMessages({ queue: 'Work' });
-      await sleep(70);
+      h.clock.advance(70);
       h.rt.receiveMessages({ queue: 'Work' });
-      await sleep(70);
+      h.clock.advance(70);
       const third = h.rt.receiveMessages({ queue: 'Work' });
 
       // Assess
@@ -119,25 +130,25 @@ describe('Class: LocalRuntime', () => {
   });
 
   describe('Method: deleteMessage', () => {
-    it('deletes a received message for good', async () => {
+    it('deletes a received message for good', () => {
       // Prepare
       h.rt.sendMessage({ queue: 'Work', body: 'done' });
       const [message] = h.rt.receiveMessages({ queue: 'Work' });
 
       // Act
       h.rt.deleteMessage({ queue: 'Work', receiptHandle: message?.receiptHandle ?? '' });
-      await sleep(80);
+      h.clock.advance(80);
 
       // Assess
       expect(h.rt.receiveMessages({ queue: 'Work' })).toEqual([]);
       expect(h.rt.peekMessages('Work')).toEqual([]);
     });
 
-    it('ignores a stale receipt handle from an earlier receive, as SQS does', async () => {
+    it('ignores a stale receipt handle from an earlier receive, as SQS does', () => {
       // Prepare
       h.rt.sendMessage({ queue: 'Work', body: 'job' });
       const [stale] = h.rt.receiveMessages({ queue: 'Work' });
-      await sleep(80);
+      h.clock.advance(80);
       h.rt.receiveMessages({ queue: 'Work' });
 
       // Act
@@ -174,7 +185,7 @@ describe('Class: LocalRuntime', () => {
   });
 
   describe('Method: moveMessages', () => {
-    it('redrives a dead-letter queue back to its source queue by default', async () => {
+    it('redrives a dead-letter queue back to its source queue by default', () => {
       // Prepare
       h.rt.sendMessage({ queue: 'WorkDLQ', body: 'retry me' });
       h.rt.sendMessage({ queue: 'WorkDLQ', body: 'me too' });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   InvalidEventPatternError,
   LimitExceededError,
+  ManualClock,
   ResourceNotFoundError,
   ValidationError,
 } from '../index.ts';
@@ -19,7 +20,7 @@ describe('Class: LocalRuntime', () => {
   };
 
   beforeEach(async () => {
-    h = await RuntimeHarness.create({ clock: () => new Date('2024-03-01T12:00:00.000Z') });
+    h = await RuntimeHarness.create({ clock: new ManualClock('2024-03-01T12:00:00.000Z') });
   });
 
   afterEach(async () => {

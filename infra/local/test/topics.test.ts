@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseEmail, ResourceNotFoundError, ValidationError } from '../index.ts';
+import { ManualClock, parseEmail, ResourceNotFoundError, ValidationError } from '../index.ts';
 import { IDLE, orderPlaced, RuntimeHarness, routeOrders } from './support/harness.ts';
 
 describe('Class: LocalRuntime', () => {
   let h: RuntimeHarness;
 
   beforeEach(async () => {
-    h = await RuntimeHarness.create({ clock: () => new Date('2024-03-01T12:00:00.000Z') });
+    h = await RuntimeHarness.create({ clock: new ManualClock('2024-03-01T12:00:00.000Z') });
     h.rt.createTopic({ name: 'Alerts' });
   });
 

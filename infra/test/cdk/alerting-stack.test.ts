@@ -1,5 +1,5 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
 import {
   getAtt,
   logicalId,
@@ -7,7 +7,7 @@ import {
   resourcesOfType,
   ruleNamed,
   statementsOfRole,
-  synthesizeTxnflow,
+  templateOf,
 } from './txnflow-templates.ts';
 
 const ORIGINAL_HIGH_BALANCE = {
@@ -18,12 +18,8 @@ const ORIGINAL_HIGH_BALANCE = {
 };
 
 describe('Stack: txnflow-<stage>-alerting', () => {
-  let template: Template;
-  let withoutEmail: Template;
-  beforeAll(() => {
-    template = synthesizeTxnflow({ 'txnflow:alertEmail': 'credit@example.com' }).templates.alerting;
-    withoutEmail = synthesizeTxnflow().templates.alerting;
-  });
+  const template = templateOf('configured', 'alerting');
+  const withoutEmail = templateOf('defaults', 'alerting');
 
   const queueId = (name: string) => logicalId(template, 'AWS::SQS::Queue', `${name}Queue`);
   const dlqId = (prefix: string) => logicalId(template, 'AWS::SQS::Queue', prefix);

@@ -1,13 +1,9 @@
 import { eventContracts, toRegistrySchema } from '@txnflow/contracts';
-import type { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { propertiesOf, resourcesOfType, synthesizeTxnflow } from './txnflow-templates.ts';
+import { describe, expect, it } from 'vitest';
+import { propertiesOf, resourcesOfType, templateOf } from './txnflow-templates.ts';
 
 describe('Stack: txnflow-<stage>-bus', () => {
-  let template: Template;
-  beforeAll(() => {
-    template = synthesizeTxnflow({ 'txnflow:archiveRetentionDays': '90' }).templates.bus;
-  });
+  const template = templateOf('configured', 'bus');
 
   it('creates the custom bus named after the stage', () => {
     template.hasResourceProperties('AWS::Events::EventBus', { Name: 'txnflow-test' });

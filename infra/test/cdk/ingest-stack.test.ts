@@ -1,5 +1,5 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
 import {
   actionsOf,
   getAtt,
@@ -7,14 +7,11 @@ import {
   onlyTargetOf,
   ruleNamed,
   statementsOfRole,
-  synthesizeTxnflow,
+  templateOf,
 } from './txnflow-templates.ts';
 
 describe('Stack: txnflow-<stage>-ingest', () => {
-  let template: Template;
-  beforeAll(() => {
-    template = synthesizeTxnflow().templates.ingest;
-  });
+  const template = templateOf('defaults', 'ingest');
 
   const bucketId = () => logicalId(template, 'AWS::S3::Bucket', 'UploadsBucket');
   const logsBucketId = () => logicalId(template, 'AWS::S3::Bucket', 'UploadsAccessLogs');

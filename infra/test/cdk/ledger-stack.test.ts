@@ -1,5 +1,5 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
 import {
   actionsOf,
   getAtt,
@@ -7,14 +7,11 @@ import {
   onlyTargetOf,
   ruleNamed,
   statementsOfRole,
-  synthesizeTxnflow,
+  templateOf,
 } from './txnflow-templates.ts';
 
 describe('Stack: txnflow-<stage>-ledger', () => {
-  let template: Template;
-  beforeAll(() => {
-    template = synthesizeTxnflow({ 'txnflow:highBalanceThreshold': '2000.00' }).templates.ledger;
-  });
+  const template = templateOf('configured', 'ledger');
 
   const queueId = () => logicalId(template, 'AWS::SQS::Queue', 'LedgerTransactionsQueue');
   const queueDlqId = () =>

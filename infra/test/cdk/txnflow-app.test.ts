@@ -49,11 +49,13 @@ describe('App: txnflow', () => {
   let app: App;
   let stacks: TxnflowStacks;
   let assembly: CloudAssembly;
+  // Its own synth (stage `qa`, bundled with esbuild, cdk-nag on), not the shared templates:
+  // bundling three functions takes tens of seconds on a busy 2-core machine.
   beforeAll(() => {
     app = new App({ context: { 'txnflow:stage': 'qa' } });
     stacks = buildTxnflowApp(app);
     assembly = app.synth();
-  });
+  }, 240_000);
 
   async function bundleOf(service: string): Promise<string> {
     const { template } = assembly.getStackByName(`txnflow-qa-${service}`);

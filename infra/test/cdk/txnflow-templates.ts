@@ -1,34 +1,19 @@
-import { App } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildTxnflowApp, type TxnflowStacks } from '../../cdk/txnflow-app.ts';
-
-type StackKey = 'bus' | 'ingest' | 'ledger' | 'alerting';
-
-interface SynthesizedTxnflow {
-  readonly app: App;
-  readonly stacks: TxnflowStacks;
-  readonly templates: Readonly<Record<StackKey, Template>>;
-}
+import { inject } from 'vitest';
+import type { StackKey, TemplateVariant } from './template-variants.ts';
 
 type Json = Record<string, unknown>;
 
 /**
- * The txnflow app of stage `test`, built and synthesized once per test file. Bundling is
- * skipped (the CDK's own `aws:cdk:bundling-stacks` switch): these tests read templates;
- * txnflow-app.test.ts bundles for real.
+ * A stack's template of a variant, as the global setup (synthesize-once.ts) synthesized it
+ * for the whole test run: reading it costs a file read, not a synth.
+ *
+ * @example const template = templateOf('defaults', 'ingest');
  */
-function synthesizeTxnflow(context: Record<string, unknown> = {}): SynthesizedTxnflow {
-  const app = new App({
-    context: { 'txnflow:stage': 'test', 'aws:cdk:bundling-stacks': [], ...context },
-  });
-  const stacks = buildTxnflowApp(app, { nag: false });
-  const templates = {
-    bus: Template.fromStack(stacks.bus),
-    ingest: Template.fromStack(stacks.ingest),
-    ledger: Template.fromStack(stacks.ledger),
-    alerting: Template.fromStack(stacks.alerting),
-  };
-  return { app, stacks, templates };
+function templateOf(variant: TemplateVariant, stack: StackKey): Template {
+  const file = inject('txnflowTemplates')[variant][stack];
+  return Template.fromJSON(JSON.parse(readFileSync(file, 'utf8')) as Json);
 }
 
 function resourcesOfType(template: Template, type: string): [string, Json][] {
@@ -74,7 +59,7 @@ const actionsOf = (statement: Json): string[] => [statement.Action as string | s
 
 const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
 
-export type { Json, StackKey, SynthesizedTxnflow };
+export type { Json, StackKey };
 export {
   actionsOf,
   getAtt,
@@ -84,5 +69,5 @@ export {
   resourcesOfType,
   ruleNamed,
   statementsOfRole,
-  synthesizeTxnflow,
+  templateOf,
 };

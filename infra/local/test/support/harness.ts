@@ -1,9 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalRuntime, type LocalRuntimeOptions, type PutEventsRequestEntry } from '../../index.ts';
+import {
+  LocalRuntime,
+  type LocalRuntimeOptions,
+  ManualClock,
+  type PutEventsRequestEntry,
+} from '../../index.ts';
 
-type HarnessOptions = Partial<Omit<LocalRuntimeOptions, 'stateDir'>>;
+type HarnessOptions = Partial<Omit<LocalRuntimeOptions, 'stateDir' | 'clock'>> & {
+  /** @default - a ManualClock at 2024-03-01T12:00:00Z */
+  readonly clock?: ManualClock;
+};
 
 /** Fast retries, no faults from the environment: what most tests want. */
 const TEST_DEFAULTS: HarnessOptions = {
@@ -12,20 +20,24 @@ const TEST_DEFAULTS: HarnessOptions = {
 };
 
 /**
- * A runtime on its own temporary state folder; `reopen` closes and opens the same folder (a
- * restart), `dispose` closes and deletes it.
+ * A runtime on its own temporary state folder and a {@link ManualClock}: time moves only when
+ * the test advances it, or when `runUntilIdle` has nothing left but timed work (then it skips
+ * to the next timer). No test waits on the wall clock. `reopen` closes and opens the same
+ * folder (a restart, on the same clock), `dispose` closes and deletes it.
  *
  * @example const h = await RuntimeHarness.create(); h.rt.putEvents([orderPlaced()]);
  */
 class RuntimeHarness {
   readonly stateDir: string;
+  readonly clock: ManualClock;
   #rt: LocalRuntime;
   readonly #options: HarnessOptions;
 
   private constructor(stateDir: string, options: HarnessOptions) {
     this.stateDir = stateDir;
-    this.#options = options;
-    this.#rt = LocalRuntime.open({ ...TEST_DEFAULTS, ...options, stateDir });
+    this.clock = options.clock ?? new ManualClock('2024-03-01T12:00:00.000Z');
+    this.#options = { ...options, clock: this.clock };
+    this.#rt = LocalRuntime.open({ ...TEST_DEFAULTS, ...this.#options, stateDir });
   }
 
   static async create(options: HarnessOptions = {}): Promise<RuntimeHarness> {

@@ -6,9 +6,10 @@ import { alert } from '../support/factories.ts';
 function describeAlertStore(adapter: string, makeStore: () => Promise<AlertStore>): void {
   describe(`Port: AlertStore (${adapter})`, () => {
     let store: AlertStore;
+    // Creates fresh tables; on DynamoDB Local that is a few requests to a JVM.
     beforeEach(async () => {
       store = await makeStore();
-    });
+    }, 60_000);
 
     it('records a new alert and finds it by id', async () => {
       expect(await store.record(alert())).toBe('recorded');

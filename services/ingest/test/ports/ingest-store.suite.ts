@@ -8,9 +8,10 @@ const UPLOAD = 'upload-1';
 function describeIngestStore(adapter: string, makeStore: () => Promise<IngestStore>): void {
   describe(`Port: IngestStore (${adapter})`, () => {
     let store: IngestStore;
+    // Creates fresh tables; on DynamoDB Local that is a few requests to a JVM.
     beforeEach(async () => {
       store = await makeStore();
-    });
+    }, 60_000);
 
     it('records new transactions and their customers, unpublished', async () => {
       const outcomes = await store.recordBatch(

@@ -14,7 +14,7 @@ function describeLedgerStore(adapter: string, makeStore: () => Promise<LedgerSto
 
     beforeEach(async () => {
       store = await makeStore();
-    });
+    }, 60_000);
 
     it('reads a customer never seen at balance 0, version 0, with nothing applied', async () => {
       const read = await store.read([{ customerId: 'C404', transactionIds: ['T1'] }]);
