@@ -85,8 +85,11 @@ class CommitConflict extends Error {}
  * @example const store = new SqliteLedgerStore(runtime.db);
  */
 class SqliteLedgerStore implements LedgerStore {
-  readonly #selectBalance: Statement<[string], { balance_cents: number; version: number }>;
-  readonly #selectEntries: Statement<[string, string], EntryRow>;
+  readonly #selectBalances: Statement<
+    [string],
+    { customer_id: string; balance_cents: number; version: number }
+  >;
+  readonly #selectEntries: Statement<[string], EntryRow>;
   readonly #insertEntry: Statement;
   readonly #insertTotal: Statement<[string, number, number]>;
   readonly #updateTotal: Statement<[number, number, string, number]>;
@@ -106,12 +109,16 @@ class SqliteLedgerStore implements LedgerStore {
 
   constructor(db: Database) {
     migrateLocalTables(db, 'ledger', MIGRATIONS);
-    this.#selectBalance = db.prepare(
-      `SELECT balance_cents, version FROM ${TOTALS} WHERE customer_id = ?`,
+    // A batch is read in two statements, whatever its size: keys passed as one JSON array.
+    this.#selectBalances = db.prepare(
+      `SELECT customer_id, balance_cents, version FROM ${TOTALS}
+       WHERE customer_id IN (SELECT value FROM json_each(?))`,
     );
     this.#selectEntries = db.prepare(
-      `SELECT * FROM ${ENTRIES} WHERE customer_id = ?
-         AND transaction_id IN (SELECT value FROM json_each(?))`,
+      `SELECT e.* FROM json_each(?) AS k
+       JOIN ${ENTRIES} AS e
+         ON e.customer_id = json_extract(k.value, '$[0]')
+        AND e.transaction_id = json_extract(k.value, '$[1]')`,
     );
     this.#insertEntry = db.prepare(
       `INSERT INTO ${ENTRIES} (customer_id, transaction_id, transaction_date, amount_cents,
@@ -138,11 +145,9 @@ class SqliteLedgerStore implements LedgerStore {
       )
       .safeIntegers(true);
     // One read transaction: every snapshot of a batch comes from the same moment.
-    this.#readAll = db.transaction((customers: readonly CustomerRead[]) => {
-      const snapshots = new Map<string, CustomerSnapshot>();
-      for (const read of customers) snapshots.set(read.customerId, this.#readCustomer(read));
-      return snapshots;
-    });
+    this.#readAll = db.transaction((customers: readonly CustomerRead[]) =>
+      this.#readBatch(customers),
+    );
     // A nested db.transaction is a savepoint: a throw rolls back only that customer.
     this.#commitCustomer = db.transaction((commit: CustomerCommit) => this.#write(commit));
     this.#commitAll = db.transaction((commits: readonly CustomerCommit[]) =>
@@ -150,15 +155,24 @@ class SqliteLedgerStore implements LedgerStore {
     );
   }
 
-  #readCustomer({ customerId, transactionIds }: CustomerRead): CustomerSnapshot {
-    const row = this.#selectBalance.get(customerId);
-    const balance: Balance = {
-      customerId,
-      cents: row?.balance_cents ?? 0,
-      version: row?.version ?? 0,
-    };
-    const rows = this.#selectEntries.all(customerId, JSON.stringify(transactionIds));
-    return { balance, applied: new Map(rows.map((r) => [r.transaction_id, toEntry(r)])) };
+  #readBatch(customers: readonly CustomerRead[]): Map<string, CustomerSnapshot> {
+    const ids = JSON.stringify(customers.map((c) => c.customerId));
+    const keys = JSON.stringify(
+      customers.flatMap((c) => c.transactionIds.map((t) => [c.customerId, t])),
+    );
+    const balances = new Map(this.#selectBalances.all(ids).map((row) => [row.customer_id, row]));
+    const applied = new Map<string, Map<string, LedgerEntry>>();
+    for (const row of this.#selectEntries.all(keys)) {
+      const ofCustomer = applied.get(row.customer_id) ?? new Map<string, LedgerEntry>();
+      applied.set(row.customer_id, ofCustomer.set(row.transaction_id, toEntry(row)));
+    }
+    return new Map(
+      customers.map(({ customerId }) => {
+        const row = balances.get(customerId);
+        const balance = { customerId, cents: row?.balance_cents ?? 0, version: row?.version ?? 0 };
+        return [customerId, { balance, applied: applied.get(customerId) ?? new Map() }];
+      }),
+    );
   }
 
   #commitOne(commit: CustomerCommit): CommitResult {
