@@ -50,6 +50,23 @@ export {
 } from './publishing.ts';
 export { toRegistrySchema } from './registry-schema.ts';
 export type {
+  DeadLetterQueueRef,
+  ResolvedConsumer,
+  ResolvedHandler,
+  ResolvedManifest,
+  ResolvedQueue,
+  ResolvedSubscription,
+  ResolvedTarget,
+  RetryPolicy,
+} from './resolve-manifest.ts';
+export {
+  deadLetterQueueOf,
+  deadLetterQueuesOf,
+  MANIFEST_DEFAULTS,
+  ManifestReferenceError,
+  resolveManifest,
+} from './resolve-manifest.ts';
+export type {
   BucketSpec,
   EventPattern,
   HandlerSpec,

@@ -15,6 +15,11 @@ interface TxnflowConfig {
   readonly alertEmail: string | undefined;
   /** `txnflow:logRetentionDays`, default 30; one of the periods CloudWatch Logs offers. */
   readonly logRetention: RetentionDays;
+  /**
+   * `txnflow:opsEmail`: addresses (comma-separated) subscribed to the operations topic that
+   * every alarm notifies; none by default (subscribe any endpoint to the topic later).
+   */
+  readonly opsEmails: readonly string[];
 }
 
 /** A context value that cannot be used, named with what was expected. */
@@ -62,6 +67,15 @@ function logRetention(node: Node): RetentionDays {
   return period;
 }
 
+function emails(node: Node, key: string): string[] {
+  const raw = text(node, key);
+  if (raw === undefined) return [];
+  const addresses = raw.split(',').map((address) => address.trim());
+  const bad = addresses.find((address) => !EMAIL.test(address));
+  if (bad !== undefined) throw new TxnflowConfigError(key, `"${bad}" is not an email address`);
+  return addresses;
+}
+
 /**
  * Reads and validates the app's context once, at the edge of the CDK app.
  *
@@ -93,6 +107,7 @@ function readTxnflowConfig(node: Node): TxnflowConfig {
     highBalanceThreshold,
     alertEmail,
     logRetention: logRetention(node),
+    opsEmails: emails(node, 'txnflow:opsEmail'),
   };
 }
 

@@ -44,6 +44,35 @@ function stackName(stage: string, part: string): string {
 }
 
 /**
+ * The stage's operations topic: every alarm of every service notifies it. Fixed, so that
+ * service stacks find it by name, as they find the bus.
+ *
+ * @example opsTopicName('dev') // 'txnflow-dev-ops'
+ */
+function opsTopicName(stage: string): string {
+  return `txnflow-${stage}-ops`;
+}
+
+/**
+ * A service's CloudWatch dashboard; dashboard names are unique in an account.
+ *
+ * @example dashboardName('dev', 'ledger') // 'txnflow-dev-ledger'
+ */
+function dashboardName(stage: string, service: string): string {
+  return `txnflow-${stage}-${service}`;
+}
+
+/**
+ * The IAM path of a service's function roles. The bus policy trusts a source to roles under
+ * its service's path (the role ARN, which session tags cannot change), besides the tag.
+ *
+ * @example serviceRolePath('dev', 'ledger') // '/txnflow/dev/ledger/'
+ */
+function serviceRolePath(stage: string, service: string): string {
+  return `/txnflow/${stage}/${service}/`;
+}
+
+/**
  * The tag every service function's role carries, `txnflow-service = <service>`; the bus
  * policy reads it as `aws:PrincipalTag/txnflow-service`.
  */
@@ -73,10 +102,13 @@ function manifestRuleOf(description: string | undefined): string | undefined {
 export {
   archiveName,
   busName,
+  dashboardName,
   manifestRuleOf,
+  opsTopicName,
   registryName,
   ruleDescription,
   SERVICE_TAG,
   STAGE_PATTERN,
+  serviceRolePath,
   stackName,
 };

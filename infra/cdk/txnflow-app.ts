@@ -62,7 +62,8 @@ function buildTxnflowApp(app: App, options: TxnflowAppOptions = {}): TxnflowStac
       stage: config.stage,
       archiveRetention: Duration.days(config.archiveRetentionDays),
       publishers: manifests.map((m) => ({ service: m.service, source: m.source })),
-      description: `txnflow ${config.stage}: the event bus, its archive and schema registry`,
+      opsEmails: config.opsEmails,
+      description: `txnflow ${config.stage}: the event bus, its archive and schema registry, the operations topic`,
     }),
     ingest: new IngestStack(app, stackName(config.stage, 'ingest'), {
       ...common,

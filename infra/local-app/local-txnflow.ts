@@ -18,6 +18,7 @@ import {
   type WaitPolicy,
 } from '../local/index.ts';
 import { txnflowFaultKey } from './fault-keys.ts';
+import { LOCAL_RETRY_BACKOFF } from './local-time-scale.ts';
 import { findLocalService, localServices } from './services.ts';
 import { UPLOADS_PREFIX, uploadKeyFor } from './upload-keys.ts';
 import {
@@ -121,6 +122,8 @@ class LocalTxnflow {
     const env = options.env ?? process.env;
     const runtime = LocalRuntime.open({
       stateDir: options.stateDir,
+      // The attempts come from each target's retry policy (see wire.ts), the waits from here.
+      retry: LOCAL_RETRY_BACKOFF,
       faults: {
         eventKey: txnflowFaultKey,
         ...(options.faults ?? parseFaultSpec(env.TXNFLOW_FAULTS ?? '')),

@@ -2,11 +2,15 @@ import type { Log } from '@txnflow/contracts';
 import {
   BUS_NAME,
   type DeadLetterSink,
+  deadLetterQueuesOf as deadLetterQueuesOfManifest,
   type EventPattern,
-  type ServiceManifest,
-  type SubscriptionSpec,
+  type ResolvedManifest,
+  type ResolvedSubscription,
+  type RetryPolicy,
+  resolveManifest,
 } from '@txnflow/contracts';
 import type { LocalRuntime } from '../local/index.ts';
+import { localWaitSeconds } from './local-time-scale.ts';
 import type { LocalServiceContext } from './service-context.ts';
 import type { LocalHandler, LocalService } from './services.ts';
 import { createTransactionalPublisher } from './transactional-publisher.ts';
@@ -23,15 +27,6 @@ const localBucketName = (service: string, bucket: string): string =>
 
 /** Handlers of all services share one registry, so each is qualified by its service. */
 const qualifiedHandler = (service: string, handler: string): string => `${service}.${handler}`;
-
-/**
- * Locally, handlers run in-process and need no Lambda-timeout headroom, so a failed message
- * comes back after at most this long instead of the deployed visibility timeout.
- */
-const LOCAL_MAX_VISIBILITY_SECONDS = 2;
-
-/** Every queue has a dead-letter queue; every rule target has one too. */
-const dlqOf = (name: string): string => `${name}DLQ`;
 
 interface WireOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -71,31 +66,29 @@ function deadLetterSink(runtime: LocalRuntime, queue: string): DeadLetterSink {
   };
 }
 
-/** The dead-letter queue a handler's poison events go to: its queue's or its rule's. */
-function poisonQueueOf(manifest: ServiceManifest, handler: string): string {
-  for (const s of manifest.subscriptions) {
-    if (s.target.kind === 'queue-consumer' && s.target.handler === handler)
-      return dlqOf(s.target.queue);
-    if (s.target.kind === 'function' && s.target.handler === handler) return dlqOf(s.rule);
+/** The dead-letter queue a handler's poison events go to (resolveManifest decides which). */
+function poisonQueueOf(manifest: ResolvedManifest, handler: string): string {
+  const queue = manifest.handlers.find((h) => h.name === handler)?.poisonQueue;
+  if (!queue) {
+    throw new Error(
+      `${manifest.service} handler ${handler} has no dead-letter queue: no rule delivers to it`,
+    );
   }
-  return dlqOf(`${manifest.service}-${handler}`);
+  return queue.name;
 }
 
-function createResources(runtime: LocalRuntime, manifest: ServiceManifest, alertEmail: string) {
+function createResources(runtime: LocalRuntime, manifest: ResolvedManifest, alertEmail: string) {
   for (const bucket of manifest.buckets) {
     runtime.createBucket({ name: localBucketName(manifest.service, bucket.name) });
   }
   for (const queue of manifest.queues) {
-    runtime.createQueue({ name: dlqOf(queue.name) });
+    runtime.createQueue({ name: queue.deadLetterQueue.name });
     runtime.createQueue({
       name: queue.name,
-      visibilityTimeoutSeconds: Math.min(
-        queue.visibilityTimeoutSeconds ?? 60,
-        LOCAL_MAX_VISIBILITY_SECONDS,
-      ),
+      visibilityTimeoutSeconds: localWaitSeconds(queue.visibilityTimeoutSeconds),
       redrivePolicy: {
-        deadLetterQueue: dlqOf(queue.name),
-        maxReceiveCount: queue.maxReceiveCount ?? 5,
+        deadLetterQueue: queue.deadLetterQueue.name,
+        maxReceiveCount: queue.maxReceiveCount,
       },
     });
   }
@@ -112,17 +105,33 @@ type RuleRedriveTarget =
   | { readonly rule: string; readonly kind: 'queue'; readonly queue: string }
   | { readonly rule: string; readonly kind: 'handler'; readonly handler: LocalHandler };
 
+/**
+ * The retry policy of a rule's local target, as the CDK stack sets it. A queue target
+ * retries as EventBridge retries its delivery (the target's RetryPolicy). A handler target
+ * stands for both hops of a rule invoking a function, and what fails locally is the
+ * handler, so it retries as Lambda retries a function error (the function's
+ * EventInvokeConfig): EventBridge's own retries there only cover Lambda refusing the
+ * invocation, which an in-process handler never does.
+ */
+function localRetryPolicy(manifest: ResolvedManifest, s: ResolvedSubscription): RetryPolicy {
+  if (s.target.kind !== 'function') return s.retryPolicy;
+  const { handler } = s.target;
+  const invocation = manifest.handlers.find((h) => h.name === handler)?.asyncInvocation;
+  if (!invocation) throw new Error(`${manifest.service} has no handler ${handler}`);
+  return invocation.retryPolicy;
+}
+
 function wireSubscription(
   runtime: LocalRuntime,
-  manifest: ServiceManifest,
-  s: SubscriptionSpec,
+  manifest: ResolvedManifest,
+  s: ResolvedSubscription,
   handlers: Readonly<Record<string, LocalHandler>>,
 ): RuleRedriveTarget {
   const eventBusName = s.bus === 'default' ? 'default' : BUS_NAME;
   const eventPattern = s.fromBucket
     ? withBucket(s.eventPattern, localBucketName(manifest.service, s.fromBucket))
     : s.eventPattern;
-  runtime.createQueue({ name: dlqOf(s.rule) });
+  runtime.createQueue({ name: s.deadLetterQueue.name });
   runtime.putRule({ name: s.rule, eventBusName, eventPattern });
   const target =
     s.target.kind === 'function'
@@ -131,13 +140,20 @@ function wireSubscription(
   runtime.putTargets({
     rule: s.rule,
     eventBusName,
-    targets: [{ id: `${s.rule}Target`, target, deadLetterQueue: dlqOf(s.rule) }],
+    targets: [
+      {
+        id: `${s.rule}Target`,
+        target,
+        retryPolicy: localRetryPolicy(manifest, s),
+        deadLetterQueue: s.deadLetterQueue.name,
+      },
+    ],
   });
   if (s.target.kind === 'queue-consumer') {
     runtime.createEventSourceMapping({
       queue: s.target.queue,
       handler: qualifiedHandler(manifest.service, s.target.handler),
-      batchSize: s.target.batchSize ?? 10,
+      batchSize: s.target.batchSize,
       reportBatchItemFailures: true,
     });
   }
@@ -151,8 +167,9 @@ function wireSubscription(
 
 /**
  * Builds every service's resources, rules and handlers on the runtime from the manifests,
- * the same manifests the CDK stacks are built from: local routing is deployed routing.
- * Idempotent, so a reopened state folder is wired again the same way.
+ * the same manifests the CDK stacks are built from, their defaults resolved by the same
+ * `resolveManifest`: local routing and retries are the deployed ones (waits scaled, see
+ * local-time-scale.ts). Idempotent, so a reopened state folder is wired again the same way.
  *
  * @example wireServices(runtime, localServices, { env: process.env, log });
  */
@@ -166,7 +183,7 @@ function wireServices(
   runtime.createArchive({ name: ARCHIVE_NAME, eventBusName: BUS_NAME });
   const publisher = createTransactionalPublisher(runtime, BUS_NAME);
   for (const service of services) {
-    const { manifest } = service;
+    const manifest = resolveManifest(service.manifest);
     createResources(runtime, manifest, options.alertEmail ?? DEFAULT_ALERT_EMAIL);
     const ctx: LocalServiceContext = {
       db: runtime.db,
@@ -191,7 +208,7 @@ function wireServices(
     }
     for (const subscription of manifest.subscriptions) {
       const redriveTarget = wireSubscription(runtime, manifest, subscription, handlers);
-      ruleDeadLetters.set(dlqOf(subscription.rule), redriveTarget);
+      ruleDeadLetters.set(subscription.deadLetterQueue.name, redriveTarget);
     }
   }
   return ruleDeadLetters;
@@ -203,10 +220,9 @@ function wireServices(
  * @example deadLetterQueuesOf(localServices) // ['UploadsObjectCreatedToIngestDLQ', ...]
  */
 function deadLetterQueuesOf(services: readonly LocalService[]): string[] {
-  return services.flatMap(({ manifest }) => [
-    ...manifest.queues.map((q) => dlqOf(q.name)),
-    ...manifest.subscriptions.map((s) => dlqOf(s.rule)),
-  ]);
+  return services.flatMap(({ manifest }) =>
+    deadLetterQueuesOfManifest(resolveManifest(manifest)).map((queue) => queue.name),
+  );
 }
 
 export type { RuleRedriveTarget, WireOptions };
@@ -214,7 +230,6 @@ export {
   ARCHIVE_NAME,
   DEFAULT_ALERT_EMAIL,
   deadLetterQueuesOf,
-  dlqOf,
   localBucketName,
   qualifiedHandler,
   wireServices,

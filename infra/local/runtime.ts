@@ -12,6 +12,7 @@ import type { ObjectSummary, PutObjectParams } from './bucket/bucket.ts';
 import type { PutEventsRequestEntry } from './bus/envelope.ts';
 import type { PutEventsResult } from './bus/put-events.ts';
 import type { PutRuleParams, PutTargetsParams, RuleDescription } from './bus/rules.ts';
+import type { TargetSpec } from './bus/targets.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { FailedDelivery } from './delivery/dispatcher.ts';
 import type { Handler } from './delivery/handlers.ts';
@@ -214,6 +215,14 @@ class LocalRuntime {
 
   listRules(eventBusName?: string): RuleDescription[] {
     return this.#open().rules.list(eventBusName);
+  }
+
+  /** A rule's targets as put (ListTargetsByRule), retry policy and dead-letter queue included. */
+  listTargetsByRule(params: {
+    readonly rule: string;
+    readonly eventBusName?: string;
+  }): TargetSpec[] {
+    return this.#open().rules.targetsOf(params);
   }
 
   /** Registers an in-process handler ("Lambda"); work waiting for it starts now. */

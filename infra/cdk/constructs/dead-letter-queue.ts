@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -21,6 +21,8 @@ interface DeadLetterQueueProps {
 /**
  * A dead-letter queue: encrypted, TLS only, messages kept 14 days, and an alarm as soon as
  * one message is visible, because every message here is an event that did not get through.
+ * Retained when its stack deletes or replaces it: its messages are data no one has handled
+ * yet (delete the queue by hand once it is drained).
  *
  * @example new DeadLetterQueue(this, 'HighBalanceToAlertingDLQ', { contents: 'alerts not recorded' })
  */
@@ -34,6 +36,7 @@ class DeadLetterQueue extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: props.retentionPeriod ?? Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.alarm = new Alarm(this, 'MessagesVisibleAlarm', {
       alarmDescription: `${id}: ${props.contents}. Look at the messages' ERROR_MESSAGE, fix, then redrive.`,

@@ -1,4 +1,4 @@
-import type { EventPattern } from '@txnflow/contracts';
+import type { EventPattern, RetryPolicy } from '@txnflow/contracts';
 import { Duration } from 'aws-cdk-lib';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -15,10 +15,8 @@ interface RuleDeliveryProps {
   readonly description: string;
   /** Where EventBridge puts an event it could not deliver to the target. */
   readonly deadLetterQueue: IQueue;
-  /** EventBridge's attempts to deliver an event. @default 8 */
-  readonly retryAttempts?: number;
-  /** @default Duration.hours(6) */
-  readonly maxEventAge?: Duration;
+  /** EventBridge's retries of a delivery, as the manifest resolves them. */
+  readonly retryPolicy: RetryPolicy;
 }
 
 /**
@@ -42,8 +40,8 @@ function createRule(scope: Construct, props: RuleDeliveryProps): Rule {
 function deliveryPolicy(props: RuleDeliveryProps) {
   return {
     deadLetterQueue: props.deadLetterQueue,
-    retryAttempts: props.retryAttempts ?? 8,
-    maxEventAge: props.maxEventAge ?? Duration.hours(6),
+    retryAttempts: props.retryPolicy.maximumRetryAttempts,
+    maxEventAge: Duration.seconds(props.retryPolicy.maximumEventAgeSeconds),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { RetryPolicy } from '@txnflow/contracts';
+import { Duration } from 'aws-cdk-lib';
 import type { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -7,8 +9,8 @@ import { createRule, deliveryPolicy, type RuleDeliveryProps } from './rule-deliv
 interface RuleToFunctionProps extends RuleDeliveryProps {
   /** Invoked asynchronously; give it the same dead-letter queue for its own failures. */
   readonly handler: IFunction;
-  /** Lambda's retries of a failed asynchronous invocation. @default 2 */
-  readonly invocationRetryAttempts?: number;
+  /** Lambda's retries of a failed asynchronous invocation, as the manifest resolves them. */
+  readonly invocationRetryPolicy: RetryPolicy;
 }
 
 /**
@@ -16,19 +18,18 @@ interface RuleToFunctionProps extends RuleDeliveryProps {
  * dead-letter queue: EventBridge to Lambda (the target's retry policy and DLQ), then the
  * function's own failures (Lambda's async retries, then the function's DLQ).
  *
- * @example new RuleToFunction(this, 'HighBalanceToAlerting', { eventBus, eventPattern, description, handler, deadLetterQueue })
+ * @example new RuleToFunction(this, 'HighBalanceToAlerting', { eventBus, eventPattern, description, handler, deadLetterQueue, retryPolicy, invocationRetryPolicy })
  */
 class RuleToFunction extends Construct {
   readonly rule: Rule;
 
   constructor(scope: Construct, id: string, props: RuleToFunctionProps) {
     super(scope, id);
-    const delivery = deliveryPolicy(props);
     this.rule = createRule(this, props);
-    this.rule.addTarget(new LambdaFunction(props.handler, delivery));
+    this.rule.addTarget(new LambdaFunction(props.handler, deliveryPolicy(props)));
     props.handler.configureAsyncInvoke({
-      retryAttempts: props.invocationRetryAttempts ?? 2,
-      maxEventAge: delivery.maxEventAge,
+      retryAttempts: props.invocationRetryPolicy.maximumRetryAttempts,
+      maxEventAge: Duration.seconds(props.invocationRetryPolicy.maximumEventAgeSeconds),
     });
   }
 }

@@ -1,3 +1,4 @@
+import type { ResolvedConsumer } from '@txnflow/contracts';
 import { Duration } from 'aws-cdk-lib';
 import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -8,8 +9,8 @@ import { RuleToQueue, type RuleToQueueProps } from './rule-to-queue.ts';
 interface RuleToQueueConsumerProps extends RuleToQueueProps {
   /** The function reading the queue in batches. */
   readonly consumer: IFunction;
-  /** @default 10 */
-  readonly batchSize?: number;
+  /** Its batch size and batching window, as the manifest resolves them. */
+  readonly batching: Pick<ResolvedConsumer, 'batchSize' | 'maxBatchingWindowSeconds'>;
 }
 
 /**
@@ -17,20 +18,20 @@ interface RuleToQueueConsumerProps extends RuleToQueueProps {
  * that failed (`ReportBatchItemFailures`) so only those are received again, and after the
  * queue's maxReceiveCount moved to its dead-letter queue.
  *
- * @example new RuleToQueueConsumer(this, 'TransactionRecordedToLedger', { ...ruleProps, consumer })
+ * @example new RuleToQueueConsumer(this, 'TransactionRecordedToLedger', { ...ruleProps, consumer, batching: { batchSize: 10 } })
  */
 class RuleToQueueConsumer extends Construct {
   readonly rule: Rule;
 
   constructor(scope: Construct, id: string, props: RuleToQueueConsumerProps) {
     super(scope, id);
-    const { consumer, batchSize, ...ruleProps } = props;
+    const { consumer, batching, ...ruleProps } = props;
     this.rule = new RuleToQueue(this, 'Delivery', ruleProps).rule;
+    const window = batching.maxBatchingWindowSeconds;
     consumer.addEventSource(
       new SqsEventSource(props.queue, {
-        batchSize: batchSize ?? 10,
-        // SQS allows batches over 10 only with a batching window of at least a second.
-        ...((batchSize ?? 10) > 10 ? { maxBatchingWindow: Duration.seconds(1) } : {}),
+        batchSize: batching.batchSize,
+        ...(window !== undefined ? { maxBatchingWindow: Duration.seconds(window) } : {}),
         reportBatchItemFailures: true,
       }),
     );

@@ -1,4 +1,4 @@
-import { Duration, Tags, Validations } from 'aws-cdk-lib';
+import { type Duration, Tags, Validations } from 'aws-cdk-lib';
 import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -14,10 +14,15 @@ interface ServiceFunctionProps {
   readonly entry: string;
   /** The npm lock file next to the workspace root; esbuild bundles from that root. */
   readonly depsLockFilePath: string;
-  /** @default Duration.seconds(30) */
-  readonly timeout?: Duration;
-  /** @default 256 */
-  readonly memorySize?: number;
+  /** The manifest handler's, resolved. */
+  readonly timeout: Duration;
+  /** In MB, the manifest handler's, resolved. */
+  readonly memorySize: number;
+  /**
+   * The role's IAM path, which the bus policy trusts (`serviceRolePath`).
+   * @default '/'
+   */
+  readonly rolePath?: string;
   /** Added to the shared Powertools and Node.js variables. @default - none */
   readonly environment?: Readonly<Record<string, string>>;
   /**
@@ -33,11 +38,11 @@ interface ServiceFunctionProps {
  * The one place txnflow's function defaults live: Node.js 24 (the current LTS Lambda runs;
  * the code also runs on Node.js 20), arm64, X-Ray tracing, Powertools variables, a log
  * group with retention, and a role of its own that can write only to that log group, tagged
- * with the service (the bus policy trusts the tag). Bundled locally by esbuild (no Docker)
+ * with the service and under its path (the bus policy trusts both). Bundled locally by esbuild (no Docker)
  * as minified ESM with source maps; the AWS SDK is bundled too, so the code runs against the
  * SDK version it was tested with rather than whichever one the runtime ships that week.
  *
- * @example new ServiceFunction(this, 'TransactionRecordedFunction', { service: 'ledger', entry, depsLockFilePath })
+ * @example new ServiceFunction(this, 'TransactionRecordedFunction', { service: 'ledger', entry, depsLockFilePath, timeout: Duration.seconds(60), memorySize: 256 })
  */
 class ServiceFunction extends Construct {
   readonly function: NodejsFunction;
@@ -51,6 +56,7 @@ class ServiceFunction extends Construct {
     const role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `${props.service} function ${id}`,
+      ...(props.rolePath ? { path: props.rolePath } : {}),
     });
     Tags.of(role).add(SERVICE_TAG, props.service);
     logGroup.grantWrite(role);
@@ -62,8 +68,8 @@ class ServiceFunction extends Construct {
       depsLockFilePath: props.depsLockFilePath,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 256,
-      timeout: props.timeout ?? Duration.seconds(30),
+      memorySize: props.memorySize,
+      timeout: props.timeout,
       tracing: Tracing.ACTIVE,
       role,
       logGroup,

@@ -3,8 +3,9 @@ import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { EventSchemaRegistry } from '../constructs/event-schema-registry.ts';
+import { OperationsTopic } from '../constructs/operations-topic.ts';
 import { type Publisher, PublisherSourcePolicy } from '../constructs/publisher-source-policy.ts';
-import { archiveName, busName, registryName } from '../names.ts';
+import { archiveName, busName, opsTopicName, registryName } from '../names.ts';
 
 interface BusStackProps extends StackProps {
   readonly stage: string;
@@ -14,18 +15,22 @@ interface BusStackProps extends StackProps {
   readonly publishers: readonly Publisher[];
   /** @default - every contract in @txnflow/contracts */
   readonly contracts?: readonly EventContract[];
+  /** Subscribed to the operations topic by email. @default - none */
+  readonly opsEmails?: readonly string[];
 }
 
 /**
- * The shared bus of a stage: the custom bus `txnflow-<stage>`, its archive of every
- * original event, the schema registry, and the policy binding each source to its service.
- * Service stacks find the bus by its name; nothing is exported.
+ * The shared resources of a stage: the custom bus `txnflow-<stage>`, its archive of every
+ * original event, the schema registry, the policy binding each source to its service, and
+ * the operations topic `txnflow-<stage>-ops` every alarm notifies. Service stacks find the
+ * bus and the topic by their names; nothing is exported.
  *
  * @example new BusStack(app, 'txnflow-dev-bus', { stage: 'dev', archiveRetention: Duration.days(365), publishers })
  */
 class BusStack extends Stack {
   readonly eventBus: EventBus;
   readonly archive: Archive;
+  readonly opsTopic: OperationsTopic;
 
   constructor(scope: Construct, id: string, props: BusStackProps) {
     super(scope, id, props);
@@ -48,10 +53,16 @@ class BusStack extends Stack {
     });
     new PublisherSourcePolicy(this, 'PublisherSourcePolicy', {
       eventBus: this.eventBus,
+      stage: props.stage,
       publishers: props.publishers,
+    });
+    this.opsTopic = new OperationsTopic(this, 'OpsTopic', {
+      topicName: opsTopicName(props.stage),
+      ...(props.opsEmails ? { emails: props.opsEmails } : {}),
     });
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName });
     new CfnOutput(this, 'EventArchiveName', { value: this.archive.archiveName });
+    new CfnOutput(this, 'OpsTopicArn', { value: this.opsTopic.topic.topicArn });
   }
 }
 

@@ -1,11 +1,19 @@
 import { join } from 'node:path';
-import type { HandlerSpec, ServiceManifest, SubscriptionSpec } from '@txnflow/contracts';
+import {
+  type DeadLetterQueueRef,
+  type ResolvedHandler,
+  type ResolvedManifest,
+  type ResolvedSubscription,
+  resolveManifest,
+  type ServiceManifest,
+} from '@txnflow/contracts';
 import { LambdaEnv, tableEnvName, topicEnvName } from '@txnflow/contracts/aws';
 import { CfnOutput, CfnParameter, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { EventBus, type IEventBus, type IRule } from 'aws-cdk-lib/aws-events';
+import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
-import type { Topic } from 'aws-cdk-lib/aws-sns';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
@@ -16,9 +24,16 @@ import { RuleToFunction } from '../constructs/rule-to-function.ts';
 import { RuleToQueue } from '../constructs/rule-to-queue.ts';
 import { RuleToQueueConsumer } from '../constructs/rule-to-queue-consumer.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
+import { ServiceMonitoring } from '../constructs/service-monitoring.ts';
 import { ServiceQueue } from '../constructs/service-queue.ts';
 import { ServiceTables } from '../constructs/service-tables.ts';
-import { busName, ruleDescription } from '../names.ts';
+import {
+  busName,
+  dashboardName,
+  opsTopicName,
+  ruleDescription,
+  serviceRolePath,
+} from '../names.ts';
 import { grantPutEventsAs } from '../put-events-grant.ts';
 
 interface ServiceStackProps extends StackProps {
@@ -39,33 +54,29 @@ interface ServiceStackProps extends StackProps {
   readonly logRetention?: RetentionDays;
 }
 
-/** A manifest refers to a handler, queue or bucket it does not declare. */
-class ManifestReferenceError extends Error {
-  constructor(service: string, kind: string, name: string) {
-    super(`${service} manifest refers to ${kind} "${name}", which it does not declare`);
-    this.name = 'ManifestReferenceError';
-  }
-}
-
 const pascal = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
 
-function lookup<T>(map: ReadonlyMap<string, T>, service: string, kind: string, name: string): T {
+/** What the resolved manifest names and the stack has built (resolveManifest checked it). */
+function built<T>(map: ReadonlyMap<string, T>, name: string): T {
   const found = map.get(name);
-  if (found === undefined) throw new ManifestReferenceError(service, kind, name);
+  if (found === undefined) throw new Error(`no ${name} was built for the manifest`);
   return found;
 }
 
 /**
- * One service, deployable alone, built from its manifest: its tables, queues, topics and
+ * One service, deployable alone, built from its manifest (its defaults resolved by
+ * `resolveManifest`, as the local wiring resolves them): its tables, queues, topics and
  * buckets, a function per handler, and a rule per subscription, every asynchronous hop
- * with retries and a dead-letter queue. The txnflow bus is found by name; no other stack
- * is referenced.
+ * with retries and a dead-letter queue; alarms that notify the stage's operations topic, and
+ * a dashboard. The txnflow bus and the operations topic are found by name; no other stack is
+ * referenced.
  *
  * @example new ServiceStack(app, 'txnflow-dev-ledger', { manifest: ledgerManifest, stage: 'dev', serviceDir, depsLockFilePath })
  */
 class ServiceStack extends Stack {
-  readonly manifest: ServiceManifest;
+  readonly manifest: ResolvedManifest;
   readonly eventBus: IEventBus;
+  readonly opsTopic: ITopic;
   readonly tables: ServiceTables;
   readonly queues: ReadonlyMap<string, ServiceQueue>;
   readonly topics: ReadonlyMap<string, Topic>;
@@ -73,19 +84,26 @@ class ServiceStack extends Stack {
   /** Per manifest rule: where EventBridge puts what it could not deliver. */
   readonly ruleDeadLetters: ReadonlyMap<string, DeadLetterQueue>;
   readonly functions: ReadonlyMap<string, ServiceFunction>;
+  readonly rules: ReadonlyMap<string, IRule>;
+  readonly monitoring: ServiceMonitoring;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
-    const { manifest } = props;
+    const manifest = resolveManifest(props.manifest);
     this.manifest = manifest;
     this.eventBus = EventBus.fromEventBusName(this, 'TxnflowBus', busName(props.stage));
+    this.opsTopic = Topic.fromTopicArn(
+      this,
+      'OpsTopic',
+      this.formatArn({ service: 'sns', resource: opsTopicName(props.stage) }),
+    );
     this.tables = new ServiceTables(this, 'Tables', { tables: manifest.tables });
     this.queues = new Map(
       manifest.queues.map((spec) => [
         spec.name,
         new ServiceQueue(this, spec.name, {
-          maxReceiveCount: spec.maxReceiveCount ?? 5,
-          visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds ?? 60),
+          maxReceiveCount: spec.maxReceiveCount,
+          visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
         }),
       ]),
     );
@@ -96,7 +114,7 @@ class ServiceStack extends Stack {
     this.ruleDeadLetters = new Map(
       manifest.subscriptions.map((s) => [
         s.rule,
-        new DeadLetterQueue(this, `${s.rule}DLQ`, {
+        new DeadLetterQueue(this, s.deadLetterQueue.name, {
           contents: `events rule ${s.rule} could not deliver to its target`,
         }),
       ]),
@@ -104,8 +122,9 @@ class ServiceStack extends Stack {
     this.functions = new Map(
       manifest.handlers.map((handler) => [handler.name, this.#createFunction(handler, props)]),
     );
-    for (const subscription of manifest.subscriptions) this.#subscribe(subscription);
+    this.rules = new Map(manifest.subscriptions.map((s) => [s.rule, this.#subscribe(s)]));
     this.#describeOutputs();
+    this.monitoring = this.#monitor(props.stage);
   }
 
   /** What an operator needs to find (plain outputs: nothing is exported to other stacks). */
@@ -122,6 +141,41 @@ class ServiceStack extends Stack {
     for (const [name, table] of this.tables.entries()) {
       new CfnOutput(this, `${name}TableName`, { value: table.tableName });
     }
+  }
+
+  #monitor(stage: string): ServiceMonitoring {
+    const { manifest } = this;
+    return new ServiceMonitoring(this, 'Monitoring', {
+      service: manifest.service,
+      dashboardName: dashboardName(stage, manifest.service),
+      opsTopic: this.opsTopic,
+      rules: manifest.subscriptions.map((s) => ({
+        name: s.rule,
+        rule: built(this.rules, s.rule),
+        ...(s.bus === 'txnflow' ? { eventBusName: busName(stage) } : {}),
+      })),
+      functions: manifest.handlers.map((h) => ({
+        name: h.name,
+        function: built(this.functions, h.name).function,
+      })),
+      queues: manifest.queues.map((q) => ({
+        name: q.name,
+        queue: built(this.queues, q.name).queue,
+        ...(q.oldestMessageAlarmSeconds !== undefined
+          ? { oldestMessageAlarmSeconds: q.oldestMessageAlarmSeconds }
+          : {}),
+      })),
+      deadLetterQueues: [
+        ...manifest.queues.map((q) => ({
+          name: q.deadLetterQueue.name,
+          queue: built(this.queues, q.name).deadLetters.queue,
+        })),
+        ...manifest.subscriptions.map((s) => ({
+          name: s.deadLetterQueue.name,
+          queue: this.#deadLetterQueue(s.deadLetterQueue),
+        })),
+      ],
+    });
   }
 
   #createTopics(props: ServiceStackProps): Map<string, Topic> {
@@ -147,32 +201,19 @@ class ServiceStack extends Stack {
     );
   }
 
-  /** The dead-letter queue a handler's poison events go to: its queue's, or its rule's. */
-  #poisonQueueOf(handler: string): IQueue | undefined {
-    for (const s of this.manifest.subscriptions) {
-      if (s.target.kind === 'queue-consumer' && s.target.handler === handler) {
-        return lookup(this.queues, this.manifest.service, 'queue', s.target.queue).deadLetters
-          .queue;
-      }
-      if (s.target.kind === 'function' && s.target.handler === handler) {
-        return this.ruleDeadLetters.get(s.rule)?.queue;
-      }
-    }
-    return undefined;
+  /** The queue a resolved dead-letter queue reference stands for. */
+  #deadLetterQueue(ref: DeadLetterQueueRef): IQueue {
+    const { kind, name } = ref.owner;
+    return kind === 'queue'
+      ? built(this.queues, name).deadLetters.queue
+      : built(this.ruleDeadLetters, name).queue;
   }
 
-  /** The rule DLQ of the function's asynchronous invocations, if a rule invokes it. */
-  #asyncDeadLettersOf(handler: string): IQueue | undefined {
-    const rule = this.manifest.subscriptions.find(
-      (s) => s.target.kind === 'function' && s.target.handler === handler,
-    );
-    return rule ? this.ruleDeadLetters.get(rule.rule)?.queue : undefined;
-  }
-
-  #createFunction(handler: HandlerSpec, props: ServiceStackProps): ServiceFunction {
+  #createFunction(handler: ResolvedHandler, props: ServiceStackProps): ServiceFunction {
     const { manifest } = this;
-    const poisonQueue = this.#poisonQueueOf(handler.name);
-    const asyncDeadLetters = this.#asyncDeadLettersOf(handler.name);
+    const poisonQueue = handler.poisonQueue && this.#deadLetterQueue(handler.poisonQueue);
+    const asyncDeadLetters =
+      handler.asyncInvocation && this.#deadLetterQueue(handler.asyncInvocation.deadLetterQueue);
     const environment: Record<string, string> = { ...props.environment };
     for (const [name, table] of this.tables.entries()) {
       environment[tableEnvName(name)] = table.tableName;
@@ -187,12 +228,20 @@ class ServiceStack extends Stack {
       service: manifest.service,
       entry: join(props.serviceDir, handler.entry),
       depsLockFilePath: props.depsLockFilePath,
-      timeout: Duration.seconds(handler.timeoutSeconds ?? 30),
-      memorySize: handler.memoryMb ?? 256,
+      timeout: Duration.seconds(handler.timeoutSeconds),
+      memorySize: handler.memoryMb,
+      rolePath: serviceRolePath(props.stage, manifest.service),
       environment,
       ...(asyncDeadLetters ? { deadLetterQueue: asyncDeadLetters } : {}),
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     });
+    this.#grant(fn, poisonQueue, asyncDeadLetters);
+    return fn;
+  }
+
+  /** Exactly the actions the function's code calls (Lambda's own grants aside). */
+  #grant(fn: ServiceFunction, poisonQueue?: IQueue, asyncDeadLetters?: IQueue): void {
+    const { manifest } = this;
     // Each table's item actions as its manifest declares them: no Scan, Query or DeleteItem
     // (listing is for operators, and nothing deletes).
     for (const spec of manifest.tables) {
@@ -203,35 +252,44 @@ class ServiceStack extends Stack {
     if (manifest.publishes.length > 0) {
       grantPutEventsAs(fn.function, this.eventBus, manifest.source);
     }
-    if (poisonQueue && poisonQueue !== asyncDeadLetters) poisonQueue.grantSendMessages(fn.function);
-    return fn;
+    // The dead-letter sink sends by URL and reads nothing about the queue. Lambda's own
+    // grant on an asynchronous DLQ is this same action.
+    if (poisonQueue && poisonQueue !== asyncDeadLetters) {
+      Grant.addToPrincipal({
+        grantee: fn.function,
+        actions: ['sqs:SendMessage'],
+        resourceArns: [poisonQueue.queueArn],
+      });
+    }
   }
 
-  #subscribe(s: SubscriptionSpec): void {
+  #subscribe(s: ResolvedSubscription): IRule {
     const { service } = this.manifest;
     const eventBus = s.bus === 'txnflow' ? this.eventBus : undefined;
     const eventPattern = s.fromBucket
-      ? withBucketName(
-          s.eventPattern,
-          lookup(this.buckets, service, 'bucket', s.fromBucket).bucketName,
-        )
+      ? withBucketName(s.eventPattern, built(this.buckets, s.fromBucket).bucketName)
       : s.eventPattern;
-    const deadLetterQueue = lookup(this.ruleDeadLetters, service, 'rule', s.rule).queue;
-    const common = { ...(eventBus ? { eventBus } : {}), eventPattern, deadLetterQueue };
+    const common = {
+      ...(eventBus ? { eventBus } : {}),
+      eventPattern,
+      deadLetterQueue: this.#deadLetterQueue(s.deadLetterQueue),
+      retryPolicy: s.retryPolicy,
+    };
     const target = s.target;
     if (target.kind === 'function') {
-      const handler = lookup(this.functions, service, 'handler', target.handler).function;
-      new RuleToFunction(this, s.rule, {
+      const handler = this.manifest.handlers.find((h) => h.name === target.handler);
+      const invocation = handler?.asyncInvocation;
+      if (!invocation) throw new Error(`${target.handler} is invoked by ${s.rule} yet not async`);
+      return new RuleToFunction(this, s.rule, {
         ...common,
         description: ruleDescription(service, s.rule, `invokes ${target.handler}`),
-        handler,
-      });
-      return;
+        handler: built(this.functions, target.handler).function,
+        invocationRetryPolicy: invocation.retryPolicy,
+      }).rule;
     }
-    const queue = lookup(this.queues, service, 'queue', target.queue).queue;
+    const queue = built(this.queues, target.queue).queue;
     if (target.kind === 'queue-consumer') {
-      const consumer = lookup(this.functions, service, 'handler', target.handler).function;
-      new RuleToQueueConsumer(this, s.rule, {
+      return new RuleToQueueConsumer(this, s.rule, {
         ...common,
         description: ruleDescription(
           service,
@@ -239,18 +297,17 @@ class ServiceStack extends Stack {
           `to queue ${target.queue}, read by ${target.handler}`,
         ),
         queue,
-        consumer,
-        batchSize: target.batchSize ?? 10,
-      });
-      return;
+        consumer: built(this.functions, target.handler).function,
+        batching: target,
+      }).rule;
     }
-    new RuleToQueue(this, s.rule, {
+    return new RuleToQueue(this, s.rule, {
       ...common,
       description: ruleDescription(service, s.rule, `to queue ${target.queue}`),
       queue,
-    });
+    }).rule;
   }
 }
 
 export type { ServiceStackProps };
-export { ManifestReferenceError, ServiceStack };
+export { ServiceStack };

@@ -192,6 +192,19 @@ class Rules {
     }));
   }
 
+  /**
+   * A rule's targets as they were put (ListTargetsByRule): retry policy and dead-letter
+   * queue included.
+   *
+   * @throws {ResourceNotFoundError} when the rule does not exist.
+   */
+  targetsOf(params: { readonly rule: string; readonly eventBusName?: string }): TargetSpec[] {
+    const busId = this.#buses.require(busNameOf(params.eventBusName ?? DEFAULT_BUS));
+    const rule = this.find(busId, params.rule);
+    if (!rule) throw new ResourceNotFoundError('Rule', params.rule);
+    return this.#selectTargets.all(rule.id).map((t) => JSON.parse(t.config) as TargetSpec);
+  }
+
   #cache(row: RuleRow): CompiledRule {
     const busName = this.#buses.nameOf(row.bus_id);
     const arn = this.#arns.rule(busName, row.name);

@@ -91,11 +91,15 @@ describe('Stack: txnflow-<stage>-alerting', () => {
     );
 
     it('alarms on each of the five dead-letter queues', () => {
-      const alarmed = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(
-        ([, alarm]) =>
-          (alarm.Properties as { Dimensions: { Value: { 'Fn::GetAtt': string[] } }[] })
-            .Dimensions[0]?.Value['Fn::GetAtt'][0],
-      );
+      const alarmed = resourcesOfType(template, 'AWS::CloudWatch::Alarm')
+        .map(([, alarm]) => alarm.Properties as Record<string, unknown>)
+        .filter((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible')
+        .map(
+          (alarm) =>
+            (alarm.Dimensions as { Value: { 'Fn::GetAtt': string[] } }[])[0]?.Value[
+              'Fn::GetAtt'
+            ][0],
+        );
 
       expect(alarmed.sort()).toEqual(
         [

@@ -147,17 +147,25 @@ describe('Stack: txnflow-<stage>-ingest', () => {
       ]);
     });
 
-    it('publishes only as txnflow.ingest and writes items of Customer and Transactions', () => {
+    it('publishes only as txnflow.ingest and writes items of Customer and Transactions as its code does', () => {
       const statements = statementsOfRole(template, roleId());
 
       expect(statements.find((s) => s.Action === 'events:PutEvents')?.Condition).toEqual({
         StringEquals: { 'events:source': 'txnflow.ingest' },
       });
       expect(
-        statements.filter((s) => actionsOf(s).includes('dynamodb:PutItem')).map((s) => s.Resource),
+        statements
+          .filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))
+          .map((s) => [s.Resource, actionsOf(s).sort()]),
       ).toEqual([
-        [getAtt(logicalId(template, 'AWS::DynamoDB::Table', 'TablesCustomer'))],
-        [getAtt(logicalId(template, 'AWS::DynamoDB::Table', 'TablesTransactions'))],
+        [
+          [getAtt(logicalId(template, 'AWS::DynamoDB::Table', 'TablesCustomer'))],
+          ['dynamodb:BatchWriteItem'],
+        ],
+        [
+          [getAtt(logicalId(template, 'AWS::DynamoDB::Table', 'TablesTransactions'))],
+          ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        ],
       ]);
     });
   });

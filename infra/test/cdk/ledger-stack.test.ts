@@ -164,13 +164,13 @@ describe('Stack: txnflow-<stage>-ledger', () => {
       }
     });
 
-    it('may dead-letter poison events to the queue DLQ and write only to its own log group', () => {
+    it('may only send poison events to the queue DLQ (the sink reads nothing about it) and write only to its own log group', () => {
       const statements = statementsOfRole(template, roleId());
 
       expect(statements).toEqual(
         expect.arrayContaining([
           expect.objectContaining({
-            Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+            Action: 'sqs:SendMessage',
             Resource: getAtt(queueDlqId()),
           }),
           expect.objectContaining({
@@ -185,8 +185,9 @@ describe('Stack: txnflow-<stage>-ledger', () => {
       ]);
     });
 
-    it('is tagged as the ledger service, the tag the bus policy trusts', () => {
+    it('is tagged as the ledger service and under its path, both of which the bus policy trusts', () => {
       template.hasResourceProperties('AWS::IAM::Role', {
+        Path: '/txnflow/test/ledger/',
         Tags: Match.arrayWith([{ Key: 'txnflow-service', Value: 'ledger' }]),
       });
       template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);

@@ -7,7 +7,8 @@ type StackKey = 'bus' | 'ingest' | 'ledger' | 'alerting';
 /**
  * The configurations the template tests read, each synthesized once per test run. Stacks
  * are independent, so one app can carry the settings of several tests: the bus reads the
- * archive retention, the ledger the threshold, the alerting stack the email address.
+ * archive retention and the operations emails, the ledger the threshold, the alerting stack
+ * the email address.
  */
 const TEMPLATE_VARIANTS = {
   /** Stage `test` and every other setting at its default. */
@@ -17,7 +18,10 @@ const TEMPLATE_VARIANTS = {
     'txnflow:archiveRetentionDays': '90',
     'txnflow:highBalanceThreshold': '2000.00',
     'txnflow:alertEmail': 'credit@example.com',
+    'txnflow:opsEmail': 'ops@example.com, oncall@example.com',
   },
+  /** A second stage beside `test` in the same account: no physical name may be shared. */
+  secondStage: { 'txnflow:stage': 'prod' },
 } as const satisfies Record<string, Record<string, string>>;
 
 type TemplateVariant = keyof typeof TEMPLATE_VARIANTS;

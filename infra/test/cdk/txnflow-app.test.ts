@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { App, Stack } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTxnflowApp, type TxnflowStacks } from '../../cdk/txnflow-app.ts';
 
 const services = ['ingest', 'ledger', 'alerting'] as const;
@@ -49,12 +49,28 @@ describe('App: txnflow', () => {
   let app: App;
   let stacks: TxnflowStacks;
   let assembly: CloudAssembly;
+  /** What the synth warned of: jsii's deprecation notices (console.warn), annotations. */
+  let warnings: string[];
   // Its own synth (stage `qa`, bundled with esbuild, cdk-nag on), not the shared templates:
   // bundling three functions takes tens of seconds on a busy 2-core machine.
   beforeAll(() => {
-    app = new App({ context: { 'txnflow:stage': 'qa' } });
-    stacks = buildTxnflowApp(app);
-    assembly = app.synth();
+    const printed: string[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => {
+      printed.push(args.map(String).join(' '));
+    });
+    try {
+      app = new App({ context: { 'txnflow:stage': 'qa' } });
+      stacks = buildTxnflowApp(app);
+      assembly = app.synth();
+    } finally {
+      warn.mockRestore();
+    }
+    const annotations = assembly.stacks.flatMap((stack) =>
+      stack.messages
+        .filter((m) => m.level !== 'info')
+        .map((m) => `${m.level} ${m.id}: ${String(m.entry.data)}`),
+    );
+    warnings = [...printed, ...annotations];
   }, 240_000);
 
   async function bundleOf(service: string): Promise<string> {
@@ -66,6 +82,10 @@ describe('App: txnflow', () => {
     const assetHash = String(functions[0]?.Properties.Code.S3Key).replace(/\.zip$/, '');
     return join(assembly.directory, `asset.${assetHash}`);
   }
+
+  it('synthesizes without a warning: no deprecated API read, no warning or error annotation', () => {
+    expect(warnings).toEqual([]);
+  });
 
   it('names the stacks after the stage', () => {
     expect(

@@ -9,17 +9,19 @@ const ingestManifest: ServiceManifest = {
   service: 'ingest',
   source: EventSource.ingest,
   publishes: ['TransactionRecorded'],
+  // A transaction is put if absent, read back on a conflict and marked published; the
+  // customers of a batch are written with BatchWriteItem and never read by the function.
   tables: [
     {
       name: 'Customer',
       partitionKey: 'customerId',
-      itemActions: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+      itemActions: ['BatchWriteItem'],
     },
     {
       name: 'Transactions',
       partitionKey: 'customerId',
       sortKey: 'transactionId',
-      itemActions: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+      itemActions: ['GetItem', 'PutItem', 'UpdateItem'],
     },
   ],
   handlers: [

@@ -1,0 +1,279 @@
+import { ContractError } from './errors.ts';
+import type {
+  HandlerSpec,
+  QueueSpec,
+  ServiceManifest,
+  SubscriptionSpec,
+  SubscriptionTarget,
+} from './service-manifest.ts';
+
+/**
+ * Every default a manifest may leave out, in one place. The CDK stacks and the local wiring
+ * both read a manifest through {@link resolveManifest}, so neither repeats a number.
+ */
+const MANIFEST_DEFAULTS = {
+  handlerTimeoutSeconds: 30,
+  handlerMemoryMb: 256,
+  queueMaxReceiveCount: 5,
+  queueVisibilityTimeoutSeconds: 60,
+  batchSize: 10,
+  /** SQS hands a function more than 10 messages at once only with a batching window of 1 s or more. */
+  largeBatchWindowSeconds: 1,
+  /** EventBridge's attempts after the first to deliver an event to a rule's target. */
+  ruleRetryAttempts: 8,
+  /** How long EventBridge (and Lambda, for asynchronous invocations) keeps trying: 6 hours. */
+  maximumEventAgeSeconds: 21_600,
+  /** Lambda's retries of a function error in an asynchronous invocation (it allows 0 to 2). */
+  invocationRetryAttempts: 2,
+  /**
+   * A consumed queue whose oldest message is older than this is stalled or retrying a failing
+   * batch: the consumer normally takes a message within seconds.
+   */
+  oldestMessageAlarmSeconds: 900,
+} as const;
+
+/** How often, and for how long, a failed delivery or invocation is tried again. */
+interface RetryPolicy {
+  /** Attempts after the first. */
+  readonly maximumRetryAttempts: number;
+  /** Give up on an event older than this. */
+  readonly maximumEventAgeSeconds: number;
+}
+
+/** A dead-letter queue and what it belongs to: a queue of the manifest, or a rule. */
+interface DeadLetterQueueRef {
+  readonly owner: { readonly kind: 'queue' | 'rule'; readonly name: string };
+  /** `<owner>DLQ`: the local queue's name; on AWS CloudFormation names the queue. */
+  readonly name: string;
+}
+
+interface ResolvedHandler extends HandlerSpec {
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  /**
+   * Where the handler puts an event that fails its contract: the dead-letter queue of the
+   * queue it consumes, or of the rule that invokes it (the first subscription naming it).
+   * @default - none: no subscription delivers to the handler
+   */
+  readonly poisonQueue?: DeadLetterQueueRef;
+  /**
+   * Set when a rule invokes the handler asynchronously: Lambda retries a function error this
+   * way, then sends the event to the rule's dead-letter queue.
+   */
+  readonly asyncInvocation?: {
+    readonly retryPolicy: RetryPolicy;
+    readonly deadLetterQueue: DeadLetterQueueRef;
+  };
+}
+
+/** How a handler reads a queue: batches, with partial batch failures. */
+interface ResolvedConsumer {
+  readonly handler: string;
+  readonly batchSize: number;
+  /** @default - no batching window (batches of at most 10) */
+  readonly maxBatchingWindowSeconds?: number;
+}
+
+interface ResolvedQueue extends QueueSpec {
+  readonly maxReceiveCount: number;
+  readonly visibilityTimeoutSeconds: number;
+  readonly deadLetterQueue: DeadLetterQueueRef;
+  /** @default - read by someone outside txnflow */
+  readonly consumer?: ResolvedConsumer;
+  /** Alarm when the oldest message is older; set for queues a handler consumes. */
+  readonly oldestMessageAlarmSeconds?: number;
+}
+
+type ResolvedTarget =
+  | Extract<SubscriptionTarget, { kind: 'function' | 'queue' }>
+  | ({ readonly kind: 'queue-consumer'; readonly queue: string } & ResolvedConsumer);
+
+interface ResolvedSubscription extends SubscriptionSpec {
+  readonly target: ResolvedTarget;
+  /** EventBridge's retries of a delivery to the target. */
+  readonly retryPolicy: RetryPolicy;
+  /** Where EventBridge (and Lambda, for a function) puts what it could not deliver. */
+  readonly deadLetterQueue: DeadLetterQueueRef;
+}
+
+/** A manifest with every default filled in and every reference checked. */
+interface ResolvedManifest extends Omit<ServiceManifest, 'handlers' | 'queues' | 'subscriptions'> {
+  readonly handlers: readonly ResolvedHandler[];
+  readonly queues: readonly ResolvedQueue[];
+  readonly subscriptions: readonly ResolvedSubscription[];
+}
+
+/** A manifest refers to a handler, queue or bucket it does not declare. */
+class ManifestReferenceError extends ContractError {
+  readonly service: string;
+  readonly kind: string;
+  readonly reference: string;
+
+  constructor(service: string, kind: string, reference: string) {
+    super(`${service} manifest refers to ${kind} "${reference}", which it does not declare`);
+    this.name = 'ManifestReferenceError';
+    this.service = service;
+    this.kind = kind;
+    this.reference = reference;
+  }
+}
+
+/**
+ * The dead-letter queue of a queue or a rule.
+ *
+ * @example deadLetterQueueOf('rule', 'HighBalanceToAlerting').name // 'HighBalanceToAlertingDLQ'
+ */
+function deadLetterQueueOf(kind: 'queue' | 'rule', name: string): DeadLetterQueueRef {
+  return { owner: { kind, name }, name: `${name}DLQ` };
+}
+
+function ruleRetryPolicy(): RetryPolicy {
+  return {
+    maximumRetryAttempts: MANIFEST_DEFAULTS.ruleRetryAttempts,
+    maximumEventAgeSeconds: MANIFEST_DEFAULTS.maximumEventAgeSeconds,
+  };
+}
+
+function resolveTarget(target: SubscriptionTarget): ResolvedTarget {
+  if (target.kind !== 'queue-consumer') return target;
+  const batchSize = target.batchSize ?? MANIFEST_DEFAULTS.batchSize;
+  return {
+    ...target,
+    batchSize,
+    ...(batchSize > 10
+      ? { maxBatchingWindowSeconds: MANIFEST_DEFAULTS.largeBatchWindowSeconds }
+      : {}),
+  };
+}
+
+function checkReferences(manifest: ServiceManifest): void {
+  const declared = (names: readonly { name: string }[]) => new Set(names.map((n) => n.name));
+  const handlers = declared(manifest.handlers);
+  const queues = declared(manifest.queues);
+  const buckets = declared(manifest.buckets);
+  const check = (known: Set<string>, kind: string, name: string | undefined) => {
+    if (name !== undefined && !known.has(name)) {
+      throw new ManifestReferenceError(manifest.service, kind, name);
+    }
+  };
+  for (const { target, fromBucket } of manifest.subscriptions) {
+    check(buckets, 'bucket', fromBucket);
+    if (target.kind !== 'function') check(queues, 'queue', target.queue);
+    if (target.kind !== 'queue') check(handlers, 'handler', target.handler);
+  }
+}
+
+function resolveHandler(
+  handler: HandlerSpec,
+  subscriptions: readonly ResolvedSubscription[],
+): ResolvedHandler {
+  const deliveredBy = subscriptions.find(
+    (s) => s.target.kind !== 'queue' && s.target.handler === handler.name,
+  );
+  const poisonQueue =
+    deliveredBy?.target.kind === 'queue-consumer'
+      ? deadLetterQueueOf('queue', deliveredBy.target.queue)
+      : deliveredBy?.deadLetterQueue;
+  const invokedBy = subscriptions.find(
+    (s) => s.target.kind === 'function' && s.target.handler === handler.name,
+  );
+  return {
+    ...handler,
+    timeoutSeconds: handler.timeoutSeconds ?? MANIFEST_DEFAULTS.handlerTimeoutSeconds,
+    memoryMb: handler.memoryMb ?? MANIFEST_DEFAULTS.handlerMemoryMb,
+    ...(poisonQueue ? { poisonQueue } : {}),
+    ...(invokedBy
+      ? {
+          asyncInvocation: {
+            retryPolicy: {
+              maximumRetryAttempts: MANIFEST_DEFAULTS.invocationRetryAttempts,
+              maximumEventAgeSeconds: invokedBy.retryPolicy.maximumEventAgeSeconds,
+            },
+            deadLetterQueue: invokedBy.deadLetterQueue,
+          },
+        }
+      : {}),
+  };
+}
+
+function resolveQueue(queue: QueueSpec, subscriptions: readonly ResolvedSubscription[]) {
+  const consumedBy = subscriptions.find(
+    (s) => s.target.kind === 'queue-consumer' && s.target.queue === queue.name,
+  )?.target;
+  const consumer: ResolvedConsumer | undefined =
+    consumedBy?.kind === 'queue-consumer'
+      ? {
+          handler: consumedBy.handler,
+          batchSize: consumedBy.batchSize,
+          ...(consumedBy.maxBatchingWindowSeconds !== undefined
+            ? { maxBatchingWindowSeconds: consumedBy.maxBatchingWindowSeconds }
+            : {}),
+        }
+      : undefined;
+  const resolved: ResolvedQueue = {
+    ...queue,
+    maxReceiveCount: queue.maxReceiveCount ?? MANIFEST_DEFAULTS.queueMaxReceiveCount,
+    visibilityTimeoutSeconds:
+      queue.visibilityTimeoutSeconds ?? MANIFEST_DEFAULTS.queueVisibilityTimeoutSeconds,
+    deadLetterQueue: deadLetterQueueOf('queue', queue.name),
+    ...(consumer
+      ? { consumer, oldestMessageAlarmSeconds: MANIFEST_DEFAULTS.oldestMessageAlarmSeconds }
+      : {}),
+  };
+  return resolved;
+}
+
+/**
+ * The manifest with its defaults filled in, the one place they are decided: retry policies
+ * (EventBridge's for rule targets, Lambda's for functions a rule invokes), batch sizes and
+ * batching windows, visibility timeouts and receive counts, dead-letter queue names, and
+ * which dead-letter queue a handler's poison events go to.
+ *
+ * @example resolveManifest(ledgerManifest).queues[0]?.deadLetterQueue.name // 'LedgerTransactionsDLQ'
+ * @throws {ManifestReferenceError} when a subscription names a handler, queue or bucket the manifest does not declare.
+ */
+function resolveManifest(manifest: ServiceManifest): ResolvedManifest {
+  checkReferences(manifest);
+  const subscriptions: ResolvedSubscription[] = manifest.subscriptions.map((s) => ({
+    ...s,
+    target: resolveTarget(s.target),
+    retryPolicy: ruleRetryPolicy(),
+    deadLetterQueue: deadLetterQueueOf('rule', s.rule),
+  }));
+  return {
+    ...manifest,
+    handlers: manifest.handlers.map((h) => resolveHandler(h, subscriptions)),
+    queues: manifest.queues.map((q) => resolveQueue(q, subscriptions)),
+    subscriptions,
+  };
+}
+
+/**
+ * Every dead-letter queue of a resolved manifest: one per queue, one per rule.
+ *
+ * @example deadLetterQueuesOf(resolveManifest(ledgerManifest)).map((q) => q.name)
+ */
+function deadLetterQueuesOf(manifest: ResolvedManifest): DeadLetterQueueRef[] {
+  return [
+    ...manifest.queues.map((q) => q.deadLetterQueue),
+    ...manifest.subscriptions.map((s) => s.deadLetterQueue),
+  ];
+}
+
+export type {
+  DeadLetterQueueRef,
+  ResolvedConsumer,
+  ResolvedHandler,
+  ResolvedManifest,
+  ResolvedQueue,
+  ResolvedSubscription,
+  ResolvedTarget,
+  RetryPolicy,
+};
+export {
+  deadLetterQueueOf,
+  deadLetterQueuesOf,
+  MANIFEST_DEFAULTS,
+  ManifestReferenceError,
+  resolveManifest,
+};

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { StackKey } from './template-variants.ts';
+import { actionsOf, logicalId, statementsOfRole, templateOf } from './txnflow-templates.ts';
+
+/**
+ * Each function's role may do what the function's code calls and what Lambda itself does
+ * with the role (write its logs and traces, put a failed asynchronous invocation in its
+ * dead-letter queue, poll the queue it consumes), and nothing else.
+ */
+
+const LOGS_AND_TRACES = [
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'xray:PutTelemetryRecords',
+  'xray:PutTraceSegments',
+];
+const QUEUE_POLLING = [
+  'sqs:ChangeMessageVisibility',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+  'sqs:GetQueueUrl',
+  'sqs:ReceiveMessage',
+];
+
+const roles: readonly (readonly [StackKey, string, readonly string[]])[] = [
+  [
+    'ingest',
+    'ObjectCreatedFunctionRole',
+    [
+      // Customer: BatchWriteItem; Transactions: GetItem, PutItem, UpdateItem.
+      'dynamodb:BatchWriteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'events:PutEvents',
+      's3:GetObject',
+      's3:PutObject',
+      // Lambda's, for the asynchronous invocation's DLQ; the code's poison events go there too.
+      'sqs:SendMessage',
+    ],
+  ],
+  [
+    'ledger',
+    'TransactionRecordedFunctionRole',
+    [
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'events:PutEvents',
+      'sqs:SendMessage',
+      ...QUEUE_POLLING,
+    ],
+  ],
+  [
+    'alerting',
+    'HighBalanceDetectedFunctionRole',
+    [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'sns:Publish',
+      'sqs:SendMessage',
+    ],
+  ],
+];
+
+describe('Function roles: only the actions their code calls', () => {
+  it.each(roles)('the %s role %s may take exactly its actions', (stack, role, actions) => {
+    const template = templateOf('defaults', stack);
+    const granted = statementsOfRole(template, logicalId(template, 'AWS::IAM::Role', role))
+      .flatMap(actionsOf)
+      .sort();
+
+    expect([...new Set(granted)]).toEqual([...actions, ...LOGS_AND_TRACES].sort());
+  });
+});
