@@ -3,9 +3,9 @@ import type { RetrySettings } from '../local/index.ts';
 /**
  * Local runs keep AWS's counts and limits and shrink its waits by this factor: one second
  * that AWS waits is one millisecond locally. A retry policy of 8 retries or 2 keeps its
- * attempts; a 6-hour maximum event age stays 6 hours (so locally it never binds: the
- * attempts run out first); a 360 s visibility timeout becomes 0.36 s, and Lambda's minute
- * before retrying a failed asynchronous invocation 60 ms.
+ * attempts; a 6-hour maximum event age stays 6 hours (the attempts run out long before,
+ * unless a stopped run is resumed hours later); a 360 s visibility timeout becomes 0.36 s,
+ * and Lambda's minute before retrying a failed asynchronous invocation 60 ms.
  */
 const LOCAL_TIME_SCALE = 1000;
 
