@@ -61,9 +61,9 @@ export type {
 } from './resolve-manifest.ts';
 export {
   deadLetterQueueOf,
-  deadLetterQueuesOf,
   MANIFEST_DEFAULTS,
   ManifestReferenceError,
+  manifestDeadLetterQueues,
   resolveManifest,
 } from './resolve-manifest.ts';
 export type {

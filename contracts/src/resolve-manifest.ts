@@ -251,9 +251,9 @@ function resolveManifest(manifest: ServiceManifest): ResolvedManifest {
 /**
  * Every dead-letter queue of a resolved manifest: one per queue, one per rule.
  *
- * @example deadLetterQueuesOf(resolveManifest(ledgerManifest)).map((q) => q.name)
+ * @example manifestDeadLetterQueues(resolveManifest(ledgerManifest)).map((q) => q.name)
  */
-function deadLetterQueuesOf(manifest: ResolvedManifest): DeadLetterQueueRef[] {
+function manifestDeadLetterQueues(manifest: ResolvedManifest): DeadLetterQueueRef[] {
   return [
     ...manifest.queues.map((q) => q.deadLetterQueue),
     ...manifest.subscriptions.map((s) => s.deadLetterQueue),
@@ -272,8 +272,8 @@ export type {
 };
 export {
   deadLetterQueueOf,
-  deadLetterQueuesOf,
   MANIFEST_DEFAULTS,
   ManifestReferenceError,
+  manifestDeadLetterQueues,
   resolveManifest,
 };

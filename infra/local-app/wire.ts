@@ -2,8 +2,8 @@ import type { Log } from '@txnflow/contracts';
 import {
   BUS_NAME,
   type DeadLetterSink,
-  deadLetterQueuesOf as deadLetterQueuesOfManifest,
   type EventPattern,
+  manifestDeadLetterQueues,
   type ResolvedManifest,
   type ResolvedSubscription,
   type RetryPolicy,
@@ -221,7 +221,7 @@ function wireServices(
  */
 function deadLetterQueuesOf(services: readonly LocalService[]): string[] {
   return services.flatMap(({ manifest }) =>
-    deadLetterQueuesOfManifest(resolveManifest(manifest)).map((queue) => queue.name),
+    manifestDeadLetterQueues(resolveManifest(manifest)).map((queue) => queue.name),
   );
 }
 

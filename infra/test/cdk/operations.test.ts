@@ -1,5 +1,9 @@
 import { alertingManifest } from '@txnflow/alerting';
-import { deadLetterQueuesOf, resolveManifest, type ServiceManifest } from '@txnflow/contracts';
+import {
+  manifestDeadLetterQueues,
+  resolveManifest,
+  type ServiceManifest,
+} from '@txnflow/contracts';
 import { ingestManifest } from '@txnflow/ingest';
 import { ledgerManifest } from '@txnflow/ledger';
 import type { Template } from 'aws-cdk-lib/assertions';
@@ -148,7 +152,7 @@ describe.each(services)('Operations: txnflow-<stage>-%s', (service, manifest) =>
   it('alarms on every dead-letter queue at its first message', () => {
     const ids = deadLetterQueueIds(template);
 
-    expect(ids).toHaveLength(deadLetterQueuesOf(resolved).length);
+    expect(ids).toHaveLength(manifestDeadLetterQueues(resolved).length);
     for (const id of ids) {
       expect(
         alarmOn(template, 'ApproximateNumberOfMessagesVisible', [
