@@ -52,6 +52,8 @@ interface Upload {
 
 /** One uploaded file after the run settled. */
 interface IngestedFile extends Upload {
+  /** The version the upload created (the uploads bucket is versioned, as on AWS). */
+  readonly versionId?: string;
   /** Absent when ingest did not finish the file (its event ended in a dead-letter queue). */
   readonly summary?: IngestSummary;
 }
@@ -239,20 +241,25 @@ class LocalTxnflow {
     uploads: readonly Upload[],
     timeoutMs = DEFAULT_IDLE_TIMEOUT_MS,
   ): Promise<IngestedFile[]> {
+    const uploaded: { path: string; key: string; versionId?: string }[] = [];
     for (const { path, key } of uploads) {
-      await this.runtime.putObject({
+      const { versionId } = await this.runtime.putObject({
         bucket: this.uploadsBucket,
         key,
         body: createReadStream(path),
       });
+      uploaded.push(versionId === undefined ? { path, key } : { path, key, versionId });
     }
     await this.runUntilIdle(timeoutMs);
     return Promise.all(
-      uploads.map(async (upload) => {
-        const summary = await this.summaryOf(upload.key).catch((error: unknown) => {
-          if (error instanceof NoSuchKeyError) return undefined;
-          throw error;
-        });
+      uploaded.map(async (upload) => {
+        if (upload.versionId === undefined) return upload;
+        const summary = await this.summaryOf(upload.key, upload.versionId).catch(
+          (error: unknown) => {
+            if (error instanceof NoSuchKeyError) return undefined;
+            throw error;
+          },
+        );
         return summary ? { ...upload, summary } : upload;
       }),
     );
@@ -274,10 +281,11 @@ class LocalTxnflow {
     });
   }
 
-  async summaryOf(key: string): Promise<IngestSummary> {
+  /** The summary ingest wrote for that version of the object. */
+  async summaryOf(key: string, versionId: string): Promise<IngestSummary> {
     const stream = await this.runtime.getObject({
       bucket: this.uploadsBucket,
-      key: reportKeysFor(key).summary,
+      key: reportKeysFor(key, versionId).summary,
     });
     return JSON.parse(await readAll(stream)) as IngestSummary;
   }

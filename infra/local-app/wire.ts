@@ -78,8 +78,9 @@ function poisonQueueOf(manifest: ResolvedManifest, handler: string): string {
 }
 
 function createResources(runtime: LocalRuntime, manifest: ResolvedManifest, alertEmail: string) {
+  // Versioned, as the stacks make every manifest bucket (EventSourceBucket).
   for (const bucket of manifest.buckets) {
-    runtime.createBucket({ name: localBucketName(manifest.service, bucket.name) });
+    runtime.createBucket({ name: localBucketName(manifest.service, bucket.name), versioned: true });
   }
   for (const queue of manifest.queues) {
     runtime.createQueue({ name: queue.deadLetterQueue.name });

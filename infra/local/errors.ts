@@ -46,6 +46,21 @@ class NoSuchKeyError extends ResourceNotFoundError {
   }
 }
 
+/** S3's `NoSuchVersion`: a GetObject named a version id the key does not have. */
+class NoSuchVersionError extends ResourceNotFoundError {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId: string;
+
+  constructor(bucket: string, key: string, versionId: string) {
+    super('object version', `${bucket}/${key}?versionId=${versionId}`, 'NoSuchVersion');
+    this.name = 'NoSuchVersionError';
+    this.bucket = bucket;
+    this.key = key;
+    this.versionId = versionId;
+  }
+}
+
 /** A name that must be new is taken, e.g. a replay name (`ResourceAlreadyExistsException`). */
 class ResourceAlreadyExistsError extends LocalRuntimeError {
   readonly resourceType: string;
@@ -218,6 +233,7 @@ export {
   LimitExceededError,
   LocalRuntimeError,
   NoSuchKeyError,
+  NoSuchVersionError,
   ReadOnlyRuntimeError,
   ReceiptHandleIsInvalidError,
   ResourceAlreadyExistsError,

@@ -5,7 +5,14 @@ export type {
 } from './archive/archive.ts';
 export type { ReplayDescription, StartReplayParams } from './archive/replay.ts';
 export { ReplayState } from './archive/replay.ts';
-export type { ObjectBody, ObjectSummary, PutObjectParams } from './bucket/bucket.ts';
+export type {
+  GetObjectParams,
+  ObjectBody,
+  ObjectSummary,
+  PutObjectParams,
+  PutObjectResult,
+} from './bucket/bucket.ts';
+export { encodeEventKey } from './bucket/event-key.ts';
 export type { PutEventsEntryError, PutEventsRequestEntry } from './bus/envelope.ts';
 export type { PutEventsResult, PutEventsResultEntry } from './bus/put-events.ts';
 export type { PutRuleParams, PutTargetsParams, RuleDescription } from './bus/rules.ts';
@@ -29,6 +36,7 @@ export {
   LimitExceededError,
   LocalRuntimeError,
   NoSuchKeyError,
+  NoSuchVersionError,
   ReadOnlyRuntimeError,
   ReceiptHandleIsInvalidError,
   ResourceAlreadyExistsError,

@@ -8,7 +8,12 @@ import type {
 } from './archive/archive.ts';
 import type { ReplayDescription, ReplayState, StartReplayParams } from './archive/replay.ts';
 import { assembleRuntime, type RuntimeParts } from './assembly.ts';
-import type { ObjectSummary, PutObjectParams } from './bucket/bucket.ts';
+import type {
+  GetObjectParams,
+  ObjectSummary,
+  PutObjectParams,
+  PutObjectResult,
+} from './bucket/bucket.ts';
 import type { PutEventsRequestEntry } from './bus/envelope.ts';
 import type { PutEventsResult } from './bus/put-events.ts';
 import type { PutRuleParams, PutTargetsParams, RuleDescription } from './bus/rules.ts';
@@ -283,17 +288,26 @@ class LocalRuntime {
     return this.#open().outbox.list(options);
   }
 
-  createBucket(params: { readonly name: string }): { location: string } {
+  /** CreateBucket; `versioned` keeps every version of its objects (PutBucketVersioning). */
+  createBucket(params: { readonly name: string; readonly versioned?: boolean }): {
+    location: string;
+  } {
     return this.#writable('createBucket').buckets.create(params);
   }
 
-  /** PutObject (streamed to disk); emits S3's "Object Created" event on the default bus. */
-  putObject(params: PutObjectParams): Promise<{ etag: string }> {
+  /**
+   * PutObject (streamed to disk); emits S3's "Object Created" event on the default bus. In a
+   * versioned bucket the answer carries the new version's id.
+   */
+  putObject(params: PutObjectParams): Promise<PutObjectResult> {
     return this.#writable('putObject').buckets.put(params);
   }
 
-  /** GetObject: the body as a stream. Throws NoSuchKeyError for a missing key. */
-  getObject(params: { readonly bucket: string; readonly key: string }): Readable {
+  /**
+   * GetObject: the body as a stream, of the current version or of `versionId`. Throws
+   * NoSuchKeyError for a missing key, NoSuchVersionError for a version the key does not have.
+   */
+  getObject(params: GetObjectParams): Readable {
     return this.#open().buckets.get(params);
   }
 

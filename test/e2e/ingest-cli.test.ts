@@ -1,6 +1,6 @@
 import { localTableName } from '@txnflow/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { IngestOutput } from '../../infra/cli/commands/ingest.ts';
+import type { FileOutput, IngestOutput } from '../../infra/cli/commands/ingest.ts';
 import { LocalTxnflow } from '../../infra/local-app/local-txnflow.ts';
 import { CliHarness } from '../support/cli.ts';
 
@@ -39,6 +39,16 @@ describe('txnflow ingest, as a user runs it', () => {
   }
 
   describe('files of the same name', () => {
+    const versionOf = (file: FileOutput | undefined): string => {
+      if (!file?.versionId) throw new Error(`no version for ${JSON.stringify(file)}`);
+      return file.versionId;
+    };
+    const rejectsReportOf = (file: FileOutput | undefined): string => {
+      if (!file || file.status === 'unfinished')
+        throw new Error(`no report: ${JSON.stringify(file)}`);
+      return file.rejectsReport;
+    };
+
     it('keeps a summary and a rejects report for each of two files of one name in one command', async () => {
       const a = await cli.file('a/x.txt', fileOf('C1|1 Main St|T1|2023-03-01|10.00'));
       const b = await cli.file(
@@ -56,11 +66,11 @@ describe('txnflow ingest, as a user runs it', () => {
           file: 'incoming/x-2.txt',
           accepted: 1,
           rejected: [{ line: 3, reason: expect.stringMatching(/^trn_amount: /) }],
-          rejectsReport: 'reports/incoming/x-2.txt.rejects.csv',
+          rejectsReport: `reports/incoming/x-2.txt/${versionOf(output.files[1])}.rejects.csv`,
         }),
       ]);
-      expect(await report('reports/incoming/x.txt.rejects.csv')).toBe('line,reason\n');
-      expect(await report('reports/incoming/x-2.txt.rejects.csv')).toMatch(/^line,reason\n3,/);
+      expect(await report(rejectsReportOf(output.files[0]))).toBe('line,reason\n');
+      expect(await report(rejectsReportOf(output.files[1]))).toMatch(/^line,reason\n3,/);
       expect(await cli.json('balances')).toEqual([
         { customerId: 'C1', balance: '10.00' },
         { customerId: 'C2', balance: '20.00' },
@@ -70,19 +80,20 @@ describe('txnflow ingest, as a user runs it', () => {
     it('never overwrites the summary and report of an earlier command with a file of the same name', async () => {
       const first = await cli.file('a/x.txt', fileOf('C1|A|T1|2023-03-01|oops'));
       const second = await cli.file('b/x.txt', fileOf('C2|B|T1|2023-03-01|5.00'));
-      await cli.ingest(first);
+      const earlier = (await cli.ingest(first)).output.files[0];
 
       const { output } = await cli.ingest(second);
 
       expect(output.files).toEqual([
         expect.objectContaining({ file: 'incoming/x-2.txt', accepted: 1, rejected: [] }),
       ]);
-      expect(JSON.parse(await report('reports/incoming/x.txt.summary.json'))).toMatchObject({
+      const summary = rejectsReportOf(earlier).replace(/\.rejects\.csv$/, '.summary.json');
+      expect(JSON.parse(await report(summary))).toMatchObject({
         file: 'incoming/x.txt',
         accepted: 0,
         rejected: [{ line: 2 }],
       });
-      expect(await report('reports/incoming/x.txt.rejects.csv')).toMatch(/^line,reason\n2,/);
+      expect(await report(rejectsReportOf(earlier))).toMatch(/^line,reason\n2,/);
     });
 
     it('reports the rows of the same file uploaded twice in one command as duplicates the second time', async () => {
@@ -95,6 +106,119 @@ describe('txnflow ingest, as a user runs it', () => {
         0, 1,
       ]);
       expect(await cli.json('balances')).toEqual([{ customerId: 'C1', balance: '10.00' }]);
+    });
+  });
+
+  describe('file names S3 encodes in its events', () => {
+    // The local bucket writes object.key form-encoded into "Object Created", as S3 does, and
+    // ingest must decode it to read the file: a name that survives both reads its own rows.
+    it.each([
+      'my file+1 é.txt',
+      '100% sure.txt',
+      'a+b=c&d.txt',
+      'café ñ 💶.txt',
+      't 12:30 (1) ~x.txt',
+    ])('ingests %j under incoming/<its name>, and writes its reports beside it', async (name) => {
+      const path = await cli.file(
+        name,
+        fileOf('C1|1 Main St|T1|2023-03-01|10.00', 'C1|1 Main St|T2|x|1'),
+      );
+
+      const { code, output } = await cli.ingest(path);
+
+      expect(code).toBe(0);
+      const [file] = output.files;
+      expect(file).toMatchObject({
+        path,
+        file: `incoming/${name}`,
+        status: 'ingested',
+        accepted: 1,
+        rejected: [{ line: 3, reason: expect.stringMatching(/^trn_date: /) }],
+      });
+      const versionId = file?.versionId ?? '';
+      expect(versionId).toMatch(/^[A-Za-z0-9._]{32}$/);
+      const rejects = `reports/incoming/${name}/${versionId}.rejects.csv`;
+      expect(file).toMatchObject({ rejectsReport: rejects });
+      expect(await report(rejects)).toMatch(/^line,reason\n3,"trn_date: /);
+      expect(
+        JSON.parse(await report(`reports/incoming/${name}/${versionId}.summary.json`)),
+      ).toMatchObject({ file: `incoming/${name}`, versionId, accepted: 1 });
+      expect(await cli.json('balances')).toEqual([{ customerId: 'C1', balance: '10.00' }]);
+    });
+  });
+
+  describe('versions of one key', () => {
+    it('ingests the version an event names when it arrives after the key was overwritten', async () => {
+      // The first upload's event fails into the dead-letter queue...
+      const first = await cli.file('k.txt', fileOf('C1|A|T1|2023-03-01|10.00'));
+      const failed = await cli.runWith({ TXNFLOW_FAULTS: 'fail=1' }, 'ingest', first, '--json');
+      const [v1] = (JSON.parse(failed.stdout) as IngestOutput).files;
+      expect(v1).toMatchObject({ file: 'incoming/k.txt', status: 'unfinished' });
+      // ...the key is overwritten and the new version ingested...
+      const v2 = await withState(async (txnflow) => {
+        const { versionId } = await txnflow.runtime.putObject({
+          bucket: txnflow.uploadsBucket,
+          key: 'incoming/k.txt',
+          body: fileOf('C1|A|T1|2023-03-01|10.00', 'C2|B|T1|2023-03-01|2.00'),
+        });
+        await txnflow.runUntilIdle();
+        return versionId ?? '';
+      });
+
+      // ...and the first event comes back late.
+      await cli.json('redrive', 'UploadsObjectCreatedToIngestDLQ');
+
+      const summaries = await withState((txnflow) =>
+        Promise.all([v1?.versionId ?? '', v2].map((v) => txnflow.summaryOf('incoming/k.txt', v))),
+      );
+      expect(summaries).toEqual([
+        expect.objectContaining({ versionId: v1?.versionId, accepted: 0, duplicates: 1 }),
+        expect.objectContaining({ versionId: v2, accepted: 2, duplicates: 0 }),
+      ]);
+      expect(await cli.json('balances')).toEqual([
+        { customerId: 'C1', balance: '10.00' },
+        { customerId: 'C2', balance: '2.00' },
+      ]);
+    });
+  });
+
+  describe('events ingest cannot read', () => {
+    it('dead-letters an "Object Created" without a version id with the reason, and exits 3 on the next run', async () => {
+      // What S3 would send for an unversioned bucket, on the bus the upload rule listens to.
+      await withState(async (txnflow) => {
+        txnflow.runtime.putEvents([
+          {
+            Source: 'aws.s3',
+            DetailType: 'Object Created',
+            Detail: JSON.stringify({
+              version: '0',
+              bucket: { name: txnflow.uploadsBucket },
+              object: { key: 'incoming/t.txt', size: 1, etag: 'e', sequencer: '00' },
+              reason: 'PutObject',
+            }),
+          },
+        ]);
+        await txnflow.runUntilIdle();
+      });
+
+      const queue = await cli.json<{ body: string; attributes: Record<string, string> }[]>(
+        'queue',
+        'UploadsObjectCreatedToIngestDLQ',
+      );
+      const next = await cli.ingest(await cli.file('y.txt', fileOf('C2|B|T1|2023-03-01|1.00')));
+
+      expect(queue).toEqual([
+        expect.objectContaining({
+          attributes: {
+            ERROR_CODE: 'ContractValidationFailed',
+            ERROR_MESSAGE: expect.stringContaining('/detail/object/version-id is required'),
+          },
+        }),
+      ]);
+      expect(next.code).toBe(3);
+      expect(next.output.deadLetters).toEqual([
+        { queue: 'UploadsObjectCreatedToIngestDLQ', messages: 1, fromThisRun: 0 },
+      ]);
     });
   });
 

@@ -125,7 +125,35 @@ describe('Lambda entries', () => {
   });
 
   describe('ingest: objectCreated', () => {
-    it('reads the upload from S3, records rows and publishes TransactionRecorded on the bus', async () => {
+    /** S3's event for `incoming/my file+1 é.txt`, its key form-encoded as S3 writes it. */
+    const objectCreated = (detail: Record<string, unknown> = {}) => ({
+      version: '0',
+      id: 'object-created-1',
+      'detail-type': 'Object Created',
+      source: 'aws.s3',
+      account: '123456789012',
+      time: '2026-11-20T09:15:00Z',
+      region: 'eu-west-1',
+      resources: ['arn:aws:s3:::uploads-x'],
+      detail: {
+        version: '0',
+        bucket: { name: 'uploads-x' },
+        object: {
+          key: 'incoming/my+file%2B1+%C3%A9.txt',
+          size: 90,
+          etag: 'b1946ac92492d2347c6235b4d2611184',
+          'version-id': 'IYV3p45BT0ac8hjHg1houSdS1a.Mro8e',
+          sequencer: '00617F08299329D189',
+        },
+        'request-id': 'N4N7GDK58NMKJ12R',
+        requester: '123456789012',
+        'source-ip-address': '1.2.3.4',
+        reason: 'PutObject',
+        ...detail,
+      },
+    });
+
+    it('reads the version the event names, by its decoded key, records rows and publishes on the bus', async () => {
       const file = [
         'customer_id|customer_address|trn_id|trn_date|trn_amount',
         'C1|12 Harbour Road, Leith|T1|2023-03-01|100.00',
@@ -143,25 +171,21 @@ describe('Lambda entries', () => {
         FailedEntryCount: 0,
         Entries: input.Entries.map((_, i) => ({ EventId: `e${i}` })),
       }));
-      const event = {
-        version: '0',
-        id: 'object-created-1',
-        'detail-type': 'Object Created',
-        source: 'aws.s3',
-        account: '123456789012',
-        time: '2026-11-20T09:15:00Z',
-        region: 'eu-west-1',
-        resources: [],
-        detail: { bucket: { name: 'uploads-x' }, object: { key: 'incoming/t.txt' } },
-      };
 
-      const summary = await entries.ingest(event as never, context);
+      const outcome = await entries.ingest(objectCreated() as never, context);
 
-      expect(summary).toMatchObject({ accepted: 2, rejected: [] });
-      expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
-        Bucket: 'uploads-x',
-        Key: 'incoming/t.txt',
-      });
+      expect(outcome).toMatchObject({ kind: 'ingested', summary: { accepted: 2, rejected: [] } });
+      expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input)).toEqual([
+        {
+          Bucket: 'uploads-x',
+          Key: 'incoming/my file+1 é.txt',
+          VersionId: 'IYV3p45BT0ac8hjHg1houSdS1a.Mro8e',
+        },
+      ]);
+      expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual([
+        'reports/incoming/my file+1 é.txt/IYV3p45BT0ac8hjHg1houSdS1a.Mro8e.rejects.csv',
+        'reports/incoming/my file+1 é.txt/IYV3p45BT0ac8hjHg1houSdS1a.Mro8e.summary.json',
+      ]);
       expect(dynamo.commandCalls(PutCommand).map((c) => c.args[0].input.TableName)).toEqual([
         'Transactions-x',
         'Transactions-x',
@@ -173,6 +197,27 @@ describe('Lambda entries', () => {
         ['txnflow-test', 'txnflow.ingest', 'TransactionRecorded'],
         ['txnflow-test', 'txnflow.ingest', 'TransactionRecorded'],
       ]);
+    });
+
+    it('dead-letters an event without a version id to the queue from the environment, and reads nothing', async () => {
+      const event = objectCreated({
+        object: { key: 'incoming/t.txt', size: 1, etag: 'e', sequencer: '00' },
+      });
+
+      const outcome = await entries.ingest(event as never, context);
+
+      expect(outcome).toMatchObject({ kind: 'dead-lettered' });
+      const sent = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
+      expect(sent).toEqual([
+        expect.objectContaining({
+          QueueUrl: ENVIRONMENT.DEAD_LETTER_QUEUE_URL,
+          MessageBody: JSON.stringify(event),
+        }),
+      ]);
+      expect(sent[0]?.MessageAttributes?.ERROR_MESSAGE?.StringValue).toContain(
+        '/detail/object/version-id is required',
+      );
+      expect(s3.commandCalls(GetObjectCommand)).toEqual([]);
     });
   });
 

@@ -10,7 +10,7 @@ type IngestStackProps = Omit<ServiceStackProps, 'manifest' | 'alertEmail'>;
 /**
  * Ingest: the uploads bucket (its "Object Created" events go to the default bus), the
  * Customer and Transactions tables, and the function the upload rule invokes. The function
- * may read any object of the bucket and write only under the reports prefix.
+ * may read any object (any version) of the bucket and write only under the reports prefix.
  *
  * @example new IngestStack(app, 'txnflow-dev-ingest', { stage: 'dev', serviceDir, depsLockFilePath })
  */
@@ -20,9 +20,11 @@ class IngestStack extends ServiceStack {
     const uploads = this.buckets.get('Uploads');
     const ingest = this.functions.get('objectCreated');
     if (!uploads || !ingest) throw new Error('ingest manifest lost its Uploads bucket or handler');
+    // Ingest reads the version the event names: GetObject with a VersionId needs
+    // s3:GetObjectVersion beside s3:GetObject.
     Grant.addToPrincipal({
       grantee: ingest.function,
-      actions: ['s3:GetObject'],
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
       resourceArns: [uploads.arnForObjects('*')],
     });
     Grant.addToPrincipal({

@@ -22,6 +22,8 @@ type FileOutput =
   | {
       readonly path: string;
       readonly file: string;
+      /** The version of `file` this upload created (the uploads bucket is versioned). */
+      readonly versionId?: string;
       readonly status: 'ingested' | 'unreadable';
       readonly reason?: string;
       readonly accepted: number;
@@ -32,6 +34,7 @@ type FileOutput =
   | {
       readonly path: string;
       readonly file: string;
+      readonly versionId?: string;
       readonly status: 'unfinished';
       readonly reason: string;
     };
@@ -48,11 +51,12 @@ interface IngestOutput {
   readonly deadLetters: readonly DeadLetterOutput[];
 }
 
-function toFileOutput({ path, key, summary }: IngestedFile): FileOutput {
+function toFileOutput({ path, key, versionId, summary }: IngestedFile): FileOutput {
+  const upload = { path, file: key, ...(versionId === undefined ? {} : { versionId }) };
   if (!summary) {
     const reason =
       'ingest did not finish this file (no summary was written): see the dead-letter queues';
-    return { path, file: key, status: 'unfinished', reason };
+    return { ...upload, status: 'unfinished', reason };
   }
   const counts = {
     accepted: summary.accepted,
@@ -61,8 +65,8 @@ function toFileOutput({ path, key, summary }: IngestedFile): FileOutput {
     rejectsReport: summary.rejectsReport,
   };
   return summary.unreadable === undefined
-    ? { path, file: key, status: 'ingested', ...counts }
-    : { path, file: key, status: 'unreadable', reason: summary.unreadable, ...counts };
+    ? { ...upload, status: 'ingested', ...counts }
+    : { ...upload, status: 'unreadable', reason: summary.unreadable, ...counts };
 }
 
 function deadLettersAfter(

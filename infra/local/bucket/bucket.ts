@@ -19,11 +19,13 @@ import type { EventIngest } from '../bus/put-events.ts';
 import {
   InconsistentStateError,
   NoSuchKeyError,
+  NoSuchVersionError,
   ResourceNotFoundError,
   ValidationError,
 } from '../errors.ts';
 import { assertName } from '../names.ts';
 import { nextCounter } from '../state/database.ts';
+import { encodeEventKey } from './event-key.ts';
 
 /** An object body: text, bytes, or a stream (streamed to disk, never held whole in memory). */
 type ObjectBody = string | Uint8Array | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
@@ -32,6 +34,19 @@ interface PutObjectParams {
   readonly bucket: string;
   readonly key: string;
   readonly body: ObjectBody;
+}
+
+interface GetObjectParams {
+  readonly bucket: string;
+  readonly key: string;
+  /** One version of the object, as S3's GetObject `VersionId`. @default - the current one */
+  readonly versionId?: string | undefined;
+}
+
+interface PutObjectResult {
+  readonly etag: string;
+  /** The new version's id, in a versioned bucket only (as S3 answers). */
+  readonly versionId?: string;
 }
 
 interface ObjectSummary {
@@ -48,6 +63,13 @@ interface ObjectRow {
   etag: string;
   last_modified: number;
   key: string;
+  /** null for an object put before its bucket was versioned: S3's version "null". */
+  version_id: string | null;
+}
+
+interface BucketRow {
+  readonly id: number;
+  readonly versioned: boolean;
 }
 
 interface BucketsOptions extends EnvelopeContext {
@@ -61,6 +83,16 @@ interface BucketsOptions extends EnvelopeContext {
 
 const MAX_KEY_BYTES = 1024;
 const TEMP_SUFFIX = '.tmp';
+/** The version id S3 gives objects put before versioning was enabled on their bucket. */
+const NULL_VERSION = 'null';
+/** The schema version of the "Object Created" detail this bucket emits. */
+const EVENT_VERSION = '1.0';
+
+/**
+ * A version id shaped like S3's: 32 characters of letters, digits, `.` and `_`
+ * (`IYV3p45BT0ac8hjHg1houSdS1a.Mro8e`), random, so never reused.
+ */
+const newVersionId = (): string => randomBytes(24).toString('base64url').replaceAll('-', '.');
 
 /**
  * The local bucket ("S3"): bodies are files under the state folder, the key index is in
@@ -71,9 +103,10 @@ const TEMP_SUFFIX = '.tmp';
  */
 class Buckets {
   readonly #options: BucketsOptions;
-  readonly #ids = new Map<string, number>();
+  readonly #buckets = new Map<string, BucketRow>();
   readonly #selectObject: Statement<[number, string], ObjectRow>;
-  readonly #commitPut: (bucketId: number, row: ObjectRow, event: EnvelopedEvent) => string | null;
+  readonly #selectVersion: Statement<[number, string, string], ObjectRow>;
+  readonly #commitPut: (bucket: BucketRow, row: ObjectRow, event: EnvelopedEvent) => string | null;
 
   constructor(options: BucketsOptions) {
     this.#options = options;
@@ -86,37 +119,69 @@ class Buckets {
         if (name.endsWith(TEMP_SUFFIX)) rmSync(join(options.dir, name), { force: true });
       }
     }
-    for (const row of db.prepare('SELECT id, name FROM rt_buckets').all() as {
+    for (const row of db.prepare('SELECT id, name, versioning FROM rt_buckets').all() as {
       id: number;
       name: string;
+      versioning: string | null;
     }[]) {
-      this.#ids.set(row.name, row.id);
+      this.#buckets.set(row.name, { id: row.id, versioned: row.versioning === 'Enabled' });
     }
     this.#selectObject = db.prepare('SELECT * FROM rt_objects WHERE bucket_id = ? AND key = ?');
-    const upsert = db.prepare(
-      'INSERT INTO rt_objects (bucket_id, key, file, size, etag, last_modified) VALUES (?, ?, ?, ?, ?, ?) ' +
-        'ON CONFLICT (bucket_id, key) DO UPDATE SET file = excluded.file, size = excluded.size, ' +
-        'etag = excluded.etag, last_modified = excluded.last_modified',
+    this.#selectVersion = db.prepare(
+      'SELECT * FROM rt_object_versions WHERE bucket_id = ? AND key = ? AND version_id = ?',
     );
-    this.#commitPut = db.transaction((bucketId: number, row: ObjectRow, event: EnvelopedEvent) => {
-      const previous = this.#selectObject.get(bucketId, row.key);
-      upsert.run(bucketId, row.key, row.file, row.size, row.etag, row.last_modified);
+    const upsert = db.prepare(
+      'INSERT INTO rt_objects (bucket_id, key, file, size, etag, last_modified, version_id) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (bucket_id, key) DO UPDATE SET file = excluded.file, size = excluded.size, ' +
+        'etag = excluded.etag, last_modified = excluded.last_modified, version_id = excluded.version_id',
+    );
+    const keepVersion = db.prepare(
+      'INSERT INTO rt_object_versions (bucket_id, key, version_id, file, size, etag, last_modified) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const keep = (bucketId: number, row: ObjectRow, versionId: string) =>
+      keepVersion.run(
+        bucketId,
+        row.key,
+        versionId,
+        row.file,
+        row.size,
+        row.etag,
+        row.last_modified,
+      );
+    this.#commitPut = db.transaction((bucket: BucketRow, row: ObjectRow, event: EnvelopedEvent) => {
+      const previous = this.#selectObject.get(bucket.id, row.key);
+      if (bucket.versioned) {
+        // The version an overwrite demotes stays readable by its id, "null" included.
+        if (previous && previous.version_id === null) keep(bucket.id, previous, NULL_VERSION);
+        if (row.version_id !== null) keep(bucket.id, row, row.version_id);
+      }
+      const { key, file, size, etag, last_modified: at, version_id: versionId } = row;
+      upsert.run(bucket.id, key, file, size, etag, at, versionId);
       options.ingest.store([event]);
-      return previous?.file ?? null;
+      return bucket.versioned ? null : (previous?.file ?? null);
     });
   }
 
-  /** Creates the bucket unless it exists (idempotent). */
-  create(params: { readonly name: string }): { location: string } {
+  /**
+   * Creates the bucket unless it exists (idempotent). `versioned` switches versioning on, also
+   * for a bucket that exists (S3's PutBucketVersioning `Enabled`); it is never switched off.
+   */
+  create(params: { readonly name: string; readonly versioned?: boolean }): { location: string } {
     assertName('bucket', params.name);
-    if (!this.#ids.has(params.name)) {
+    const existing = this.#buckets.get(params.name);
+    const versioned = (existing?.versioned ?? false) || params.versioned === true;
+    if (!existing || existing.versioned !== versioned) {
       const row = this.#options.db
         .prepare(
-          'INSERT INTO rt_buckets (name, created_at) VALUES (?, ?) ' +
-            'ON CONFLICT (name) DO UPDATE SET name = name RETURNING id',
+          'INSERT INTO rt_buckets (name, created_at, versioning) VALUES (?, ?, ?) ' +
+            'ON CONFLICT (name) DO UPDATE SET versioning = excluded.versioning RETURNING id',
         )
-        .get(params.name, this.#options.clock().getTime()) as { id: number };
-      this.#ids.set(params.name, row.id);
+        .get(params.name, this.#options.clock().getTime(), versioned ? 'Enabled' : null) as {
+        id: number;
+      };
+      this.#buckets.set(params.name, { id: row.id, versioned });
     }
     return { location: `/${params.name}` };
   }
@@ -125,10 +190,13 @@ class Buckets {
    * PutObject: streams the body to a temporary file while hashing it, renames it into place,
    * then indexes it and emits "Object Created" in one transaction.
    *
+   * In a versioned bucket the put is a new version, with a new version id, and the version it
+   * replaces stays readable by its own.
+   *
    * @throws {ResourceNotFoundError} (`NoSuchBucket`) when the bucket does not exist.
    */
-  async put(params: PutObjectParams): Promise<{ etag: string }> {
-    const bucketId = this.#require(params.bucket);
+  async put(params: PutObjectParams): Promise<PutObjectResult> {
+    const bucket = this.#require(params.bucket);
     assertKey(params.key);
     const hash = createHash('md5');
     let size = 0;
@@ -155,27 +223,43 @@ class Buckets {
     }
     const etag = hash.digest('hex');
     const lastModified = this.#options.clock().getTime();
-    const row: ObjectRow = { key: params.key, file: id, size, etag, last_modified: lastModified };
+    const versionId = bucket.versioned ? newVersionId() : null;
+    const row: ObjectRow = {
+      key: params.key,
+      file: id,
+      size,
+      etag,
+      last_modified: lastModified,
+      version_id: versionId,
+    };
     let replaced: string | null;
     try {
-      replaced = this.#commitPut(bucketId, row, this.#objectCreated(params, size, etag));
+      replaced = this.#commitPut(bucket, row, this.#objectCreated(params, row));
     } catch (error) {
       rmSync(file, { force: true });
       throw error;
     }
     if (replaced) rmSync(join(this.#options.dir, replaced), { force: true });
-    return { etag };
+    return versionId === null ? { etag } : { etag, versionId };
   }
 
   /**
-   * GetObject: the body as a stream. The file is opened now, so a later overwrite of the key
-   * does not change what this stream reads.
+   * GetObject: the body of the current version, or of the version named, as a stream. The file
+   * is opened now, so a later overwrite of the key does not change what this stream reads.
    *
    * @throws {NoSuchKeyError} when the key does not exist.
+   * @throws {NoSuchVersionError} when the key has no version of that id.
    */
-  get(params: { readonly bucket: string; readonly key: string }): Readable {
-    const bucketId = this.#require(params.bucket);
-    const row = this.#selectObject.get(bucketId, params.key);
+  get(params: GetObjectParams): Readable {
+    const { id } = this.#require(params.bucket);
+    const current = this.#selectObject.get(id, params.key);
+    const { versionId } = params;
+    let row = current;
+    if (versionId !== undefined) {
+      row = this.#selectVersion.get(id, params.key, versionId);
+      if (!row && versionId === NULL_VERSION && current?.version_id === null) row = current;
+      if (!row) throw new NoSuchVersionError(params.bucket, params.key, versionId);
+    }
     if (!row) throw new NoSuchKeyError(params.bucket, params.key);
     const fd = openSync(join(this.#options.dir, row.file), 'r');
     return createReadStream('', { fd });
@@ -183,7 +267,7 @@ class Buckets {
 
   /** ListObjectsV2: keys in UTF-8 byte order, optionally under a prefix. */
   list(params: { readonly bucket: string; readonly prefix?: string }): ObjectSummary[] {
-    const bucketId = this.#require(params.bucket);
+    const bucketId = this.#require(params.bucket).id;
     const prefix = params.prefix ?? '';
     const rows = this.#options.db
       .prepare('SELECT * FROM rt_objects WHERE bucket_id = ? AND key >= ? ORDER BY key')
@@ -201,20 +285,31 @@ class Buckets {
     return summaries;
   }
 
-  #require(name: string): number {
-    const id = this.#ids.get(name);
-    if (id === undefined) throw new ResourceNotFoundError('Bucket', name, 'NoSuchBucket');
-    return id;
+  #require(name: string): BucketRow {
+    const bucket = this.#buckets.get(name);
+    if (bucket === undefined) throw new ResourceNotFoundError('Bucket', name, 'NoSuchBucket');
+    return bucket;
   }
 
-  /** The event S3 sends to EventBridge for a PutObject, field for field. */
-  #objectCreated(params: PutObjectParams, size: number, etag: string): EnvelopedEvent {
+  /**
+   * The event S3 sends to EventBridge for a PutObject, field for field: the key form-encoded
+   * as S3 writes it (see encodeEventKey), the version id when the bucket is versioned.
+   */
+  #objectCreated(params: PutObjectParams, row: ObjectRow): EnvelopedEvent {
     const { accountId, arns, db } = this.#options;
     const sequencer = nextCounter(db, 's3_sequencer').toString(16).toUpperCase().padStart(18, '0');
+    const { size, etag, version_id: versionId } = row;
     const detail = {
       version: '0',
+      'event-version': EVENT_VERSION,
       bucket: { name: params.bucket },
-      object: { key: params.key, size, etag, sequencer },
+      object: {
+        key: encodeEventKey(params.key),
+        size,
+        etag,
+        ...(versionId === null ? {} : { 'version-id': versionId }),
+        sequencer,
+      },
       'request-id': randomBytes(8).toString('hex').toUpperCase(),
       requester: accountId,
       'source-ip-address': '127.0.0.1',
@@ -249,5 +344,5 @@ function toReadable(body: ObjectBody): Readable {
   return Readable.from(body as AsyncIterable<Uint8Array>);
 }
 
-export type { ObjectBody, ObjectSummary, PutObjectParams };
+export type { GetObjectParams, ObjectBody, ObjectSummary, PutObjectParams, PutObjectResult };
 export { Buckets };

@@ -152,6 +152,23 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE rt_messages ADD COLUMN earlier_receives INTEGER NOT NULL DEFAULT 0;
   `,
+  // Versioned buckets, as S3 keeps them: every version of an object stays readable by its
+  // version id after an overwrite. rt_objects holds each key's current version (its version
+  // id NULL when it was put before versioning was on: S3's "null" version).
+  `
+  ALTER TABLE rt_buckets ADD COLUMN versioning TEXT;
+  ALTER TABLE rt_objects ADD COLUMN version_id TEXT;
+  CREATE TABLE rt_object_versions (
+    bucket_id INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    version_id TEXT NOT NULL,
+    file TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    etag TEXT NOT NULL,
+    last_modified INTEGER NOT NULL,
+    PRIMARY KEY (bucket_id, key, version_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /**

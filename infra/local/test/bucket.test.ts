@@ -4,13 +4,24 @@ import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock, NoSuchKeyError, ResourceNotFoundError } from '../index.ts';
+import {
+  ManualClock,
+  NoSuchKeyError,
+  NoSuchVersionError,
+  ResourceNotFoundError,
+} from '../index.ts';
 import { IDLE, RuntimeHarness } from './support/harness.ts';
 
 async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks);
+}
+
+/** The `detail.object` of a received "Object Created" event. */
+function objectOf(event: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!event) throw new Error('no "Object Created" event was received');
+  return (event.detail as { object: Record<string, unknown> }).object;
 }
 
 describe('Class: LocalRuntime', () => {
@@ -62,9 +73,10 @@ describe('Class: LocalRuntime', () => {
           resources: ['arn:aws:s3:::uploads'],
           detail: {
             version: '0',
+            'event-version': '1.0',
             bucket: { name: 'uploads' },
             object: {
-              key: 'incoming/a b.txt',
+              key: 'incoming/a+b.txt',
               size: 5,
               etag,
               sequencer: expect.stringMatching(/^[0-9A-F]{18}$/),
@@ -76,6 +88,16 @@ describe('Class: LocalRuntime', () => {
           },
         },
       ]);
+    });
+
+    it('names no version in the event or the answer while the bucket is not versioned', async () => {
+      // Act
+      const answer = await h.rt.putObject({ bucket: 'uploads', key: 'k', body: 'one' });
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(answer.versionId).toBeUndefined();
+      expect(objectOf(events[0])).not.toHaveProperty('version-id');
     });
 
     it('gives each put a higher sequencer', async () => {
@@ -143,6 +165,108 @@ describe('Class: LocalRuntime', () => {
       await expect(h.rt.putObject({ bucket: 'nope', key: 'k', body: 'x' })).rejects.toThrow(
         ResourceNotFoundError,
       );
+    });
+  });
+
+  describe('Versioning', () => {
+    beforeEach(() => {
+      h.rt.createBucket({ name: 'versioned', versioned: true });
+    });
+
+    it('answers each put with a new version id, the one its "Object Created" names', async () => {
+      // Act
+      const first = await h.rt.putObject({ bucket: 'versioned', key: 'k', body: 'one' });
+      const second = await h.rt.putObject({ bucket: 'versioned', key: 'k', body: 'two' });
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(first.versionId).toMatch(/^[A-Za-z0-9._]{32}$/);
+      expect(second.versionId).toMatch(/^[A-Za-z0-9._]{32}$/);
+      expect(second.versionId).not.toBe(first.versionId);
+      expect(events.map((e) => objectOf(e)['version-id'])).toEqual([
+        first.versionId,
+        second.versionId,
+      ]);
+    });
+
+    it('keeps an overwritten version readable by its version id, and reads the current one without', async () => {
+      // Prepare
+      const first = await h.rt.putObject({ bucket: 'versioned', key: 'k', body: 'first' });
+      const second = await h.rt.putObject({ bucket: 'versioned', key: 'k', body: 'second' });
+
+      // Act
+      const read = (versionId?: string) =>
+        readAll(h.rt.getObject({ bucket: 'versioned', key: 'k', versionId }));
+
+      // Assess
+      expect((await read(first.versionId)).toString()).toBe('first');
+      expect((await read(second.versionId)).toString()).toBe('second');
+      expect((await read()).toString()).toBe('second');
+    });
+
+    it('keeps every version across a restart', async () => {
+      // Prepare
+      const first = await h.rt.putObject({ bucket: 'versioned', key: 'k', body: 'first' });
+      await h.rt.putObject({ bucket: 'versioned', key: 'k', body: 'second' });
+
+      // Act
+      const rt = h.reopen();
+
+      // Assess
+      const body = await readAll(
+        rt.getObject({ bucket: 'versioned', key: 'k', versionId: first.versionId }),
+      );
+      expect(body.toString()).toBe('first');
+    });
+
+    it('keeps an object put before versioning was on as version "null"', async () => {
+      // Prepare
+      await h.rt.putObject({ bucket: 'uploads', key: 'k', body: 'before' });
+      h.rt.createBucket({ name: 'uploads', versioned: true });
+
+      // Act
+      const after = await h.rt.putObject({ bucket: 'uploads', key: 'k', body: 'after' });
+
+      // Assess
+      const read = (versionId?: string) =>
+        readAll(h.rt.getObject({ bucket: 'uploads', key: 'k', versionId }));
+      expect(after.versionId).toMatch(/^[A-Za-z0-9._]{32}$/);
+      expect((await read('null')).toString()).toBe('before');
+      expect((await read()).toString()).toBe('after');
+    });
+
+    it('throws NoSuchVersion for a version id the key does not have', async () => {
+      // Prepare
+      await h.rt.putObject({ bucket: 'versioned', key: 'k', body: 'one' });
+
+      // Act
+      const act = () => h.rt.getObject({ bucket: 'versioned', key: 'k', versionId: 'nope' });
+
+      // Assess
+      expect(act).toThrow(NoSuchVersionError);
+      expect(act).toThrow(/versioned\/k\?versionId=nope/);
+    });
+  });
+
+  describe('Event key encoding', () => {
+    it.each([
+      ['incoming/plain-name_1.txt', 'incoming/plain-name_1.txt'],
+      ['incoming/my file.txt', 'incoming/my+file.txt'],
+      ['incoming/a+b.txt', 'incoming/a%2Bb.txt'],
+      ['incoming/100%.txt', 'incoming/100%25.txt'],
+      ['incoming/é.txt', 'incoming/%C3%A9.txt'],
+      ['incoming/💶.txt', 'incoming/%F0%9F%92%B6.txt'],
+      ['incoming/a=b&c@d,e;f.txt', 'incoming/a%3Db%26c%40d%2Ce%3Bf.txt'],
+      ['incoming/t 12:30.txt', 'incoming/t+12:30.txt'],
+      ['incoming/(1) ~x*.txt', 'incoming/%281%29+%7Ex*.txt'],
+    ])('writes the key %j as %j in "Object Created"', async (key, encoded) => {
+      // Act
+      await h.rt.putObject({ bucket: 'uploads', key, body: 'x' });
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(objectOf(events[0]).key).toBe(encoded);
+      expect(h.rt.listObjects({ bucket: 'uploads' }).map((o) => o.key)).toEqual([key]);
     });
   });
 

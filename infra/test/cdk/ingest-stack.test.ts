@@ -128,7 +128,7 @@ describe('Stack: txnflow-<stage>-ingest', () => {
   });
 
   describe('Function: objectCreated', () => {
-    it('reads uploaded objects and writes under reports/ only, one action each', () => {
+    it('reads uploaded objects, by version too, and writes under reports/ only', () => {
       const s3 = statementsOfRole(template, roleId()).filter((s) =>
         actionsOf(s).some((a) => a.startsWith('s3:')),
       );
@@ -136,7 +136,7 @@ describe('Stack: txnflow-<stage>-ingest', () => {
       expect(s3).toEqual([
         {
           Effect: 'Allow',
-          Action: 's3:GetObject',
+          Action: ['s3:GetObject', 's3:GetObjectVersion'],
           Resource: { 'Fn::Join': ['', [getAtt(bucketId()), '/*']] },
         },
         {
@@ -147,7 +147,18 @@ describe('Stack: txnflow-<stage>-ingest', () => {
       ]);
     });
 
-    it('publishes only as txnflow.ingest and writes items of Customer and Transactions as its code does', () => {
+    it('dead-letters invalid events to the rule dead-letter queue, named in its environment', () => {
+      const statements = statementsOfRole(template, roleId());
+
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ DEAD_LETTER_QUEUE_URL: { Ref: dlqId() } }) },
+      });
+      expect(
+        statements.filter((s) => actionsOf(s).includes('sqs:SendMessage')).map((s) => s.Resource),
+      ).toEqual([getAtt(dlqId())]);
+    });
+
+        it('publishes only as txnflow.ingest and writes items of Customer and Transactions as its code does', () => {
       const statements = statementsOfRole(template, roleId());
 
       expect(statements.find((s) => s.Action === 'events:PutEvents')?.Condition).toEqual({

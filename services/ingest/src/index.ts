@@ -9,7 +9,15 @@ export type {
 } from './domain/ingest-file.ts';
 export { ingestFile } from './domain/ingest-file.ts';
 export { REPORTS_PREFIX, renderRejectsReport, reportKeysFor } from './domain/reports.ts';
-export type { ObjectCreatedDetail, ObjectCreatedHandlerDeps } from './handlers/object-created.ts';
+export { uploadIdOf } from './domain/upload-id.ts';
+export type {
+  CreatedObject,
+  ObjectCreatedEvent,
+  ObjectCreatedRead,
+} from './edge/object-created-event.ts';
+export { OBJECT_CREATED_SCHEMA, readObjectCreated } from './edge/object-created-event.ts';
+export { decodeEventKey, InvalidEventKeyError } from './edge/s3-event-key.ts';
+export type { ObjectCreatedHandlerDeps, ObjectCreatedOutcome } from './handlers/object-created.ts';
 export { makeObjectCreatedHandler } from './handlers/object-created.ts';
 export type { IngestLocalContext } from './local.ts';
 export { createLocalIngestHandlers } from './local.ts';

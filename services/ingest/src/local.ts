@@ -1,4 +1,4 @@
-import type { EventPublisher } from '@txnflow/contracts';
+import type { DeadLetterSink, EventPublisher, Log } from '@txnflow/contracts';
 import type { Database } from 'better-sqlite3';
 import { type LocalBucket, RuntimeObjectStore } from './adapters/local/runtime-object-store.ts';
 import { SqliteIngestStore } from './adapters/local/sqlite-ingest-store.ts';
@@ -9,7 +9,8 @@ interface IngestLocalContext {
   readonly db: Database;
   readonly publisher: EventPublisher;
   readonly bucket: LocalBucket;
-  readonly log: { info(message: string, extra?: Record<string, unknown>): void };
+  readonly deadLettersFor: (handler: string) => DeadLetterSink;
+  readonly log: Pick<Log, 'info' | 'warn'>;
 }
 
 /**
@@ -23,6 +24,7 @@ function createLocalIngestHandlers(ctx: IngestLocalContext) {
       objects: new RuntimeObjectStore(ctx.bucket),
       store: new SqliteIngestStore(ctx.db),
       publisher: ctx.publisher,
+      deadLetters: ctx.deadLettersFor('objectCreated'),
       log: ctx.log,
     }),
   };

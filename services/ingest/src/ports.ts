@@ -59,7 +59,8 @@ interface IngestStore {
 
 /** The bucket: the uploaded file, and the reports written beside it. */
 interface ObjectStore {
-  read(bucket: string, key: string): Promise<AsyncIterable<Uint8Array>>;
+  /** The body of one version of the object (S3's GetObject `VersionId`), or of the current one. */
+  read(bucket: string, key: string, versionId?: string): Promise<AsyncIterable<Uint8Array>>;
   write(bucket: string, key: string, body: string, contentType: string): Promise<void>;
 }
 

@@ -13,7 +13,15 @@ import { renderRejectsReport, reportKeysFor } from './reports.ts';
 interface IngestFileInput {
   readonly bucket: string;
   readonly key: string;
-  /** One per ingested file: every TransactionRecorded of this run carries it. */
+  /**
+   * The version of the object the "Object Created" event names: the one read, even when the
+   * key has been overwritten since.
+   */
+  readonly versionId: string;
+  /**
+   * One per upload (object version, see uploadIdOf): every TransactionRecorded of the upload
+   * carries it, and each recorded row remembers it as the upload that recorded it.
+   */
   readonly correlationId: string;
   /** The notification that caused the run (the S3 "Object Created" event id). */
   readonly causationId: string;
@@ -24,10 +32,12 @@ interface RejectedRow {
   readonly reason: string;
 }
 
-/** The run summary: also written beside the file as `reports/<key>.summary.json`. */
+/** The run summary: also written beside the file as `reports/<key>/<version>.summary.json`. */
 interface IngestSummary {
   readonly file: string;
   readonly bucket: string;
+  /** The version of `file` that was read. */
+  readonly versionId: string;
   readonly correlationId: string;
   readonly accepted: number;
   readonly duplicates: number;
@@ -116,16 +126,16 @@ async function recordAndPublish(
  * and the file goes on); record rows in batches (an identical row seen before is a
  * duplicate, the same id with other data a conflict, never an overwrite); publish one
  * TransactionRecorded per new row, then mark it published; write the rejects report and
- * the summary beside the file.
+ * the summary beside the file (one pair per version, see reportKeysFor).
  *
- * @example const summary = await ingestFile({ bucket, key, correlationId, causationId }, deps);
+ * @example const summary = await ingestFile({ bucket, key, versionId, correlationId, causationId }, deps);
  */
 async function ingestFile(input: IngestFileInput, deps: IngestFileDeps): Promise<IngestSummary> {
   const batchSize = deps.batchSize ?? 500;
   const state: RunState = { accepted: 0, duplicates: 0, rejected: [] };
   try {
     let batch: TransactionRow[] = [];
-    const stream = await deps.objects.read(input.bucket, input.key);
+    const stream = await deps.objects.read(input.bucket, input.key, input.versionId);
     for await (const parsed of readTransactionRows(stream, input.key)) {
       if (parsed.kind === 'rejected') {
         state.rejected.push({ line: parsed.line, reason: parsed.reason });
@@ -151,11 +161,12 @@ async function writeReports(
   deps: IngestFileDeps,
   state: RunState,
 ): Promise<IngestSummary> {
-  const keys = reportKeysFor(input.key);
+  const keys = reportKeysFor(input.key, input.versionId);
   const rejected = [...state.rejected].sort((a, b) => a.line - b.line);
   const summary: IngestSummary = {
     file: input.key,
     bucket: input.bucket,
+    versionId: input.versionId,
     correlationId: input.correlationId,
     accepted: state.accepted,
     duplicates: state.duplicates,

@@ -3,26 +3,28 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createEventPublisher } from '@txnflow/contracts';
 import {
   createEventBridgeTransport,
   LambdaEnv,
   readEnvironment,
+  SqsDeadLetterSink,
   tableEnvName,
   toStructuredLog,
 } from '@txnflow/contracts/aws';
-import type { Context, EventBridgeEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { DynamoDbIngestStore } from '../adapters/aws/dynamodb-ingest-store.ts';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store.ts';
-import type { IngestSummary } from '../domain/ingest-file.ts';
-import { makeObjectCreatedHandler, type ObjectCreatedDetail } from '../handlers/object-created.ts';
+import { makeObjectCreatedHandler, type ObjectCreatedOutcome } from '../handlers/object-created.ts';
 
 // Cold start: configuration read and validated once, clients built once and reused.
-const [customer, transactions, eventBusName] = readEnvironment(process.env, [
+const [customer, transactions, eventBusName, deadLetterQueueUrl] = readEnvironment(process.env, [
   tableEnvName('Customer'),
   tableEnvName('Transactions'),
   LambdaEnv.eventBusName,
+  LambdaEnv.deadLetterQueueUrl,
 ]);
 const logger = new Logger();
 const metrics = new Metrics();
@@ -37,27 +39,31 @@ const ingest = makeObjectCreatedHandler({
     transport: createEventBridgeTransport(new EventBridgeClient({})),
     eventBusName,
   }),
+  deadLetters: new SqsDeadLetterSink(new SQSClient({}), deadLetterQueueUrl),
   log: toStructuredLog(logger),
 });
 
 /**
  * Ingest's Lambda entry: the upload rule invokes it (asynchronously) with S3's "Object
- * Created" event; a thrown error is retried by Lambda, then dead-lettered.
+ * Created" event. An invalid event is dead-lettered at once with its reason; a thrown error
+ * is retried by Lambda, then dead-lettered.
  *
  * @example aws lambda invoke --function-name <ObjectCreatedFunction> --payload file://object-created.json out.json
  */
-async function handler(
-  event: EventBridgeEvent<'Object Created', ObjectCreatedDetail>,
-  context: Context,
-): Promise<IngestSummary> {
+async function handler(event: unknown, context: Context): Promise<ObjectCreatedOutcome> {
   logger.addContext(context);
   metrics.captureColdStartMetric(context.functionName);
   try {
-    const summary = await ingest(event);
+    const outcome = await ingest(event);
+    if (outcome.kind === 'dead-lettered') {
+      metrics.addMetric('EventsDeadLettered', MetricUnit.Count, 1);
+      return outcome;
+    }
+    const { summary } = outcome;
     metrics.addMetric('RowsAccepted', MetricUnit.Count, summary.accepted);
     metrics.addMetric('RowsDuplicate', MetricUnit.Count, summary.duplicates);
     metrics.addMetric('RowsRejected', MetricUnit.Count, summary.rejected.length);
-    return summary;
+    return outcome;
   } finally {
     metrics.publishStoredMetrics();
   }

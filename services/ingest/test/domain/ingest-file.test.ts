@@ -7,6 +7,7 @@ import { MemoryObjectStore, RecordingPublisher, transactionsFile } from '../supp
 const input: IngestFileInput = {
   bucket: 'uploads',
   key: 'incoming/march.txt',
+  versionId: 'v1',
   correlationId: 'run-1',
   causationId: 'object-created-1',
 };
@@ -16,7 +17,8 @@ describe('Function: ingestFile', () => {
   let store: SqliteIngestStore;
   let publisher: RecordingPublisher;
   const ingest = (batchSize = 2) => ingestFile(input, { objects, store, publisher, batchSize });
-  const upload = (text: string) => objects.put(input.bucket, input.key, text);
+  const upload = (text: string, versionId = input.versionId) =>
+    objects.put(input.bucket, input.key, text, versionId);
 
   beforeEach(() => {
     objects = new MemoryObjectStore();
@@ -99,12 +101,12 @@ describe('Function: ingestFile', () => {
       },
       { line: 4, reason: 'trn_amount: "1.234": has 3 decimal places, at most 2 are allowed' },
     ]);
-    expect(objects.text('uploads', 'reports/incoming/march.txt.rejects.csv')).toBe(
+    expect(objects.text('uploads', 'reports/incoming/march.txt/v1.rejects.csv')).toBe(
       'line,reason\n3,"trn_date: ""2023-02-30"" is not a calendar date (YYYY-MM-DD or ISO date-time)"\n' +
         '4,"trn_amount: ""1.234"": has 3 decimal places, at most 2 are allowed"\n',
     );
     expect(
-      JSON.parse(objects.text('uploads', 'reports/incoming/march.txt.summary.json') ?? '{}'),
+      JSON.parse(objects.text('uploads', 'reports/incoming/march.txt/v1.summary.json') ?? '{}'),
     ).toEqual(summary);
   });
 
@@ -157,6 +159,37 @@ describe('Function: ingestFile', () => {
     expect(redelivery).toEqual(first);
     expect(first).toMatchObject({ accepted: 1, duplicates: 1 });
     expect(publisher.published).toHaveLength(1);
+  });
+
+  it('reads the version it is given, though the key was overwritten since', async () => {
+    upload(transactionsFile([['C1', 'Addr', 'T1', '2023-03-01', '10.00']]), 'v1');
+    upload(transactionsFile([['C1', 'Addr', 'T9', '2023-03-01', '99.00']]), 'v2');
+
+    const summary = await ingest();
+
+    expect(objects.reads).toEqual([
+      { bucket: 'uploads', key: 'incoming/march.txt', versionId: 'v1' },
+    ]);
+    expect(summary).toMatchObject({ versionId: 'v1', accepted: 1 });
+    expect((await store.listTransactions()).map((t) => t.transactionId)).toEqual(['T1']);
+  });
+
+  it('writes the reports of each version of a key apart, so neither overwrites the other', async () => {
+    upload(transactionsFile([['C1', 'Addr', 'T1', '2023-03-01', 'oops']]), 'v1');
+    upload(transactionsFile([['C1', 'Addr', 'T1', '2023-03-01', '1.00']]), 'v2');
+
+    await ingestFile(
+      { ...input, versionId: 'v2', correlationId: 'run-2' },
+      { objects, store, publisher },
+    );
+    await ingest();
+
+    expect(objects.text('uploads', 'reports/incoming/march.txt/v1.rejects.csv')).toMatch(
+      /^line,reason\n2,/,
+    );
+    expect(objects.text('uploads', 'reports/incoming/march.txt/v2.rejects.csv')).toBe(
+      'line,reason\n',
+    );
   });
 
   it('publishes on a retry the rows whose events a failure left unpublished', async () => {

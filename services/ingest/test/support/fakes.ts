@@ -1,21 +1,41 @@
 import { RecordingPublisher } from '@txnflow/contracts/testing';
 import type { ObjectStore, TransactionRow } from '../../src/ports.ts';
 
-/** A bucket in memory; `read` yields the body in small chunks, as a stream would. */
+/**
+ * A versioned bucket in memory: each `put` is a new version (its id returned), `read` takes a
+ * version id or reads the current version, and yields the body in small chunks, as a stream
+ * would. `reads` records what was read, to check the version asked for.
+ */
 class MemoryObjectStore implements ObjectStore {
-  readonly objects = new Map<string, string | Buffer>();
+  readonly #current = new Map<string, string | Buffer>();
+  readonly #versions = new Map<string, string | Buffer>();
+  readonly reads: { bucket: string; key: string; versionId: string | undefined }[] = [];
+  #nextVersion = 1;
 
-  put(bucket: string, key: string, body: string | Buffer): void {
-    this.objects.set(`${bucket}/${key}`, body);
+  put(bucket: string, key: string, body: string | Buffer, versionId?: string): string {
+    const id = versionId ?? `v${this.#nextVersion++}`;
+    this.#current.set(`${bucket}/${key}`, body);
+    this.#versions.set(`${bucket}/${key}#${id}`, body);
+    return id;
   }
 
   text(bucket: string, key: string): string | undefined {
-    return this.objects.get(`${bucket}/${key}`)?.toString();
+    return this.#current.get(`${bucket}/${key}`)?.toString();
   }
 
-  async read(bucket: string, key: string): Promise<AsyncIterable<Uint8Array>> {
-    const body = this.objects.get(`${bucket}/${key}`);
-    if (body === undefined) throw new Error(`NoSuchKey: ${bucket}/${key}`);
+  keys(bucket: string): string[] {
+    return [...this.#current.keys()]
+      .filter((k) => k.startsWith(`${bucket}/`))
+      .map((k) => k.slice(bucket.length + 1));
+  }
+
+  async read(bucket: string, key: string, versionId?: string): Promise<AsyncIterable<Uint8Array>> {
+    this.reads.push({ bucket, key, versionId });
+    const body =
+      versionId === undefined
+        ? this.#current.get(`${bucket}/${key}`)
+        : this.#versions.get(`${bucket}/${key}#${versionId}`);
+    if (body === undefined) throw new Error(`NoSuchKey: ${bucket}/${key} ${versionId ?? ''}`);
     const bytes = Buffer.from(body);
     return (async function* () {
       for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7);

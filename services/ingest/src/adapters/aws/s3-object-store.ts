@@ -18,9 +18,10 @@ class ObjectBodyUnreadableError extends Error {
 }
 
 /**
- * The ObjectStore port on S3. `read` streams the GetObject body (never buffered whole: files
- * can hold millions of rows); `write` puts a report with its content type. The bucket's
- * default encryption applies to what is written.
+ * The ObjectStore port on S3. `read` streams the GetObject body of the version asked for
+ * (never buffered whole: files can hold millions of rows; reading a version takes
+ * `s3:GetObjectVersion`); `write` puts a report with its content type. The bucket's default
+ * encryption applies to what is written.
  *
  * @example new S3ObjectStore(new S3Client({}))
  */
@@ -31,8 +32,14 @@ class S3ObjectStore implements ObjectStore {
     this.#client = client;
   }
 
-  async read(bucket: string, key: string): Promise<AsyncIterable<Uint8Array>> {
-    const output = await this.#client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  async read(bucket: string, key: string, versionId?: string): Promise<AsyncIterable<Uint8Array>> {
+    const output = await this.#client.send(
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ...(versionId === undefined ? {} : { VersionId: versionId }),
+      }),
+    );
     if (!isAsyncIterable(output.Body)) throw new ObjectBodyUnreadableError(bucket, key);
     return output.Body;
   }

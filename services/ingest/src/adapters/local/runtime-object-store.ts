@@ -5,6 +5,7 @@ interface LocalBucket {
   getObject(params: {
     bucket: string;
     key: string;
+    versionId?: string | undefined;
   }): AsyncIterable<Uint8Array> | Promise<AsyncIterable<Uint8Array>>;
   putObject(params: { bucket: string; key: string; body: string }): unknown;
 }
@@ -22,8 +23,8 @@ class RuntimeObjectStore implements ObjectStore {
     this.#bucket = bucket;
   }
 
-  async read(bucket: string, key: string): Promise<AsyncIterable<Uint8Array>> {
-    return this.#bucket.getObject({ bucket, key });
+  async read(bucket: string, key: string, versionId?: string): Promise<AsyncIterable<Uint8Array>> {
+    return this.#bucket.getObject({ bucket, key, versionId });
   }
 
   async write(bucket: string, key: string, body: string): Promise<void> {

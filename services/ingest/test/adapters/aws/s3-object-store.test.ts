@@ -40,6 +40,20 @@ describe('Class: S3ObjectStore', () => {
       });
     });
 
+    it('asks S3 for the version named, with the key as it is', async () => {
+      s3.on(GetObjectCommand).resolves({
+        Body: Readable.from([Buffer.from('x')]) as unknown as GetObjectCommandOutput['Body'],
+      });
+
+      await new S3ObjectStore(new S3Client({})).read('uploads', 'in/my file+1 é.txt', 'v.1_a');
+
+      expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
+        Bucket: 'uploads',
+        Key: 'in/my file+1 é.txt',
+        VersionId: 'v.1_a',
+      });
+    });
+
     it('names the object when S3 returns no body', async () => {
       s3.on(GetObjectCommand).resolves({});
 
