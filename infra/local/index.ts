@@ -4,7 +4,7 @@ export type {
   ListArchivedEventsParams,
 } from './archive/archive.ts';
 export type { ReplayDescription, StartReplayParams } from './archive/replay.ts';
-export { ReplayState } from './archive/replay.ts';
+export { MAX_CONCURRENT_REPLAYS, ReplayState } from './archive/replay.ts';
 export type { ObjectBody, ObjectSummary, PutObjectParams } from './bucket/bucket.ts';
 export type { PutEventsEntryError, PutEventsRequestEntry } from './bus/envelope.ts';
 export type { PutEventsResult, PutEventsResultEntry } from './bus/put-events.ts';
@@ -23,6 +23,7 @@ export {
   DamagedStateFolderError,
   describeHolder,
   IdleTimeoutError,
+  IllegalStatusError,
   InconsistentStateError,
   InjectedFaultError,
   InvalidFaultSpecError,

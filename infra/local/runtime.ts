@@ -305,6 +305,11 @@ class LocalRuntime {
     return this.#writable('startReplay').replays.start(params);
   }
 
+  /** CancelReplay: CANCELLING now, CANCELLED at the replay's next turn. */
+  cancelReplay(name: string): { replayArn: string; state: ReplayState } {
+    return this.#writable('cancelReplay').replays.cancel(name);
+  }
+
   describeReplay(name: string): ReplayDescription {
     return this.#open().replays.describe(name);
   }

@@ -41,7 +41,7 @@ class EventIngest {
   readonly #options: EventIngestOptions;
   readonly #insertEvent: Statement<[number, number, string]>;
   readonly #insertDelivery: Statement<[number, number | bigint, number]>;
-  readonly #insertArchived: Statement<[number, number, number | bigint]>;
+  readonly #insertArchived: Statement<[number, number, number | bigint, number]>;
   readonly #storeAll: (events: readonly EnvelopedEvent[], arrivedAt: number) => number;
 
   constructor(options: EventIngestOptions) {
@@ -54,7 +54,7 @@ class EventIngest {
       'INSERT INTO rt_deliveries (id, event_seq, target_id) VALUES (?, ?, ?)',
     );
     this.#insertArchived = db.prepare(
-      'INSERT OR IGNORE INTO rt_archive_events (archive_id, arrived_at, event_seq) VALUES (?, ?, ?)',
+      'INSERT OR IGNORE INTO rt_archive_events (archive_id, arrived_at, event_seq, event_time) VALUES (?, ?, ?, ?)',
     );
     this.#storeAll = db.transaction((events: readonly EnvelopedEvent[], arrivedAt: number) => {
       let deliveries = 0;
@@ -116,11 +116,20 @@ class EventIngest {
         deliveries += 1;
       }
     }
+    const eventTime = eventTimeOf(event, arrivedAt);
     for (const archive of archives.forBus(busId)) {
-      if (archive.matches(event.event)) this.#insertArchived.run(archive.id, arrivedAt, seq);
+      if (archive.matches(event.event)) {
+        this.#insertArchived.run(archive.id, arrivedAt, seq, eventTime);
+      }
     }
     return deliveries;
   }
+}
+
+/** The event's own `time` in epoch ms (what replay windows select on); else its arrival. */
+function eventTimeOf(event: EnvelopedEvent, arrivedAt: number): number {
+  const time = Date.parse(String(event.event.time));
+  return Number.isNaN(time) ? arrivedAt : time;
 }
 
 export type { PutEventsResult, PutEventsResultEntry };
