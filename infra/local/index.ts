@@ -7,7 +7,7 @@ export type { ReplayDescription, StartReplayParams } from './archive/replay.ts';
 export { MAX_CONCURRENT_REPLAYS, ReplayState } from './archive/replay.ts';
 export type { ObjectBody, ObjectSummary, PutObjectParams } from './bucket/bucket.ts';
 export type { PutEventsEntryError, PutEventsRequestEntry } from './bus/envelope.ts';
-export type { PutEventsResult, PutEventsResultEntry } from './bus/put-events.ts';
+export type { DroppedEvent, PutEventsResult, PutEventsResultEntry } from './bus/put-events.ts';
 export type { PutRuleParams, PutTargetsParams, RuleDescription } from './bus/rules.ts';
 export { RuleState } from './bus/rules.ts';
 export type { RetryPolicy, TargetDestination, TargetSpec } from './bus/targets.ts';
@@ -63,6 +63,7 @@ export type {
 } from './queues/queue.ts';
 export type { LocalRuntimeOptions, ReadOnlyRuntimeOptions } from './runtime.ts';
 export { LocalRuntime } from './runtime.ts';
+export type { RuntimeLog } from './runtime-log.ts';
 export { DATABASE_FILE } from './state/database.ts';
 export type { WaitPolicy } from './state/driver-lock.ts';
 export {

@@ -19,7 +19,7 @@ import { ServiceFunction } from '../constructs/service-function.ts';
 import { ServiceQueue } from '../constructs/service-queue.ts';
 import { ServiceTables } from '../constructs/service-tables.ts';
 import { busName, ruleDescription } from '../names.ts';
-import { grantPutEventsAs } from '../put-events-grant.ts';
+import { grantDescribeEventBus, grantPutEventsAs } from '../put-events-grant.ts';
 
 interface ServiceStackProps extends StackProps {
   readonly manifest: ServiceManifest;
@@ -202,6 +202,7 @@ class ServiceStack extends Stack {
     for (const [, topic] of this.topics) topic.grantPublish(fn.function);
     if (manifest.publishes.length > 0) {
       grantPutEventsAs(fn.function, this.eventBus, manifest.source);
+      grantDescribeEventBus(fn.function, this.eventBus);
     }
     if (poisonQueue && poisonQueue !== asyncDeadLetters) poisonQueue.grantSendMessages(fn.function);
     return fn;

@@ -169,6 +169,16 @@ const MIGRATIONS: readonly string[] = [
       AND a.event_time BETWEEN rt_replays.from_ms AND rt_replays.to_ms)
     WHERE state IN ('STARTING', 'RUNNING');
   `,
+  // PutEvents to a bus that does not exist succeeds on AWS and the event is dropped; locally the
+  // dropped events are kept here so that a listing can show them.
+  `
+  CREATE TABLE rt_dropped_events (
+    id INTEGER PRIMARY KEY,
+    bus_name TEXT NOT NULL,
+    dropped_at INTEGER NOT NULL,
+    json TEXT NOT NULL
+  );
+  `,
 ];
 
 /**

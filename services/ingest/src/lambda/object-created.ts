@@ -6,6 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createEventPublisher } from '@txnflow/contracts';
 import {
+  assertEventBusExists,
   createEventBridgeTransport,
   LambdaEnv,
   readEnvironment,
@@ -26,6 +27,10 @@ const [customer, transactions, eventBusName] = readEnvironment(process.env, [
 ]);
 const logger = new Logger();
 const metrics = new Metrics();
+const eventBridge = new EventBridgeClient({});
+// PutEvents to a bus that does not exist succeeds and drops the event: fail the cold start
+// instead, before this function takes any work it could only lose.
+await assertEventBusExists(eventBridge, eventBusName);
 
 const ingest = makeObjectCreatedHandler({
   objects: new S3ObjectStore(new S3Client({})),
@@ -34,7 +39,7 @@ const ingest = makeObjectCreatedHandler({
     transactions,
   }),
   publisher: createEventPublisher({
-    transport: createEventBridgeTransport(new EventBridgeClient({})),
+    transport: createEventBridgeTransport(eventBridge),
     eventBusName,
   }),
   log: toStructuredLog(logger),
