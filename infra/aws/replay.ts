@@ -2,11 +2,13 @@ import {
   DescribeArchiveCommand,
   DescribeReplayCommand,
   type EventBridgeClient,
+  LimitExceededException,
   ListRulesCommand,
   type ReplayState,
   ResourceNotFoundException,
   type Rule,
   StartReplayCommand,
+  type StartReplayCommandOutput,
 } from '@aws-sdk/client-eventbridge';
 import { archiveName, busName, manifestRuleOf } from '../cdk/names.ts';
 
@@ -32,6 +34,8 @@ interface AwsReplayOptions {
   readonly rules?: readonly string[];
   readonly client: EventBridgeClient;
   readonly onProgress?: (progress: ReplayProgress) => void;
+  /** Told what the operator should know before the replay runs, e.g. a window too recent. */
+  readonly onWarning?: (message: string) => void;
   /** @default `txnflow-<stage>-<start time>` */
   readonly replayName?: string;
   /** @default 5000 */
@@ -96,6 +100,22 @@ class ReplayFailedError extends AwsReplayError {
   }
 }
 
+/** EventBridge runs at most 10 replays at once in an account and Region; this was the 11th. */
+class ReplayLimitError extends AwsReplayError {
+  readonly replayName: string;
+
+  constructor(replayName: string, options?: ErrorOptions) {
+    super(
+      `replay ${replayName} not started: EventBridge runs at most ${MAX_CONCURRENT_REPLAYS} replays at once ` +
+        'in an account and Region, and that many are under way. Start it again once one has ended ' +
+        '(aws events list-replays --state RUNNING), or cancel one (aws events cancel-replay --replay-name NAME).',
+      options,
+    );
+    this.name = 'ReplayLimitError';
+    this.replayName = replayName;
+  }
+}
+
 /** The replay did not end in time; it goes on in EventBridge (DescribeReplay follows it). */
 class ReplayTimeoutError extends AwsReplayError {
   readonly replayName: string;
@@ -108,6 +128,40 @@ class ReplayTimeoutError extends AwsReplayError {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** EventBridge's quota of replays under way at once, per account and Region. */
+const MAX_CONCURRENT_REPLAYS = 10;
+
+/**
+ * "There may be a delay between an event being received and arriving in the archive. We
+ * recommend that you delay replaying archived events for 10 minutes" (Archiving and replaying
+ * events in Amazon EventBridge).
+ */
+const ARCHIVE_DELAY_MS = 10 * 60 * 1000;
+
+/** A warning when the window ends so recently that its last events may not be archived yet. */
+function archiveDelayWarning(to: Date, now: Date): string | undefined {
+  if (to.getTime() <= now.getTime() - ARCHIVE_DELAY_MS) return undefined;
+  return (
+    `the window ends at ${to.toISOString()}, less than 10 minutes before now: EventBridge ` +
+    'archives events with a delay, so its last events may not be in the archive yet and would ' +
+    'not be replayed. AWS advises replaying windows that ended at least 10 minutes ago.'
+  );
+}
+
+async function sendStartReplay(
+  client: EventBridgeClient,
+  replayName: string,
+  command: StartReplayCommand,
+): Promise<StartReplayCommandOutput> {
+  try {
+    return await client.send(command);
+  } catch (error) {
+    if (error instanceof LimitExceededException)
+      throw new ReplayLimitError(replayName, { cause: error });
+    throw error;
+  }
+}
 
 /** `txnflow-dev-20261124T111500Z`: the characters a replay name allows, at most 64. */
 function defaultReplayName(stage: string, at: Date): string {
@@ -185,7 +239,11 @@ function progressOf(
  * every `pollIntervalMs` until COMPLETED, FAILED or CANCELLED.
  *
  * @example await startAwsReplay({ stage: 'dev', from, to, rules: ['TransactionRecordedToLedger'], client: new EventBridgeClient({}) })
- * @throws {ArchiveNotFoundError}, {UnknownRuleError}, {ReplayFailedError}, {ReplayTimeoutError}
+ * A window ending less than 10 minutes before now is replayed, with a warning
+ * (`onWarning`): its last events may not be archived yet.
+ *
+ * @throws {ArchiveNotFoundError}, {UnknownRuleError}, {ReplayLimitError}, {ReplayFailedError},
+ *   {ReplayTimeoutError}
  */
 async function startAwsReplay(options: AwsReplayOptions): Promise<AwsReplayResult> {
   const { client, stage, from, to } = options;
@@ -200,11 +258,15 @@ async function startAwsReplay(options: AwsReplayOptions): Promise<AwsReplayResul
   const timeoutMs = options.timeoutMs ?? 3_600_000;
   const replayName = options.replayName ?? defaultReplayName(stage, now());
 
+  const warning = archiveDelayWarning(to, now());
+  if (warning) options.onWarning?.(warning);
   const { archiveArn, busArn } = await archiveOf(client, archiveName(stage));
   const ruleArns = options.rules?.length
     ? await resolveRuleArns(client, busName(stage), options.rules)
     : [];
-  const started = await client.send(
+  const started = await sendStartReplay(
+    client,
+    replayName,
     new StartReplayCommand({
       ReplayName: replayName,
       Description: `txnflow replay of ${stage}${options.rules?.length ? ` to ${options.rules.join(', ')}` : ''}`,
@@ -241,7 +303,9 @@ export type { AwsReplayOptions, AwsReplayResult, ReplayProgress };
 export {
   ArchiveNotFoundError,
   AwsReplayError,
+  archiveDelayWarning,
   ReplayFailedError,
+  ReplayLimitError,
   ReplayTimeoutError,
   startAwsReplay,
   UnknownRuleError,

@@ -17,4 +17,18 @@ function grantPutEventsAs(grantee: IGrantable, eventBus: IEventBus, source: stri
   });
 }
 
-export { grantPutEventsAs };
+/**
+ * Grants `events:DescribeEventBus` on exactly one bus: a publishing function checks at cold
+ * start that its bus exists, since PutEvents to a missing bus succeeds and drops the event.
+ *
+ * @example grantDescribeEventBus(fn, bus)
+ */
+function grantDescribeEventBus(grantee: IGrantable, eventBus: IEventBus): Grant {
+  return Grant.addToPrincipal({
+    grantee,
+    actions: ['events:DescribeEventBus'],
+    resourceArns: [eventBus.eventBusArn],
+  });
+}
+
+export { grantDescribeEventBus, grantPutEventsAs };

@@ -18,6 +18,7 @@ Usage: txnflow <command> [options]      (state in ./.txnflow, or --state DIR)
   demo                          fresh state, ingest the sample file, show every table, queue and email
   ingest FILE...                put files in the local bucket and run until idle
   balances | customers | alerts | outbox | events
+  events dropped                events PutEvents dropped: their bus does not exist (AWS drops them too)
   transactions [--customer ID]
   entries [--customer ID]       the ledger's entries, each customer's in chain order
   queue NAME                    messages now in a queue (CustomerNotify, CreditCollection, any ...DLQ)

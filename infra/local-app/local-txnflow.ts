@@ -12,6 +12,7 @@ import {
   NoSuchKeyError,
   parseFaultSpec,
   ReadOnlyRuntimeError,
+  type RuntimeLog,
   readHolder,
   retryWithBackoff,
   StateFolderBusyError,
@@ -42,6 +43,8 @@ interface OpenLocalTxnflowOptions {
   readonly lock?: DriverLock;
   /** How the lock's holder note names this process, e.g. `txnflow ingest a.txt`. */
   readonly owner?: string;
+  /** The runtime's own log (events dropped for want of a bus, say). @default - stderr */
+  readonly runtimeLog?: RuntimeLog;
 }
 
 /** A file to upload and the bucket key it goes to. */
@@ -133,6 +136,7 @@ class LocalTxnflow {
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.lock ? { lock: options.lock } : {}),
       ...(options.owner ? { owner: options.owner } : {}),
+      ...(options.runtimeLog ? { log: options.runtimeLog } : {}),
     });
     try {
       // One transaction: a reader sees the folder either not wired yet or wired whole.
@@ -369,6 +373,11 @@ class LocalTxnflow {
 
   events() {
     return this.runtime.listArchivedEvents({ archive: ARCHIVE_NAME });
+  }
+
+  /** Events PutEvents dropped because their bus does not exist (EventBridge drops them too). */
+  droppedEvents() {
+    return this.runtime.listDroppedEvents();
   }
 
   /** Replays the archive window to all rules, or to the named ones, and runs until idle. */

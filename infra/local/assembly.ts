@@ -15,6 +15,7 @@ import type { RetrySettings } from './delivery/retry.ts';
 import type { FaultInjector } from './faults.ts';
 import { EventSourceMappings } from './queues/event-source-mapping.ts';
 import { Queues } from './queues/queue.ts';
+import type { RuntimeLog } from './runtime-log.ts';
 import { Scheduler } from './scheduler.ts';
 import { IdSequence } from './state/database.ts';
 import { EmailOutbox } from './topics/email-outbox.ts';
@@ -49,6 +50,7 @@ interface AssemblyOptions {
   readonly retry: RetrySettings;
   readonly faults: FaultInjector;
   readonly maxConcurrentDeliveries: number;
+  readonly log: RuntimeLog;
   /**
    * A reader's view beside the driver: no recovery (the driver's in-flight messages and
    * half-written uploads are its own), and nothing wakes the scheduler, so nothing is delivered.
@@ -62,7 +64,7 @@ interface AssemblyOptions {
  * work that waited for it. Recovery happens here too, unless `readOnly`: messages a previous
  * process held become visible again, and archives drop what their retention no longer covers.
  *
- * @example const parts = assembleRuntime({ db, stateDir, accountId, region, clock, retry, faults, maxConcurrentDeliveries: 64, readOnly: false });
+ * @example const parts = assembleRuntime({ db, stateDir, accountId, region, clock, retry, faults, maxConcurrentDeliveries: 64, log, readOnly: false });
  */
 function assembleRuntime(options: AssemblyOptions): RuntimeParts {
   const { db, accountId, region, clock } = options;
@@ -106,6 +108,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     archives,
     deliveryIds,
     onDeliveries,
+    log: options.log,
   });
   const dispatcher = new Dispatcher({
     db,

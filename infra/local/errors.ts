@@ -82,6 +82,14 @@ class LimitExceededError extends LocalRuntimeError {
   }
 }
 
+/** An operation the resource's state does not allow, e.g. cancelling an ended replay. */
+class IllegalStatusError extends LocalRuntimeError {
+  constructor(message: string) {
+    super('IllegalStatusException', message);
+    this.name = 'IllegalStatusError';
+  }
+}
+
 /** A receipt handle this runtime never issued (`ReceiptHandleIsInvalid`). */
 class ReceiptHandleIsInvalidError extends LocalRuntimeError {
   readonly receiptHandle: string;
@@ -227,6 +235,7 @@ export {
   DamagedStateFolderError,
   describeHolder,
   IdleTimeoutError,
+  IllegalStatusError,
   InconsistentStateError,
   InjectedFaultError,
   InvalidFaultSpecError,

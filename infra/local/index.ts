@@ -4,7 +4,7 @@ export type {
   ListArchivedEventsParams,
 } from './archive/archive.ts';
 export type { ReplayDescription, StartReplayParams } from './archive/replay.ts';
-export { ReplayState } from './archive/replay.ts';
+export { MAX_CONCURRENT_REPLAYS, ReplayState } from './archive/replay.ts';
 export type {
   GetObjectParams,
   ObjectBody,
@@ -14,7 +14,7 @@ export type {
 } from './bucket/bucket.ts';
 export { encodeEventKey } from './bucket/event-key.ts';
 export type { PutEventsEntryError, PutEventsRequestEntry } from './bus/envelope.ts';
-export type { PutEventsResult, PutEventsResultEntry } from './bus/put-events.ts';
+export type { DroppedEvent, PutEventsResult, PutEventsResultEntry } from './bus/put-events.ts';
 export type { PutRuleParams, PutTargetsParams, RuleDescription } from './bus/rules.ts';
 export { RuleState } from './bus/rules.ts';
 export type { RetryPolicy, TargetDestination, TargetSpec } from './bus/targets.ts';
@@ -30,6 +30,7 @@ export {
   DamagedStateFolderError,
   describeHolder,
   IdleTimeoutError,
+  IllegalStatusError,
   InconsistentStateError,
   InjectedFaultError,
   InvalidFaultSpecError,
@@ -70,6 +71,7 @@ export type {
 } from './queues/queue.ts';
 export type { LocalRuntimeOptions, ReadOnlyRuntimeOptions } from './runtime.ts';
 export { LocalRuntime } from './runtime.ts';
+export type { RuntimeLog } from './runtime-log.ts';
 export { DATABASE_FILE } from './state/database.ts';
 export type { WaitPolicy } from './state/driver-lock.ts';
 export {

@@ -15,7 +15,7 @@ import type {
   PutObjectResult,
 } from './bucket/bucket.ts';
 import type { PutEventsRequestEntry } from './bus/envelope.ts';
-import type { PutEventsResult } from './bus/put-events.ts';
+import type { DroppedEvent, PutEventsResult } from './bus/put-events.ts';
 import type { PutRuleParams, PutTargetsParams, RuleDescription } from './bus/rules.ts';
 import type { TargetSpec } from './bus/targets.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -37,6 +37,7 @@ import type {
   ReceiveMessagesParams,
   SendMessageParams,
 } from './queues/queue.ts';
+import { type RuntimeLog, stderrLog } from './runtime-log.ts';
 import { openStateDatabase, openStateDatabaseReadOnly } from './state/database.ts';
 import { DriverLock, readHolder } from './state/driver-lock.ts';
 import type { OutboxEntry } from './topics/email-outbox.ts';
@@ -71,6 +72,8 @@ interface LocalRuntimeOptions {
   readonly lock?: DriverLock;
   /** How the lock's holder note names this process. @default - this process's command line */
   readonly owner?: string;
+  /** Told what callers would not otherwise see, such as events dropped for want of a bus. @default stderrLog */
+  readonly log?: RuntimeLog;
 }
 
 /** What a read-only runtime needs: where the folder is, and how to name things. */
@@ -145,6 +148,7 @@ class LocalRuntime {
           retry,
           faults,
           maxConcurrentDeliveries: options.maxConcurrentDeliveries ?? 64,
+          log: options.log ?? stderrLog,
           readOnly: false,
         });
         return new LocalRuntime(parts, lock);
@@ -175,6 +179,7 @@ class LocalRuntime {
         retry: DEFAULT_RETRY,
         faults: createFaultInjector({}),
         maxConcurrentDeliveries: 1,
+        log: stderrLog,
         readOnly: true,
       });
       return new LocalRuntime(parts, undefined);
@@ -235,9 +240,18 @@ class LocalRuntime {
     this.#writable('registerHandler').handlers.register(name, handler);
   }
 
-  /** PutEvents: stores and routes the events, returns before they are delivered. */
+  /**
+   * PutEvents: stores and routes the events, returns before they are delivered. An event for a
+   * bus that does not exist gets an EventId and is dropped, as on AWS: the log says so and
+   * {@link listDroppedEvents} lists it.
+   */
   putEvents(entries: readonly PutEventsRequestEntry[]): PutEventsResult {
     return this.#writable('putEvents').ingest.putEvents(entries);
+  }
+
+  /** Events PutEvents dropped because their bus does not exist, oldest first. */
+  listDroppedEvents(): DroppedEvent[] {
+    return this.#open().ingest.listDropped();
   }
 
   createQueue(params: CreateQueueParams): { queueUrl: string; queueArn: string } {
@@ -326,6 +340,11 @@ class LocalRuntime {
   /** StartReplay: runs in the background; follow it with describeReplay or runUntilIdle. */
   startReplay(params: StartReplayParams): { replayArn: string; state: ReplayState } {
     return this.#writable('startReplay').replays.start(params);
+  }
+
+  /** CancelReplay: CANCELLING now, CANCELLED at the replay's next turn. */
+  cancelReplay(name: string): { replayArn: string; state: ReplayState } {
+    return this.#writable('cancelReplay').replays.cancel(name);
   }
 
   describeReplay(name: string): ReplayDescription {

@@ -1,5 +1,10 @@
 import { Readable } from 'node:stream';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DescribeEventBusCommand,
+  EventBridgeClient,
+  PutEventsCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-eventbridge';
 import {
   GetObjectCommand,
   type GetObjectCommandOutput,
@@ -65,6 +70,8 @@ describe('Lambda entries', () => {
   const entries = {} as Record<'ledger' | 'ingest' | 'alerting', Handler>;
   beforeAll(async () => {
     for (const [name, value] of Object.entries(ENVIRONMENT)) vi.stubEnv(name, value);
+    // The publishing entries check at cold start that their bus exists.
+    eventBridge.on(DescribeEventBusCommand).resolves({ Name: ENVIRONMENT.EVENT_BUS_NAME });
     const load = async (path: string) =>
       ((await import(new URL(path, import.meta.url).href)) as { handler: Handler }).handler;
     entries.ledger = await load('../../services/ledger/src/lambda/transaction-recorded.ts');
@@ -250,5 +257,63 @@ describe('Lambda entries', () => {
       ).toContain('/detail');
       expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
     });
+  });
+
+  // PutEvents to a bus that does not exist answers an EventId and drops the event
+  // (aws/aws-cli#9186), so the publishing entries refuse to start without their bus.
+  describe('cold start: the bus exists', () => {
+    const PUBLISHERS = [
+      ['ingest', '../../services/ingest/src/lambda/object-created.ts'],
+      ['ledger', '../../services/ledger/src/lambda/transaction-recorded.ts'],
+    ] as const;
+    const coldStart = async (path: string) => {
+      vi.resetModules();
+      return import(new URL(path, import.meta.url).href);
+    };
+
+    it.each(PUBLISHERS)(
+      '%s fails its cold start, naming the bus, when the bus does not exist',
+      async (_name, path) => {
+        eventBridge.on(DescribeEventBusCommand).rejects(
+          new ResourceNotFoundException({
+            message: `Event bus ${ENVIRONMENT.EVENT_BUS_NAME} does not exist.`,
+            $metadata: {},
+          }),
+        );
+
+        const started = coldStart(path);
+
+        await expect(started).rejects.toThrow(
+          /event bus "txnflow-test" \(from EVENT_BUS_NAME\) does not exist/,
+        );
+        await expect(started).rejects.toHaveProperty('name', 'EventBusNotFoundError');
+        expect(eventBridge.commandCalls(DescribeEventBusCommand)[0]?.args[0].input).toEqual({
+          Name: ENVIRONMENT.EVENT_BUS_NAME,
+        });
+      },
+      120_000,
+    );
+
+    it.each(PUBLISHERS)(
+      '%s fails its cold start when it may not read the bus',
+      async (_name, path) => {
+        eventBridge.on(DescribeEventBusCommand).rejects(new Error('AccessDeniedException'));
+
+        await expect(coldStart(path)).rejects.toThrow('AccessDeniedException');
+      },
+      120_000,
+    );
+
+    it.each(PUBLISHERS)(
+      '%s starts when the bus exists',
+      async (_name, path) => {
+        eventBridge.on(DescribeEventBusCommand).resolves({ Name: ENVIRONMENT.EVENT_BUS_NAME });
+
+        const module = (await coldStart(path)) as { handler: unknown };
+
+        expect(module.handler).toBeTypeOf('function');
+      },
+      120_000,
+    );
   });
 });

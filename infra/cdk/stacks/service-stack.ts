@@ -34,7 +34,7 @@ import {
   ruleDescription,
   serviceRolePath,
 } from '../names.ts';
-import { grantPutEventsAs } from '../put-events-grant.ts';
+import { grantDescribeEventBus, grantPutEventsAs } from '../put-events-grant.ts';
 
 interface ServiceStackProps extends StackProps {
   readonly manifest: ServiceManifest;
@@ -251,6 +251,7 @@ class ServiceStack extends Stack {
     for (const [, topic] of this.topics) topic.grantPublish(fn.function);
     if (manifest.publishes.length > 0) {
       grantPutEventsAs(fn.function, this.eventBus, manifest.source);
+      grantDescribeEventBus(fn.function, this.eventBus);
     }
     // The dead-letter sink sends by URL and reads nothing about the queue. Lambda's own
     // grant on an asynchronous DLQ is this same action.

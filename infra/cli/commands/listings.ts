@@ -2,7 +2,8 @@ import { type CliArgs, type CliIo, print, UsageError, withTxnflow } from '../cli
 import { renderTable } from '../render/table.ts';
 
 /**
- * `balances`, `entries`, `customers`, `transactions`, `alerts`, `queue NAME`, `outbox`, `events`: read
+ * `balances`, `entries`, `customers`, `transactions`, `alerts`, `queue NAME`, `outbox`, `events`,
+ * `events dropped` (what PutEvents dropped because its bus does not exist): read
  * only, so they work while another process drives the state folder.
  */
 async function runListing(args: CliArgs, io: CliIo): Promise<void> {
@@ -47,6 +48,14 @@ async function runListing(args: CliArgs, io: CliIo): Promise<void> {
             renderTable(rows as Record<string, unknown>[]),
           );
         case 'events':
+          if (args.positionals[0] === 'dropped') {
+            return print(io, args, txnflow.droppedEvents(), (rows) =>
+              renderTable(rows as Record<string, unknown>[]),
+            );
+          }
+          if (args.positionals.length > 0) {
+            throw new UsageError(`events takes nothing or "dropped", not "${args.positionals[0]}"`);
+          }
           return print(io, args, txnflow.events(), (rows) =>
             renderTable(rows as Record<string, unknown>[]),
           );

@@ -26,6 +26,7 @@ async function runAwsReplay(args: CliArgs, io: CliIo, from: Date, to: Date): Pro
     to,
     rules: args.rules,
     client: new EventBridgeClient({}),
+    onWarning: (message) => io.err.write(`txnflow replay: warning: ${message}\n`),
     onProgress: (p) =>
       io.err.write(
         `${p.replayName}: ${p.state} ${(p.fraction * 100).toFixed(0)}%${p.replayedUpTo ? ` (up to ${p.replayedUpTo.toISOString()})` : ''}\n`,
@@ -38,7 +39,7 @@ async function runAwsReplay(args: CliArgs, io: CliIo, from: Date, to: Date): Pro
 async function runReplay(args: CliArgs, io: CliIo): Promise<void> {
   const from = parseInstant('from', args.from);
   const to = parseInstant('to', args.to);
-  if (from > to) throw new UsageError('--from must not be after --to');
+  if (!(from < to)) throw new UsageError('--from must be before --to');
   if (args.aws) return runAwsReplay(args, io, from, to);
   const result = await withTxnflow(args, io, (txnflow) =>
     txnflow.replay({ from, to, rules: args.rules }),

@@ -18,9 +18,9 @@ interface CreateArchiveParams {
 interface ListArchivedEventsParams {
   /** @default - every archive */
   readonly archive?: string;
-  /** Arrival time from (inclusive). */
+  /** Event time (the event's own `time`) from, inclusive, as a replay window selects. */
   readonly from?: Date;
-  /** Arrival time to (inclusive). */
+  /** Event time to, inclusive. */
   readonly to?: Date;
   /** @default - no limit */
   readonly limit?: number;
@@ -33,9 +33,9 @@ type ArchivedEventSummary = {
   readonly eventBusName: string;
   readonly source: string;
   readonly detailType: string;
-  /** The event's own `time`. */
+  /** The event's own `time`: what replay windows select on. */
   readonly time: string;
-  /** When the bus received it (what replay windows select on), ISO 8601. */
+  /** When the bus received it, ISO 8601. */
   readonly arrivedAt: string;
 };
 
@@ -128,7 +128,7 @@ class Archives {
     return archive;
   }
 
-  /** Archived events in arrival order, optionally of one archive and a time window. */
+  /** Archived events in event-time order, optionally of one archive and an event-time window. */
   list(params: ListArchivedEventsParams = {}): ArchivedEventSummary[] {
     const archives = params.archive ? [this.require(params.archive)] : [...this.#byName.values()];
     const from = params.from?.getTime() ?? Number.MIN_SAFE_INTEGER;
@@ -137,8 +137,8 @@ class Archives {
     const select = this.#db.prepare(
       'SELECT a.arrived_at, e.bus_id, e.json FROM rt_archive_events a ' +
         'JOIN rt_events e ON e.seq = a.event_seq ' +
-        'WHERE a.archive_id = ? AND a.arrived_at BETWEEN ? AND ? ' +
-        'ORDER BY a.arrived_at, a.event_seq LIMIT ?',
+        'WHERE a.archive_id = ? AND a.event_time BETWEEN ? AND ? ' +
+        'ORDER BY a.event_time, a.event_seq LIMIT ?',
     );
     const summaries: ArchivedEventSummary[] = [];
     for (const archive of archives) {

@@ -3,7 +3,9 @@ import type { Arns } from '../arns.ts';
 import type { EventBuses } from '../bus/buses.ts';
 import { RuleState, type Rules } from '../bus/rules.ts';
 import {
+  IllegalStatusError,
   InconsistentStateError,
+  LimitExceededError,
   ResourceAlreadyExistsError,
   ResourceNotFoundError,
   ValidationError,
@@ -17,7 +19,9 @@ import type { Archives } from './archive.ts';
 const ReplayState = {
   Starting: 'STARTING',
   Running: 'RUNNING',
+  Cancelling: 'CANCELLING',
   Completed: 'COMPLETED',
+  Cancelled: 'CANCELLED',
   Failed: 'FAILED',
 } as const;
 type ReplayState = (typeof ReplayState)[keyof typeof ReplayState];
@@ -26,9 +30,9 @@ interface StartReplayParams {
   /** Unique among replays, as on AWS. */
   readonly name: string;
   readonly archive: string;
-  /** Events that arrived at or after this... */
+  /** Events whose own `time` is at or after this... */
   readonly from: Date;
-  /** ...and at or before this are replayed. */
+  /** ...and at or before this are replayed; `from` must be before `to`. */
   readonly to: Date;
   /** Rules of the archive's bus to replay to. @default - every rule of the bus */
   readonly rules?: readonly string[];
@@ -60,6 +64,7 @@ interface ReplayRow {
   state: ReplayState;
   events_total: number;
   events_replayed: number;
+  /** The event time of the last event replayed (the column predates event-time windows). */
   cursor_arrived_at: number;
   cursor_seq: number;
   started_at: number;
@@ -68,7 +73,7 @@ interface ReplayRow {
 }
 
 interface ArchivedRow {
-  arrived_at: number;
+  event_time: number;
   event_seq: number;
   json: string;
 }
@@ -86,6 +91,16 @@ interface ReplaysOptions {
 
 /** Archived events put back per transaction. */
 const CHUNK = 500;
+
+/** Replays under way at once in an account and Region (EventBridge quotas). */
+const MAX_CONCURRENT_REPLAYS = 10;
+
+/** States of a replay that is still under way: they count against the limit. */
+const ACTIVE_STATES: readonly string[] = [
+  ReplayState.Starting,
+  ReplayState.Running,
+  ReplayState.Cancelling,
+];
 
 /**
  * Replays: archived events from a window put back on their bus with a top-level
@@ -109,10 +124,10 @@ class Replays implements Worker {
     const { db } = options;
     this.#select = db.prepare('SELECT * FROM rt_replays WHERE name = ?');
     this.#chunk = db.prepare(
-      'SELECT a.arrived_at, a.event_seq, e.json FROM rt_archive_events a ' +
+      'SELECT a.event_time, a.event_seq, e.json FROM rt_archive_events a ' +
         'JOIN rt_events e ON e.seq = a.event_seq ' +
-        'WHERE a.archive_id = ? AND (a.arrived_at, a.event_seq) > (?, ?) ' +
-        'AND a.arrived_at BETWEEN ? AND ? ORDER BY a.arrived_at, a.event_seq LIMIT ?',
+        'WHERE a.archive_id = ? AND (a.event_time, a.event_seq) > (?, ?) ' +
+        'AND a.event_time BETWEEN ? AND ? ORDER BY a.event_time, a.event_seq LIMIT ?',
     );
     this.#insertDelivery = db.prepare(
       'INSERT INTO rt_deliveries (id, event_seq, target_id, replay_id) VALUES (?, ?, ?, ?)',
@@ -123,7 +138,9 @@ class Replays implements Worker {
     );
     this.#runChunk = db.transaction((replay: ReplayRow) => this.#replayChunk(replay));
     const active = db
-      .prepare("SELECT name FROM rt_replays WHERE state IN ('STARTING', 'RUNNING') ORDER BY id")
+      .prepare(
+        "SELECT name FROM rt_replays WHERE state IN ('STARTING', 'RUNNING', 'CANCELLING') ORDER BY id",
+      )
       .all() as { name: string }[];
     for (const { name } of active) this.#active.push(name);
   }
@@ -131,8 +148,10 @@ class Replays implements Worker {
   /**
    * StartReplay. The replay runs in the background; `describe` follows it.
    *
+   * @throws {ValidationError} when the window does not start before it ends (AWS's words).
    * @throws {ResourceAlreadyExistsError} when a replay of that name exists.
    * @throws {ResourceNotFoundError} when the archive or a named rule does not exist.
+   * @throws {LimitExceededError} when 10 replays are under way already.
    */
   start(params: StartReplayParams): { replayArn: string; state: ReplayState } {
     assertName('replay', params.name);
@@ -140,18 +159,21 @@ class Replays implements Worker {
     if (!(params.from instanceof Date) || !(params.to instanceof Date)) {
       throw new ValidationError('from and to must be Dates');
     }
-    if (params.from.getTime() > params.to.getTime()) {
-      throw new ValidationError('The replay window starts after it ends');
+    if (!(params.from.getTime() < params.to.getTime())) {
+      throw new ValidationError(
+        'Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.',
+      );
     }
     if (this.#select.get(params.name)) throw new ResourceAlreadyExistsError('Replay', params.name);
     for (const rule of params.rules ?? []) {
       if (!this.#o.rules.find(archive.busId, rule)) throw new ResourceNotFoundError('Rule', rule);
     }
+    this.#assertBelowLimit();
     const from = params.from.getTime();
     const to = params.to.getTime();
     const total = this.#o.db
       .prepare(
-        'SELECT COUNT(*) AS n FROM rt_archive_events WHERE archive_id = ? AND arrived_at BETWEEN ? AND ?',
+        'SELECT COUNT(*) AS n FROM rt_archive_events WHERE archive_id = ? AND event_time BETWEEN ? AND ?',
       )
       .get(archive.id, from, to) as { n: number };
     this.#o.db
@@ -171,6 +193,40 @@ class Replays implements Worker {
       );
     this.#active.push(params.name);
     return { replayArn: this.#o.arns.replay(params.name), state: ReplayState.Starting };
+  }
+
+  /**
+   * CancelReplay: the replay stops putting events back (CANCELLING) and ends CANCELLED at its
+   * next turn. Events it already put back are delivered.
+   *
+   * @throws {ResourceNotFoundError} when there is no such replay.
+   * @throws {IllegalStatusError} when the replay has ended already.
+   */
+  cancel(name: string): { replayArn: string; state: ReplayState } {
+    const row = this.#select.get(name);
+    if (!row) throw new ResourceNotFoundError('Replay', name);
+    if (row.state !== ReplayState.Starting && row.state !== ReplayState.Running) {
+      throw new IllegalStatusError(
+        `Replay ${name} is ${row.state}: only a STARTING or RUNNING replay can be cancelled.`,
+      );
+    }
+    this.#o.db
+      .prepare('UPDATE rt_replays SET state = ? WHERE id = ?')
+      .run(ReplayState.Cancelling, row.id);
+    return { replayArn: this.#o.arns.replay(name), state: ReplayState.Cancelling };
+  }
+
+  #assertBelowLimit(): void {
+    const running = this.#o.db
+      .prepare(
+        `SELECT name FROM rt_replays WHERE state IN (${ACTIVE_STATES.map(() => '?').join(', ')}) ORDER BY id`,
+      )
+      .all(...ACTIVE_STATES) as { name: string }[];
+    if (running.length < MAX_CONCURRENT_REPLAYS) return;
+    throw new LimitExceededError(
+      `At most ${MAX_CONCURRENT_REPLAYS} replays run at once (EventBridge's quota per account and Region); ` +
+        `under way now: ${running.map((r) => r.name).join(', ')}. Start this one once one of them has ended, or cancel one.`,
+    );
   }
 
   /** @throws {ResourceNotFoundError} when there is no such replay. */
@@ -199,7 +255,14 @@ class Replays implements Worker {
     const name = this.#active[0];
     if (name === undefined) return false;
     const replay = this.#select.get(name);
-    if (!replay || replay.state === ReplayState.Completed || replay.state === ReplayState.Failed) {
+    if (!replay || !ACTIVE_STATES.includes(replay.state)) {
+      this.#active.shift();
+      return this.#active.length > 0;
+    }
+    if (replay.state === ReplayState.Cancelling) {
+      this.#o.db
+        .prepare('UPDATE rt_replays SET state = ?, completed_at = ? WHERE id = ?')
+        .run(ReplayState.Cancelled, this.#o.clock().getTime(), replay.id);
       this.#active.shift();
       return this.#active.length > 0;
     }
@@ -275,7 +338,7 @@ class Replays implements Worker {
     this.#progress.run(
       done ? ReplayState.Completed : ReplayState.Running,
       rows.length,
-      last?.arrived_at ?? replay.cursor_arrived_at,
+      last?.event_time ?? replay.cursor_arrived_at,
       last?.event_seq ?? replay.cursor_seq,
       done ? this.#o.clock().getTime() : null,
       replay.id,
@@ -285,4 +348,4 @@ class Replays implements Worker {
 }
 
 export type { ReplayDescription, StartReplayParams };
-export { ReplayState, Replays };
+export { MAX_CONCURRENT_REPLAYS, ReplayState, Replays };

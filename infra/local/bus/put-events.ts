@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Archives } from '../archive/archive.ts';
+import type { RuntimeLog } from '../runtime-log.ts';
 import type { IdSequence } from '../state/database.ts';
 import type { EventBuses } from './buses.ts';
 import {
@@ -20,8 +21,22 @@ interface PutEventsResult {
 
 type PutEventsResultEntry = { readonly EventId: string } | PutEventsEntryError;
 
+/** An event PutEvents accepted for a bus that does not exist, and so dropped (a type: a table row). */
+type DroppedEvent = {
+  readonly eventId: string;
+  readonly eventBusName: string;
+  readonly source: string;
+  readonly detailType: string;
+  /** The event's own `time`. */
+  readonly time: string;
+  /** When PutEvents dropped it, ISO 8601. */
+  readonly droppedAt: string;
+};
+
 interface EventIngestOptions extends EnvelopeContext {
   readonly db: Database;
+  /** Told of every PutEvents call that dropped events. */
+  readonly log: RuntimeLog;
   readonly buses: EventBuses;
   readonly rules: Rules;
   readonly archives: Archives;
@@ -41,7 +56,8 @@ class EventIngest {
   readonly #options: EventIngestOptions;
   readonly #insertEvent: Statement<[number, number, string]>;
   readonly #insertDelivery: Statement<[number, number | bigint, number]>;
-  readonly #insertArchived: Statement<[number, number, number | bigint]>;
+  readonly #insertArchived: Statement<[number, number, number | bigint, number]>;
+  readonly #insertDropped: Statement<[string, number, string]>;
   readonly #storeAll: (events: readonly EnvelopedEvent[], arrivedAt: number) => number;
 
   constructor(options: EventIngestOptions) {
@@ -54,7 +70,10 @@ class EventIngest {
       'INSERT INTO rt_deliveries (id, event_seq, target_id) VALUES (?, ?, ?)',
     );
     this.#insertArchived = db.prepare(
-      'INSERT OR IGNORE INTO rt_archive_events (archive_id, arrived_at, event_seq) VALUES (?, ?, ?)',
+      'INSERT OR IGNORE INTO rt_archive_events (archive_id, arrived_at, event_seq, event_time) VALUES (?, ?, ?, ?)',
+    );
+    this.#insertDropped = db.prepare(
+      'INSERT INTO rt_dropped_events (bus_name, dropped_at, json) VALUES (?, ?, ?)',
     );
     this.#storeAll = db.transaction((events: readonly EnvelopedEvent[], arrivedAt: number) => {
       let deliveries = 0;
@@ -65,7 +84,9 @@ class EventIngest {
 
   /**
    * PutEvents: validates the call (1 to 10 entries, 256 KB in all) and each entry, stores the
-   * valid ones and routes them. An unknown bus fails that entry only, as on AWS.
+   * valid ones and routes them. An entry for a bus that does not exist gets an EventId and is
+   * dropped, as EventBridge does (it reports no failed entry: aws/aws-cli#9186); the runtime
+   * keeps it among the dropped events and says so in its log.
    *
    * @throws {ValidationError} when the call as a whole is invalid.
    */
@@ -73,6 +94,7 @@ class EventIngest {
     assertRequest(entries);
     const results: PutEventsResultEntry[] = [];
     const valid: EnvelopedEvent[] = [];
+    const dropped: EnvelopedEvent[] = [];
     const now = this.#options.clock();
     let failed = 0;
     for (const entry of entries) {
@@ -80,19 +102,48 @@ class EventIngest {
       if ('ErrorCode' in result) {
         results.push(result);
         failed += 1;
-      } else if (this.#options.buses.idOf(result.busName) === undefined) {
-        results.push({
-          ErrorCode: 'ResourceNotFoundException',
-          ErrorMessage: `Event bus ${result.busName} does not exist.`,
-        });
-        failed += 1;
-      } else {
-        results.push({ EventId: result.id });
-        valid.push(result);
+        continue;
       }
+      results.push({ EventId: result.id });
+      if (this.#options.buses.idOf(result.busName) === undefined) dropped.push(result);
+      else valid.push(result);
     }
+    if (dropped.length > 0) this.#drop(dropped, now.getTime());
     if (valid.length > 0) this.store(valid, now.getTime());
     return { FailedEntryCount: failed, Entries: results };
+  }
+
+  /** The events dropped for want of their bus, oldest first. */
+  listDropped(): DroppedEvent[] {
+    const rows = this.#options.db
+      .prepare('SELECT bus_name, dropped_at, json FROM rt_dropped_events ORDER BY id')
+      .all() as { bus_name: string; dropped_at: number; json: string }[];
+    return rows.map((row) => {
+      const event = JSON.parse(row.json) as Record<string, string>;
+      return {
+        eventId: event.id ?? '',
+        eventBusName: row.bus_name,
+        source: event.source ?? '',
+        detailType: event['detail-type'] ?? '',
+        time: event.time ?? '',
+        droppedAt: new Date(row.dropped_at).toISOString(),
+      };
+    });
+  }
+
+  #drop(events: readonly EnvelopedEvent[], droppedAt: number): void {
+    this.#options.db.transaction(() => {
+      for (const event of events) this.#insertDropped.run(event.busName, droppedAt, event.json);
+    })();
+    const byBus = new Map<string, number>();
+    for (const event of events) byBus.set(event.busName, (byBus.get(event.busName) ?? 0) + 1);
+    for (const [bus, count] of byBus) {
+      this.#options.log.warn(
+        `PutEvents: ${count} event(s) to event bus "${bus}", which does not exist, were dropped. ` +
+          'EventBridge does the same and reports success, so check the bus name; the dropped ' +
+          'events are listed by listDroppedEvents (txnflow events dropped).',
+      );
+    }
   }
 
   /**
@@ -116,12 +167,21 @@ class EventIngest {
         deliveries += 1;
       }
     }
+    const eventTime = eventTimeOf(event, arrivedAt);
     for (const archive of archives.forBus(busId)) {
-      if (archive.matches(event.event)) this.#insertArchived.run(archive.id, arrivedAt, seq);
+      if (archive.matches(event.event)) {
+        this.#insertArchived.run(archive.id, arrivedAt, seq, eventTime);
+      }
     }
     return deliveries;
   }
 }
 
-export type { PutEventsResult, PutEventsResultEntry };
+/** The event's own `time` in epoch ms (what replay windows select on); else its arrival. */
+function eventTimeOf(event: EnvelopedEvent, arrivedAt: number): number {
+  const time = Date.parse(String(event.event.time));
+  return Number.isNaN(time) ? arrivedAt : time;
+}
+
+export type { DroppedEvent, PutEventsResult, PutEventsResultEntry };
 export { EventIngest };

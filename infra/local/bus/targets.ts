@@ -78,7 +78,7 @@ function validateTarget(spec: TargetSpec): void {
   if (age !== undefined && !(Number.isInteger(age) && age >= 60 && age <= 86400)) {
     throw new ValidationError(`Target ${spec.id}: maximumEventAgeSeconds must be 60 to 86400`);
   }
-  compilePayload({ ruleName: '', ruleArn: '', ...inputOf(spec) });
+  compilePayload({ ruleName: '', ruleArn: '', targetId: spec.id, ...inputOf(spec) });
 }
 
 function inputOf(spec: TargetSpec) {
@@ -119,7 +119,14 @@ function compileTarget(
     maxEventAgeMs: age === undefined ? undefined : age * 1000,
     deadLetterQueue: spec.deadLetterQueue,
     wholeEvent: spec.inputPath === undefined && spec.inputTransformer === undefined,
-    render: compilePayload({ ruleName: rule.name, ruleArn: rule.arn, ...inputOf(spec) }),
+    // Checked when it was put; a target stored by an older runtime still opens.
+    render: compilePayload({
+      ruleName: rule.name,
+      ruleArn: rule.arn,
+      targetId: spec.id,
+      strict: false,
+      ...inputOf(spec),
+    }),
   };
 }
 

@@ -2,7 +2,12 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Rules } from '../bus/rules.ts';
 import type { CompiledTarget } from '../bus/targets.ts';
 import type { Clock } from '../clock.ts';
-import { InconsistentStateError, InjectedFaultError } from '../errors.ts';
+import {
+  InconsistentStateError,
+  InjectedFaultError,
+  ResourceNotFoundError,
+  ValidationError,
+} from '../errors.ts';
 import type { FaultInjector, FaultSubject } from '../faults.ts';
 import type { Queues } from '../queues/queue.ts';
 import type { Worker } from '../scheduler.ts';
@@ -10,6 +15,7 @@ import type { Topics } from '../topics/topic.ts';
 import type { Completions } from './completions.ts';
 import { DueQueue } from './due-queue.ts';
 import type { HandlerRegistry } from './handlers.ts';
+import { InvalidTransformedInputError } from './input-transformer.ts';
 import {
   DeliveryErrorCode,
   deadLetterAttributes,
@@ -253,7 +259,7 @@ class Dispatcher implements Worker {
           this.#failed(
             row,
             target,
-            DeliveryErrorCode.ResourceNotFound,
+            DeliveryErrorCode.NoResource,
             `Queue ${destination.name} does not exist.`,
           );
           continue;
@@ -261,17 +267,19 @@ class Dispatcher implements Worker {
         // A whole event is stored once: the message points at it instead of copying it.
         const content = target.wholeEvent
           ? { eventSeq: row.event_seq, replayId: row.replay_id }
-          : this.#render(row, target);
+          : this.#renderOrFail(row, target);
+        if (content === undefined) continue;
         for (let i = 0; i < copies; i += 1) this.#o.queues.insert(queue, content, null);
         touched.add(queue.id);
       } else {
+        const message = this.#renderOrFail(row, target);
+        if (message === undefined) continue;
         try {
-          const message = this.#render(row, target);
           for (let i = 0; i < copies; i += 1) {
             this.#o.topics.publish({ topic: destination.name, message });
           }
         } catch (error) {
-          this.#failed(row, target, DeliveryErrorCode.ResourceNotFound, messageOf(error));
+          this.#failed(row, target, errorCodeOf(error), messageOf(error));
           continue;
         }
       }
@@ -286,6 +294,17 @@ class Dispatcher implements Worker {
       throw new InconsistentStateError(`event #${row.event_seq} of delivery #${row.id} is missing`);
     }
     return event;
+  }
+
+  /** The rendered body, or `undefined` when rendering failed and the failure was recorded. */
+  #renderOrFail(row: DeliveryRow, target: CompiledTarget): string | undefined {
+    try {
+      return this.#render(row, target);
+    } catch (error) {
+      if (!(error instanceof InvalidTransformedInputError)) throw error;
+      this.#failed(row, target, DeliveryErrorCode.InvalidJson, error.message);
+      return undefined;
+    }
   }
 
   #render(row: DeliveryRow, target: CompiledTarget): string {
@@ -329,7 +348,11 @@ class Dispatcher implements Worker {
     } catch (error) {
       if (!this.#closed) {
         try {
-          this.#failed(row, target, DeliveryErrorCode.HandlerError, messageOf(error));
+          const code =
+            error instanceof InvalidTransformedInputError
+              ? DeliveryErrorCode.InvalidJson
+              : DeliveryErrorCode.HandlerError;
+          this.#failed(row, target, code, messageOf(error));
         } catch (storageError) {
           this.#o.fail(storageError);
         }
@@ -365,6 +388,7 @@ class Dispatcher implements Worker {
     const attemptsMade = row.attempts + 1;
     const now = this.#o.clock.now();
     const decision = decideRetry({
+      errorCode,
       attemptsMade,
       maxAttempts: target.maxAttempts,
       maxEventAgeMs: target.maxEventAgeMs,
@@ -400,6 +424,16 @@ class Dispatcher implements Worker {
     })();
     this.#o.queues.notify(dlq.id);
   }
+}
+
+/**
+ * A target that is gone, or a message it refuses as invalid, fails the same way every time and
+ * is not retried; anything else on the runtime's side is.
+ */
+function errorCodeOf(error: unknown): DeliveryErrorCode {
+  if (error instanceof ResourceNotFoundError) return DeliveryErrorCode.NoResource;
+  if (error instanceof ValidationError) return DeliveryErrorCode.InvalidParameter;
+  return DeliveryErrorCode.InternalError;
 }
 
 function messageOf(error: unknown): string {

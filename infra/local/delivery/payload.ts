@@ -1,4 +1,8 @@
-import { compileInputTransformer, type InputTransformer } from './input-transformer.ts';
+import {
+  compileInputTransformer,
+  type InputTransformer,
+  type TransformerOptions,
+} from './input-transformer.ts';
 import { compileJsonPath } from './json-path.ts';
 
 /** What one target receives for one event. */
@@ -20,7 +24,7 @@ interface PayloadSource {
 /** Turns a stored event into what a given target receives. */
 type PayloadRenderer = (source: PayloadSource) => Payload;
 
-interface PayloadOptions {
+interface PayloadOptions extends TransformerOptions {
   readonly ruleName: string;
   readonly ruleArn: string;
   readonly inputPath?: string;
@@ -52,12 +56,14 @@ function parseIfJson(text: string): unknown {
  *
  * @example const render = compilePayload({ ruleName, ruleArn, inputPath: '$.detail' });
  * @throws {ValidationError} when the path or the transformer is invalid.
+ * The renderer throws {InvalidTransformedInputError} for an event that a JSON template turns
+ * into invalid JSON.
  */
 function compilePayload(options: PayloadOptions): PayloadRenderer {
   const eventOf = (source: PayloadSource) =>
     source.replayName ? withReplayName(source.eventJson, source.replayName) : source.eventJson;
   if (options.inputTransformer) {
-    const transform = compileInputTransformer(options.inputTransformer);
+    const transform = compileInputTransformer(options.inputTransformer, options);
     return (source) => {
       const eventJson = eventOf(source);
       const event = JSON.parse(eventJson) as Record<string, unknown>;

@@ -16,20 +16,48 @@ const ExhaustedRetryCondition = {
 type ExhaustedRetryCondition =
   (typeof ExhaustedRetryCondition)[keyof typeof ExhaustedRetryCondition];
 
-/** The error codes a failed delivery records (and puts in `ERROR_CODE` on its DLQ message). */
+/**
+ * The error codes a failed delivery records (and puts in `ERROR_CODE` on its DLQ message).
+ * All but HANDLER_ERROR are EventBridge's own ("Using dead-letter queues to process
+ * undelivered events": the ERROR_CODE values).
+ */
 const DeliveryErrorCode = {
   /** The handler threw or rejected (a stand-in for a Lambda function error). */
   HandlerError: 'HANDLER_ERROR',
-  /** The target queue or topic does not exist (EventBridge's own code for this). */
-  ResourceNotFound: 'RESOURCE_NOT_FOUND',
+  /** The target queue or topic does not exist. */
+  NoResource: 'NO_RESOURCE',
+  /** EventBridge may not call the target. The runtime has no IAM, so it never records this. */
+  NoPermissions: 'NO_PERMISSIONS',
+  /** A JSON input template made invalid JSON of the event. */
+  InvalidJson: 'INVALID_JSON',
+  /** The target refused the message as invalid (an empty or oversized topic message). */
+  InvalidParameter: 'INVALID_PARAMETER',
+  /** Anything else that went wrong on the runtime's side, e.g. writing an email. */
+  InternalError: 'INTERNAL_ERROR',
 } as const;
 type DeliveryErrorCode = (typeof DeliveryErrorCode)[keyof typeof DeliveryErrorCode];
 
+/**
+ * Errors that no retry can mend go to the dead-letter queue at once: "for errors that result
+ * from missing permissions to a target, or a target resource that no longer exists, ...
+ * EventBridge sends these events directly to the DLQ" (Event retry policy and using
+ * dead-letter queues). An input template that makes invalid JSON of an event makes it again.
+ */
+const NOT_RETRIED: ReadonlySet<DeliveryErrorCode> = new Set([
+  DeliveryErrorCode.NoResource,
+  DeliveryErrorCode.NoPermissions,
+  DeliveryErrorCode.InvalidJson,
+  DeliveryErrorCode.InvalidParameter,
+]);
+
 type RetryDecision =
   | { readonly retry: true; readonly delayMs: number }
-  | { readonly retry: false; readonly exhausted: ExhaustedRetryCondition };
+  /** `exhausted` is the limit reached; none for an error that is never retried. */
+  | { readonly retry: false; readonly exhausted: ExhaustedRetryCondition | undefined };
 
 interface RetryInput {
+  /** What went wrong: some errors are never retried. */
+  readonly errorCode: DeliveryErrorCode;
   /** Attempts made so far, the failed one included. */
   readonly attemptsMade: number;
   /** The target's own limit (its retry policy), else the runtime's. */
@@ -54,9 +82,10 @@ function backoffDelay(attemptsMade: number, settings: RetrySettings, random = Ma
 /**
  * Whether a failed delivery is tried again, and when; or which limit it has reached.
  *
- * @example decideRetry({ attemptsMade: 3, maxAttempts: undefined, maxEventAgeMs: undefined, eventAgeMs: 10, settings })
+ * @example decideRetry({ errorCode: 'HANDLER_ERROR', attemptsMade: 3, maxAttempts: undefined, maxEventAgeMs: undefined, eventAgeMs: 10, settings })
  */
 function decideRetry(input: RetryInput): RetryDecision {
+  if (NOT_RETRIED.has(input.errorCode)) return { retry: false, exhausted: undefined };
   const maxAttempts = input.maxAttempts ?? input.settings.maxAttempts;
   if (input.attemptsMade >= maxAttempts) {
     return { retry: false, exhausted: ExhaustedRetryCondition.MaximumRetryAttempts };
@@ -74,11 +103,12 @@ interface DeadLetterInput {
   readonly errorCode: DeliveryErrorCode;
   readonly errorMessage: string;
   readonly attemptsMade: number;
-  readonly exhausted: ExhaustedRetryCondition;
+  readonly exhausted: ExhaustedRetryCondition | undefined;
 }
 
 /**
- * The message attributes EventBridge sets on an event it dead-letters.
+ * The message attributes EventBridge sets on an event it dead-letters;
+ * EXHAUSTED_RETRY_CONDITION only when a retry limit ended the delivery.
  *
  * @example deadLetterAttributes({ ruleArn, targetArn, errorCode: 'HANDLER_ERROR', errorMessage: 'boom', attemptsMade: 3, exhausted: 'MaximumRetryAttempts' })
  */
@@ -88,7 +118,7 @@ function deadLetterAttributes(input: DeadLetterInput): Record<string, string> {
     TARGET_ARN: input.targetArn,
     ERROR_CODE: input.errorCode,
     ERROR_MESSAGE: input.errorMessage,
-    EXHAUSTED_RETRY_CONDITION: input.exhausted,
+    ...(input.exhausted !== undefined ? { EXHAUSTED_RETRY_CONDITION: input.exhausted } : {}),
     RETRY_ATTEMPTS: String(input.attemptsMade - 1),
   };
 }

@@ -1,7 +1,7 @@
 import { describeValue, failAt } from './errors.ts';
 import { isJsonObject } from './json.ts';
 import { checkNumericLimits } from './numeric.ts';
-import { expectString, expectStrings, singleEntry } from './operands.ts';
+import { expectStrings, singleEntry } from './operands.ts';
 import { fieldPath, indexPath } from './path.ts';
 import { endsWithTest, equalsIgnoreCaseTest, startsWithTest } from './string-operators.ts';
 import type { JsonObject, LeafTest } from './types.ts';
@@ -9,7 +9,8 @@ import { parseWildcard, wildcardTest } from './wildcard.ts';
 
 const USAGE =
   '"anything-but" takes a string, a number, a list of only strings or only numbers, or an ' +
-  'object with one of "prefix", "suffix", "equals-ignore-case" or "wildcard"';
+  'object with one of "prefix", "suffix", "equals-ignore-case" or "wildcard" (each a string ' +
+  'or a list of strings)';
 
 /**
  * `{ "anything-but": ... }`: matches any value the event has that the operand does not
@@ -62,9 +63,9 @@ function excludedPatternTest(operand: JsonObject, path: string): LeafTest {
   const innerPath = fieldPath(path, operator);
   switch (operator) {
     case 'prefix':
-      return startsWithTest(nonEmpty(expectString(inner, innerPath, operator), innerPath));
+      return anyAffixTest(inner, innerPath, operator, startsWithTest);
     case 'suffix':
-      return endsWithTest(nonEmpty(expectString(inner, innerPath, operator), innerPath));
+      return anyAffixTest(inner, innerPath, operator, endsWithTest);
     case 'equals-ignore-case':
       return equalsIgnoreCaseTest(expectStrings(inner, innerPath, operator));
     case 'wildcard':
@@ -82,10 +83,23 @@ function anyWildcardTest(inner: unknown, path: string): LeafTest {
   return (value) => tests.some((test) => test(value));
 }
 
-// An empty prefix or suffix would exclude every string; EventBridge refuses it.
-function nonEmpty(text: string, path: string): string {
-  if (text === '') failAt(path, 'must not be empty: it would exclude every string');
-  return text;
+// A prefix or suffix, or a list of them: any of them excludes a value (recorded on AWS:
+// `{"anything-but": {"prefix": ["init", "test"]}}` matches "post-init", not "test-1"). Only
+// strings; an empty one would exclude every string, and EventBridge refuses it ("Null
+// prefix/suffix not allowed"), in a list too.
+function anyAffixTest(
+  inner: unknown,
+  path: string,
+  operator: string,
+  affixTest: (affix: string) => LeafTest,
+): LeafTest {
+  const affixes = expectStrings(inner, path, operator);
+  const tests = affixes.map((affix, index) => {
+    const itemPath = Array.isArray(inner) ? indexPath(path, index) : path;
+    if (affix === '') failAt(itemPath, 'must not be empty: it would exclude every string');
+    return affixTest(affix);
+  });
+  return (value) => tests.some((test) => test(value));
 }
 
 export { compileAnythingBut };

@@ -11,10 +11,16 @@ import type { JsonLeaf, LeafTest, ValueTest } from './types.ts';
  * its values matches ("the intersection of the event pattern array and the event array is
  * non-empty": Arrays in Amazon EventBridge event patterns).
  *
+ * `onWildcard` is told each `wildcard` operand, for the rule's complexity check.
+ *
  * @example compileLeafPattern(['aws.ec2'], 'source')('aws.ec2') // true
  * @throws {InvalidEventPatternError} for an empty list, a nested list or a bad operator.
  */
-function compileLeafPattern(items: readonly unknown[], path: string): ValueTest {
+function compileLeafPattern(
+  items: readonly unknown[],
+  path: string,
+  onWildcard: (wildcard: string) => void = () => {},
+): ValueTest {
   if (items.length === 0) {
     failAt(path, 'empty lists are not allowed: list at least one value or operator to match');
   }
@@ -27,6 +33,7 @@ function compileLeafPattern(items: readonly unknown[], path: string): ValueTest 
       const rule = compileOperator(item, itemPath);
       if (rule.kind === 'exists') existence.add(rule.present);
       else tests.push(rule.test);
+      if (typeof item.wildcard === 'string') onWildcard(item.wildcard);
     } else if (isJsonLeaf(item)) {
       exactValues.push(item);
       const sameAddress = typeof item === 'string' ? ipEqualsTest(item) : undefined;

@@ -169,6 +169,33 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (bucket_id, key, version_id)
   ) WITHOUT ROWID;
   `,
+  // Replays select archived events on the event's own time (StartReplay: "based on the time in
+  // the event"), not on when it reached the bus. Events archived before this migration get the
+  // time their JSON says, or their arrival when it says none that SQLite can read.
+  `
+  ALTER TABLE rt_archive_events ADD COLUMN event_time INTEGER;
+  UPDATE rt_archive_events SET event_time = COALESCE(
+    (SELECT unixepoch(json_extract(e.json, '$.time')) * 1000 FROM rt_events e
+      WHERE e.seq = rt_archive_events.event_seq),
+    arrived_at);
+  CREATE INDEX rt_archive_events_by_event_time ON rt_archive_events (archive_id, event_time, event_seq);
+  -- A replay's cursor is an event time from now on: one under way starts its window again
+  -- (delivery is at least once anyway).
+  UPDATE rt_replays SET cursor_arrived_at = -1, cursor_seq = -1, events_replayed = 0,
+    events_total = (SELECT COUNT(*) FROM rt_archive_events a WHERE a.archive_id = rt_replays.archive_id
+      AND a.event_time BETWEEN rt_replays.from_ms AND rt_replays.to_ms)
+    WHERE state IN ('STARTING', 'RUNNING');
+  `,
+  // PutEvents to a bus that does not exist succeeds on AWS and the event is dropped; locally the
+  // dropped events are kept here so that a listing can show them.
+  `
+  CREATE TABLE rt_dropped_events (
+    id INTEGER PRIMARY KEY,
+    bus_name TEXT NOT NULL,
+    dropped_at INTEGER NOT NULL,
+    json TEXT NOT NULL
+  );
+  `,
 ];
 
 /**
@@ -363,4 +390,11 @@ function nextCounter(db: Database, key: string): number {
   return Number(row.value);
 }
 
-export { DATABASE_FILE, IdSequence, nextCounter, openStateDatabase, openStateDatabaseReadOnly };
+export {
+  DATABASE_FILE,
+  IdSequence,
+  MIGRATIONS,
+  nextCounter,
+  openStateDatabase,
+  openStateDatabaseReadOnly,
+};

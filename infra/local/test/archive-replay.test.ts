@@ -1,9 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  IllegalStatusError,
+  LimitExceededError,
+  MAX_CONCURRENT_REPLAYS,
   ManualClock,
   ReplayState,
   ResourceAlreadyExistsError,
   ResourceNotFoundError,
+  ValidationError,
 } from '../index.ts';
 import { IDLE, order, putAll, RuntimeHarness } from './support/harness.ts';
 
@@ -11,6 +15,8 @@ describe('Class: LocalRuntime', () => {
   let h: RuntimeHarness;
   let clock: ManualClock;
   const now = () => new Date(clock.now());
+  /** A replay window holding the events put now (a window must start before it ends). */
+  const aroundNow = () => ({ from: now(), to: new Date(clock.now() + 1000) });
   const received: Record<string, { id: string; replay?: string; orderId: string }[]> = {};
 
   function recordInto(name: string): void {
@@ -102,7 +108,7 @@ describe('Class: LocalRuntime', () => {
       await h.rt.runUntilIdle(IDLE);
 
       // Act
-      h.rt.startReplay({ name: 'again', archive: 'shop-archive', from: now(), to: now() });
+      h.rt.startReplay({ name: 'again', archive: 'shop-archive', ...aroundNow() });
       await h.rt.runUntilIdle(IDLE);
 
       // Assess
@@ -118,7 +124,7 @@ describe('Class: LocalRuntime', () => {
   });
 
   describe('Method: startReplay', () => {
-    it('re-sends the events that arrived within the window, with replay-name, to the named rules only', async () => {
+    it('re-sends the events of the window, with replay-name, to the named rules only', async () => {
       // Prepare: three batches arriving at 10:00, 11:00 and 12:00.
       const [at10] = putAll(h.rt, [onShop(10)]);
       clock.advanceTo('2024-03-01T11:00:00.000Z');
@@ -155,7 +161,7 @@ describe('Class: LocalRuntime', () => {
       received.notifier = [];
 
       // Act
-      h.rt.startReplay({ name: 'all-rules', archive: 'shop-archive', from: now(), to: now() });
+      h.rt.startReplay({ name: 'all-rules', archive: 'shop-archive', ...aroundNow() });
       await h.rt.runUntilIdle(IDLE);
 
       // Assess: the notifier's pattern excludes events carrying replay-name.
@@ -222,21 +228,20 @@ describe('Class: LocalRuntime', () => {
 
     it('refuses a replay name used before, an unknown archive and an unknown rule', () => {
       // Prepare
-      h.rt.startReplay({ name: 'once', archive: 'shop-archive', from: now(), to: now() });
+      h.rt.startReplay({ name: 'once', archive: 'shop-archive', ...aroundNow() });
 
       // Act / Assess
       expect(() =>
-        h.rt.startReplay({ name: 'once', archive: 'shop-archive', from: now(), to: now() }),
+        h.rt.startReplay({ name: 'once', archive: 'shop-archive', ...aroundNow() }),
       ).toThrow(ResourceAlreadyExistsError);
-      expect(() =>
-        h.rt.startReplay({ name: 'x', archive: 'nope', from: now(), to: now() }),
-      ).toThrow(ResourceNotFoundError);
+      expect(() => h.rt.startReplay({ name: 'x', archive: 'nope', ...aroundNow() })).toThrow(
+        ResourceNotFoundError,
+      );
       expect(() =>
         h.rt.startReplay({
           name: 'y',
           archive: 'shop-archive',
-          from: now(),
-          to: now(),
+          ...aroundNow(),
           rules: ['Nope'],
         }),
       ).toThrow(ResourceNotFoundError);
@@ -250,7 +255,7 @@ describe('Class: LocalRuntime', () => {
         Array.from({ length: 600 }, (_, i) => onShop(i)),
       );
       await h.rt.runUntilIdle({ timeoutMs: 30_000 });
-      h.rt.startReplay({ name: 'resumed', archive: 'shop-archive', from: now(), to: now() });
+      h.rt.startReplay({ name: 'resumed', archive: 'shop-archive', ...aroundNow() });
 
       // Act: close before the replay ran, open again, wire the handlers again.
       h.reopen();
@@ -263,6 +268,157 @@ describe('Class: LocalRuntime', () => {
         eventsReplayed: 600,
       });
       expect(received.ledger?.filter((r) => r.replay === 'resumed')).toHaveLength(600);
+    });
+
+    // StartReplay: "A replay processes events to replay based on the time in the event".
+    it('selects on the time the event carries, not on when it reached the bus', async () => {
+      // Prepare: an event that says it happened on 1 March reaches the bus on 3 March.
+      clock.advanceTo('2024-03-03T09:00:00.000Z');
+      const [late] = putAll(h.rt, [
+        order(1, { EventBusName: 'shop', Time: new Date('2024-03-01T08:30:00Z') }),
+      ]);
+      const [onTime] = putAll(h.rt, [onShop(2)]);
+      await h.rt.runUntilIdle(IDLE);
+      received.ledger = [];
+
+      // Act
+      h.rt.startReplay({
+        name: 'first-of-march',
+        archive: 'shop-archive',
+        from: new Date('2024-03-01T08:00:00Z'),
+        to: new Date('2024-03-01T09:00:00Z'),
+      });
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(received.ledger).toEqual([{ id: late, orderId: 'o-1', replay: 'first-of-march' }]);
+      expect(received.ledger?.map((r) => r.id)).not.toContain(onTime);
+      expect(h.rt.describeReplay('first-of-march').eventsTotal).toBe(1);
+    });
+
+    it('lists archived events in a window of event times', () => {
+      // Prepare
+      clock.advanceTo('2024-03-03T09:00:00.000Z');
+      const [late] = putAll(h.rt, [
+        order(1, { EventBusName: 'shop', Time: new Date('2024-03-01T08:30:00Z') }),
+      ]);
+      putAll(h.rt, [onShop(2)]);
+
+      // Act
+      const listed = h.rt.listArchivedEvents({
+        archive: 'shop-archive',
+        from: new Date('2024-03-01T00:00:00Z'),
+        to: new Date('2024-03-02T00:00:00Z'),
+      });
+
+      // Assess
+      expect(listed.map((e) => [e.eventId, e.time, e.arrivedAt])).toEqual([
+        [late, '2024-03-01T08:30:00Z', '2024-03-03T09:00:00.000Z'],
+      ]);
+    });
+
+    // Recorded on AWS: "Parameter EventEndTime is not valid. Reason: EventStartTime must be
+    // before EventEndTime." for an end equal to or before the start.
+    it.each([
+      ['ends when it starts', 0],
+      ['ends before it starts', -1000],
+    ])('refuses a window that %s, as AWS does', (_what, length) => {
+      const act = () =>
+        h.rt.startReplay({
+          name: 'bad-window',
+          archive: 'shop-archive',
+          from: now(),
+          to: new Date(clock.now() + length),
+        });
+
+      expect(act).toThrow(
+        new ValidationError(
+          'Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.',
+        ),
+      );
+    });
+
+    it('runs at most 10 replays at once and says so', () => {
+      // Prepare
+      for (let i = 0; i < MAX_CONCURRENT_REPLAYS; i += 1) {
+        h.rt.startReplay({ name: `r${i}`, archive: 'shop-archive', ...aroundNow() });
+      }
+
+      // Act
+      const act = () => h.rt.startReplay({ name: 'r10', archive: 'shop-archive', ...aroundNow() });
+
+      // Assess
+      expect(MAX_CONCURRENT_REPLAYS).toBe(10);
+      expect(act).toThrow(LimitExceededError);
+      expect(act).toThrow(/At most 10 replays run at once .* under way now: r0, r1, .*r9\./);
+    });
+
+    it('starts an eleventh replay once one of the ten has ended', async () => {
+      // Prepare
+      for (let i = 0; i < MAX_CONCURRENT_REPLAYS; i += 1) {
+        h.rt.startReplay({ name: `r${i}`, archive: 'shop-archive', ...aroundNow() });
+      }
+      await h.rt.runUntilIdle(IDLE);
+
+      // Act
+      const started = h.rt.startReplay({ name: 'r10', archive: 'shop-archive', ...aroundNow() });
+
+      // Assess
+      expect(started.state).toBe(ReplayState.Starting);
+    });
+  });
+
+  describe('Method: cancelReplay', () => {
+    it('stops a replay: CANCELLING at once, CANCELLED once it has stopped, nothing more replayed', async () => {
+      // Prepare
+      putAll(h.rt, [onShop(1), onShop(2)]);
+      await h.rt.runUntilIdle(IDLE);
+      received.ledger = [];
+      h.rt.startReplay({ name: 'stopped', archive: 'shop-archive', ...aroundNow() });
+
+      // Act
+      const cancelled = h.rt.cancelReplay('stopped');
+      const meanwhile = h.rt.describeReplay('stopped').state;
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(cancelled).toEqual({
+        replayArn: expect.stringMatching(/:replay\/stopped$/),
+        state: ReplayState.Cancelling,
+      });
+      expect(meanwhile).toBe(ReplayState.Cancelling);
+      expect(h.rt.describeReplay('stopped')).toMatchObject({
+        state: ReplayState.Cancelled,
+        eventsReplayed: 0,
+        completedAt: now(),
+      });
+      expect(received.ledger).toEqual([]);
+    });
+
+    it('refuses to cancel a replay that has ended, and one that does not exist', async () => {
+      // Prepare
+      h.rt.startReplay({ name: 'done', archive: 'shop-archive', ...aroundNow() });
+      await h.rt.runUntilIdle(IDLE);
+
+      // Act / Assess
+      expect(() => h.rt.cancelReplay('done')).toThrow(IllegalStatusError);
+      expect(() => h.rt.cancelReplay('never')).toThrow(ResourceNotFoundError);
+    });
+
+    it('frees its place among the 10 once cancelled', async () => {
+      // Prepare
+      for (let i = 0; i < MAX_CONCURRENT_REPLAYS; i += 1) {
+        h.rt.startReplay({ name: `r${i}`, archive: 'shop-archive', ...aroundNow() });
+      }
+
+      // Act
+      h.rt.cancelReplay('r3');
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(h.rt.startReplay({ name: 'r10', archive: 'shop-archive', ...aroundNow() }).state).toBe(
+        ReplayState.Starting,
+      );
     });
   });
 });

@@ -150,12 +150,41 @@ describe('Class: LocalRuntime', () => {
       });
     });
 
-    it('dead-letters a delivery to a queue that does not exist', async () => {
+    // "For errors that result from missing permissions to a target, or a target resource that
+    // no longer exists, ... EventBridge sends these events directly to the DLQ" (Event retry
+    // policy and using dead-letter queues), with ERROR_CODE NO_RESOURCE.
+    it('dead-letters a delivery to a queue that does not exist at once, without retries', async () => {
       // Prepare
       h.rt.createQueue({ name: 'DLQ' });
       routeOrders(h.rt, {
         id: 'Missing',
         target: { kind: 'queue', name: 'NoSuchQueue' },
+        retryPolicy: { maximumRetryAttempts: 10 },
+        deadLetterQueue: 'DLQ',
+      });
+      const putAt = clock.now();
+
+      // Act
+      h.rt.putEvents([orderPlaced()]);
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      const attributes = h.rt.peekMessages('DLQ')[0]?.attributes;
+      expect(attributes).toMatchObject({
+        ERROR_CODE: 'NO_RESOURCE',
+        ERROR_MESSAGE: 'Queue NoSuchQueue does not exist.',
+        RETRY_ATTEMPTS: '0',
+      });
+      expect(attributes).not.toHaveProperty('EXHAUSTED_RETRY_CONDITION');
+      expect(clock.now()).toBe(putAt);
+    });
+
+    it('dead-letters a delivery to a topic that does not exist at once, without retries', async () => {
+      // Prepare
+      h.rt.createQueue({ name: 'DLQ' });
+      routeOrders(h.rt, {
+        id: 'Missing',
+        target: { kind: 'topic', name: 'NoSuchTopic' },
         deadLetterQueue: 'DLQ',
       });
 
@@ -165,9 +194,23 @@ describe('Class: LocalRuntime', () => {
 
       // Assess
       expect(h.rt.peekMessages('DLQ')[0]?.attributes).toMatchObject({
-        ERROR_CODE: DeliveryErrorCode.ResourceNotFound,
-        ERROR_MESSAGE: 'Queue NoSuchQueue does not exist.',
+        ERROR_CODE: 'NO_RESOURCE',
+        RETRY_ATTEMPTS: '0',
       });
+    });
+
+    it('keeps a delivery to a missing queue without a DLQ as failed after one attempt', async () => {
+      // Prepare
+      routeOrders(h.rt, { id: 'Missing', target: { kind: 'queue', name: 'NoSuchQueue' } });
+
+      // Act
+      h.rt.putEvents([orderPlaced()]);
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(h.rt.listFailedDeliveries()).toEqual([
+        expect.objectContaining({ attempts: 1, error: 'Queue NoSuchQueue does not exist.' }),
+      ]);
     });
 
     it('hands each handler call its own copy of the event, with a fresh request id', async () => {

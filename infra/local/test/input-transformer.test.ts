@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compileInputTransformer } from '../delivery/input-transformer.ts';
+import {
+  compileInputTransformer,
+  InvalidTransformedInputError,
+} from '../delivery/input-transformer.ts';
 import { compileJsonPath } from '../delivery/json-path.ts';
 import { ValidationError } from '../errors.ts';
 
@@ -54,15 +57,71 @@ describe('Function: compileInputTransformer', () => {
     expect(JSON.parse(out)).toEqual({ note: 'say "hi"\n', text: 'note: say "hi"\n', total: 12.5 });
   });
 
-  it('puts objects and lists in as JSON and a missing value as null', () => {
+  it('puts objects and lists in as JSON outside quotes', () => {
     // Act
-    const out = transform('{"items": <items>, "gone": <gone>}', {
+    const out = transform('{"items": <items>, "detail": <detail>}', {
       items: '$.detail.items',
-      gone: '$.detail.gone',
+      detail: '$.detail.total',
     });
 
     // Assess
-    expect(JSON.parse(out)).toEqual({ items: [{ sku: 'a' }, { sku: 'b' }], gone: null });
+    expect(JSON.parse(out)).toEqual({ items: [{ sku: 'a' }, { sku: 'b' }], detail: 12.5 });
+  });
+
+  // Recorded on AWS: a variable whose path the event lacks is "" outside quotes and nothing
+  // inside them ({"command": ""}, "info extracted from detail ").
+  it('makes a path the event does not have "" outside quotes and nothing inside them', () => {
+    // Act
+    const json = transform('{"gone": <gone>, "text": "info <gone>."}', { gone: '$.detail.gone' });
+    const text = transform('Order <gone> placed', { gone: '$.detail.gone' });
+
+    // Assess
+    expect(JSON.parse(json)).toEqual({ gone: '', text: 'info .' });
+    expect(text).toBe('Order  placed');
+  });
+
+  // Recorded on AWS: "Payload of {acc_id:0a787ecb-4015,sf_id:baz}", "[ACTIVE,INACTIVE] items"
+  // ("EventBridge removes any internal quotes to ensure a valid string").
+  it('puts an object or a list inside a quoted string with its inner quotes removed', () => {
+    // Prepare
+    const recorded = {
+      ...event,
+      detail: {
+        payload: { acc_id: '0a787ecb-4015', sf_id: 'baz' },
+        states: ['ACTIVE', 'INACTIVE'],
+      },
+    };
+    const paths = { payload: '$.detail.payload', states: '$.detail.states' };
+
+    // Act
+    const string = compileInputTransformer({
+      inputPathsMap: paths,
+      inputTemplate: '"Payload of <payload>"',
+    })(recorded, ctx);
+    const object = compileInputTransformer({
+      inputPathsMap: paths,
+      inputTemplate: '{"text": "<states> items", "payload": "Payload of <payload>"}',
+    })(recorded, ctx);
+
+    // Assess
+    expect(JSON.parse(string)).toBe('Payload of {acc_id:0a787ecb-4015,sf_id:baz}');
+    expect(JSON.parse(object)).toEqual({
+      text: '[ACTIVE,INACTIVE] items',
+      payload: 'Payload of {acc_id:0a787ecb-4015,sf_id:baz}',
+    });
+  });
+
+  it('refuses to deliver a JSON template the event makes invalid JSON', () => {
+    // Prepare: the predefined event JSON is never escaped, so inside a string it breaks out.
+    const transformer = compileInputTransformer({
+      inputTemplate: '{"text": "event <aws.events.event.json>"}',
+    });
+
+    // Act
+    const act = () => transformer(event, ctx);
+
+    // Assess
+    expect(act).toThrow(InvalidTransformedInputError);
   });
 
   it('fills the predefined variables', () => {
@@ -72,20 +131,77 @@ describe('Function: compileInputTransformer', () => {
     );
 
     // Assess
-    const { detail: _detail, ...withoutDetail } = event;
     expect(JSON.parse(out)).toEqual({
       arn: ctx.ruleArn,
       name: 'R',
       at: '2024-03-01T12:00:00.000Z',
-      bare: withoutDetail,
+      bare: { id: 'e-1', detailType: 'OrderPlaced', source: 'test.shop', version: '0' },
       full: event,
     });
   });
 
-  it('writes strings unquoted into a plain-text template, and leaves unknown <tags> alone', () => {
-    expect(transform('Order <id> is <b>placed</b>', { id: '$.detail.order-id' })).toBe(
-      'Order o-1 is <b>placed</b>',
+  // Recorded on AWS: <aws.events.event> is the event without detail, detail-type spelled
+  // detailType, keys in this order.
+  it('gives <aws.events.event> the shape AWS gives it', () => {
+    // Prepare
+    const envelope = {
+      version: '0',
+      id: 'e-2',
+      'detail-type': 'OrderPlaced',
+      source: 'test.shop',
+      account: '111111111111',
+      time: '2024-03-01T12:00:00Z',
+      region: 'eu-west-1',
+      resources: [],
+      detail: { orderId: 'o-2' },
+    };
+
+    // Act
+    const out = compileInputTransformer({ inputTemplate: '{"e": <aws.events.event>}' })(
+      envelope,
+      ctx,
     );
+
+    // Assess
+    expect(Object.keys(JSON.parse(out).e)).toEqual([
+      'id',
+      'account',
+      'detailType',
+      'time',
+      'source',
+      'region',
+      'resources',
+      'version',
+    ]);
+  });
+
+  it('writes strings unquoted into a plain-text template', () => {
+    expect(transform('Order <id> is placed', { id: '$.detail.order-id' })).toBe(
+      'Order o-1 is placed',
+    );
+  });
+
+  // Recorded on AWS: PutTargets answers "InputTemplate for target <id> contains invalid
+  // placeholder notdefinedkey." (ValidationException).
+  it.each([
+    ['a variable not in the map', '"Event with <notdefinedkey>"', 'notdefinedkey'],
+    ['an HTML-looking tag', 'Order is <b>placed</b>', 'b'],
+  ])('refuses a template with %s', (_what, inputTemplate, name) => {
+    const act = () =>
+      compileInputTransformer({ inputPathsMap: { id: '$.id' }, inputTemplate }, { targetId: 'T1' });
+
+    expect(act).toThrow(
+      new ValidationError(`InputTemplate for target T1 contains invalid placeholder ${name}.`),
+    );
+  });
+
+  it('reads back a stored template with an unknown placeholder as plain text', () => {
+    const out = compileInputTransformer(
+      { inputTemplate: 'Order is <b>placed</b>' },
+      { strict: false },
+    )(event, ctx);
+
+    expect(out).toBe('Order is <b>placed</b>');
   });
 
   it('keeps a JSON string template a JSON string', () => {

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock, ValidationError } from '../index.ts';
+import { ManualClock, type PutEventsResultEntry, ValidationError } from '../index.ts';
 import { IDLE, orderPlaced, RuntimeHarness, routeOrders } from './support/harness.ts';
+
+const eventIdOf = (entry: PutEventsResultEntry | undefined): string =>
+  entry !== undefined && 'EventId' in entry ? entry.EventId : '(failed)';
 
 describe('Class: LocalRuntime', () => {
   let h: RuntimeHarness;
@@ -126,21 +129,71 @@ describe('Class: LocalRuntime', () => {
       expect(result.Entries[2]).toHaveProperty('EventId');
     });
 
-    it('fails the entry for an unknown bus, like AWS, and keeps the others', () => {
+    // Recorded on AWS (aws/aws-cli#9186, aws/aws-sdk#186): PutEvents to a bus that does not
+    // exist answers an EventId and FailedEntryCount 0, and the event goes nowhere.
+    it('accepts an entry for a bus that does not exist, as AWS does, and drops it', async () => {
+      // Prepare
+      const seen: unknown[] = [];
+      h.rt.registerHandler('everything', async (event) => {
+        seen.push(event);
+      });
+      h.rt.putRule({ name: 'All', eventPattern: { source: ['test.shop'] } });
+      h.rt.putTargets({
+        rule: 'All',
+        targets: [{ id: 'E', target: { kind: 'handler', name: 'everything' } }],
+      });
+
       // Act
       const result = h.rt.putEvents([orderPlaced({ EventBusName: 'nowhere' }), orderPlaced()]);
+      await h.rt.runUntilIdle(IDLE);
 
       // Assess
       expect(result).toEqual({
-        FailedEntryCount: 1,
-        Entries: [
-          {
-            ErrorCode: 'ResourceNotFoundException',
-            ErrorMessage: 'Event bus nowhere does not exist.',
-          },
-          { EventId: expect.any(String) },
-        ],
+        FailedEntryCount: 0,
+        Entries: [{ EventId: expect.any(String) }, { EventId: expect.any(String) }],
       });
+      expect(seen).toHaveLength(1);
+      expect((seen[0] as { id: string }).id).toBe(
+        result.Entries[1] && 'EventId' in result.Entries[1] ? result.Entries[1].EventId : '',
+      );
+    });
+
+    it('tells its log about the drop and lists the dropped event, also after a restart', () => {
+      // Prepare
+      const warnings: string[] = [];
+      h.reopen({ log: { warn: (message) => warnings.push(message) } });
+
+      // Act
+      const result = h.rt.putEvents([
+        orderPlaced({ EventBusName: 'nowhere' }),
+        orderPlaced({ EventBusName: 'nowhere' }),
+      ]);
+      h.reopen({ log: { warn: (message) => warnings.push(message) } });
+
+      // Assess
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /^PutEvents: 2 event\(s\) to event bus "nowhere", which does not exist, were dropped/,
+        ),
+      ]);
+      expect(h.rt.listDroppedEvents()).toEqual(
+        result.Entries.map((entry) => ({
+          eventId: eventIdOf(entry),
+          eventBusName: 'nowhere',
+          source: 'test.shop',
+          detailType: 'OrderPlaced',
+          time: '2024-03-01T12:34:56Z',
+          droppedAt: '2024-03-01T12:34:56.789Z',
+        })),
+      );
+    });
+
+    it('drops nothing and lists nothing for a bus that exists', () => {
+      // Act
+      h.rt.putEvents([orderPlaced()]);
+
+      // Assess
+      expect(h.rt.listDroppedEvents()).toEqual([]);
     });
 
     it('refuses a call of more than 10 entries as a whole', () => {

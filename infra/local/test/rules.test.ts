@@ -209,6 +209,69 @@ describe('Class: LocalRuntime', () => {
       expect(h.rt.peekMessages('Details').map((m) => m.body)).toEqual(['"o-1"']);
     });
 
+    it('refuses a template placeholder that names no variable, naming the target', () => {
+      // Prepare
+      h.rt.putRule({ name: 'R', eventPattern: { source: ['test.shop'] } });
+
+      // Act
+      const act = () =>
+        h.rt.putTargets({
+          rule: 'R',
+          targets: [
+            {
+              id: 'Shaped',
+              target: recorder('x'),
+              inputTransformer: {
+                inputPathsMap: { order: '$.detail.orderId' },
+                inputTemplate: '"Order <order> by <customer>"',
+              },
+            },
+          ],
+        });
+
+      // Assess
+      expect(act).toThrow('InputTemplate for target Shaped contains invalid placeholder customer.');
+    });
+
+    it('delivers nothing for an event a JSON template makes invalid, dead-letters it as INVALID_JSON and delivers the others', async () => {
+      // Prepare: an object inside a quoted string loses its inner quotes, so a string holding
+      // a quote leaves a stray backslash escape behind.
+      h.rt.putRule({ name: 'R', eventPattern: { source: ['test.shop'] } });
+      h.rt.createQueue({ name: 'Shaped' });
+      h.rt.createQueue({ name: 'ShapedDLQ' });
+      h.rt.putTargets({
+        rule: 'R',
+        targets: [
+          {
+            id: 'Q',
+            target: { kind: 'queue', name: 'Shaped' },
+            deadLetterQueue: 'ShapedDLQ',
+            inputTransformer: {
+              inputPathsMap: { note: '$.detail.note' },
+              inputTemplate: '{"text": "note <note>"}',
+            },
+          },
+        ],
+      });
+      const withNote = (note: object) => orderPlaced({ Detail: JSON.stringify({ note }) });
+
+      // Act
+      h.rt.putEvents([withNote({ says: 'fine' }), withNote({ says: 'a "quoted" word' })]);
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(h.rt.peekMessages('Shaped').map((m) => JSON.parse(m.body))).toEqual([
+        { text: 'note {says:fine}' },
+      ]);
+      const dead = h.rt.peekMessages('ShapedDLQ');
+      expect(dead).toHaveLength(1);
+      expect(dead[0]?.attributes).toMatchObject({
+        ERROR_CODE: 'INVALID_JSON',
+        RETRY_ATTEMPTS: '0',
+      });
+      expect(JSON.parse(dead[0]?.body ?? '{}').detail.note.says).toBe('a "quoted" word');
+    });
+
     it('sends what the InputTransformer makes of the event', async () => {
       // Prepare
       h.rt.putRule({ name: 'R', eventPattern: { source: ['test.shop'] } });
@@ -250,7 +313,7 @@ describe('Class: LocalRuntime', () => {
           order: 'o-1',
           amount: 120,
           text: 'order o-1 of 120',
-          none: null,
+          none: '',
           rule: 'R',
           at: '2024-03-01T12:00:00.000Z',
           event: expect.objectContaining({

@@ -2,6 +2,7 @@ import {
   DescribeArchiveCommand,
   DescribeReplayCommand,
   EventBridgeClient,
+  LimitExceededException,
   ListRulesCommand,
   ResourceNotFoundException,
   StartReplayCommand,
@@ -11,6 +12,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   ArchiveNotFoundError,
   ReplayFailedError,
+  ReplayLimitError,
   type ReplayProgress,
   ReplayTimeoutError,
   startAwsReplay,
@@ -191,5 +193,41 @@ describe('Function: startAwsReplay', () => {
   it('refuses a window that does not start before it ends, before calling AWS', async () => {
     await expect(replay({ from: to, to: from })).rejects.toThrowError('must start before it ends');
     expect(eventBridge.commandCalls(DescribeArchiveCommand)).toHaveLength(0);
+  });
+
+  // "We recommend that you delay replaying archived events for 10 minutes" (Archiving and
+  // replaying events in Amazon EventBridge): the archive lags behind the bus.
+  it('warns, and still replays, when the window ends less than 10 minutes ago', async () => {
+    const warnings: string[] = [];
+    const time = fakeTime();
+    const end = new Date(time.now().getTime() - 5 * 60_000);
+
+    await replay({ ...time, from, to: end, onWarning: (w) => warnings.push(w) });
+
+    expect(warnings).toEqual([expect.stringContaining('less than 10 minutes before now')]);
+    expect(eventBridge.commandCalls(StartReplayCommand)).toHaveLength(1);
+  });
+
+  it('does not warn about a window that ended more than 10 minutes ago', async () => {
+    const warnings: string[] = [];
+
+    await replay({ onWarning: (w) => warnings.push(w) });
+
+    expect(warnings).toEqual([]);
+  });
+
+  it('says plainly that 10 replays are under way when EventBridge refuses an eleventh', async () => {
+    eventBridge
+      .on(StartReplayCommand)
+      .rejects(new LimitExceededException({ message: 'Limit exceeded', $metadata: {} }));
+
+    const failure = replay().catch((error: unknown) => error);
+
+    await expect(failure).resolves.toBeInstanceOf(ReplayLimitError);
+    await expect(failure).resolves.toHaveProperty(
+      'message',
+      expect.stringMatching(/at most 10 replays at once .*cancel-replay/),
+    );
+    expect(eventBridge.commandCalls(DescribeReplayCommand)).toHaveLength(0);
   });
 });

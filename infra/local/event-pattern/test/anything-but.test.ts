@@ -83,6 +83,40 @@ describe('Function: testEventPattern', () => {
     });
   });
 
+  // Outcomes recorded on AWS (TestEventPattern; localstack's validated event_pattern_templates
+  // content_anything_{prefix,suffix,wildcard}_list*) and event-ruler's JsonRuleCompiler: the
+  // inner prefix, suffix and wildcard each take a string or a list of strings.
+  describe('Operator: anything-but with a list of prefixes or suffixes', () => {
+    it.each([
+      ['a value starting with none of them', { prefix: ['init', 'test'] }, 'post-init', true],
+      ['a value starting with the second', { prefix: ['init', 'post'] }, 'post-init', false],
+      ['a number', { prefix: ['init', 'test'] }, 12, true],
+      ['null', { prefix: ['init', 'test'] }, null, true],
+      ['a value ending with none of them', { suffix: ['.txt', '.jpg'] }, 'file.txt.bak', true],
+      ['a value ending with the first', { suffix: ['.txt', '.jpg'] }, 'notes.txt', false],
+      ['null, for suffixes', { suffix: ['.txt', '.jpg'] }, null, true],
+      ['a value matching no wildcard', { wildcard: ['*/init/*', '*/dir/*'] }, 'a/b/c', true],
+      [
+        'a value matching the second wildcard',
+        { wildcard: ['*/init/*', '*/dir/*'] },
+        'x/dir/y',
+        false,
+      ],
+      ['null, for wildcards', { wildcard: ['*/init/*', '*/dir/*'] }, null, true],
+      ['a single empty wildcard, which excludes only ""', { wildcard: '' }, 'dir/init/file', true],
+    ])('matches %s', (_name, excluded, value, expected) => {
+      const pattern = onDetail('state', [{ 'anything-but': excluded }]);
+
+      expect(testEventPattern(pattern, ec2Event({ state: value }))).toBe(expected);
+    });
+
+    it('does not match a missing field, whatever the list', () => {
+      const pattern = onDetail('FileName', [{ 'anything-but': { suffix: ['.txt', '.jpg'] } }]);
+
+      expect(testEventPattern(pattern, { detail: {} })).toBe(false);
+    });
+  });
+
   // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-content-based-filtering.html#eb-filtering-anything-but-ignore-case
   describe('Operator: anything-but with equals-ignore-case', () => {
     it.each([

@@ -50,8 +50,8 @@ describe('Function: validateEventPattern', () => {
     expect(error.cause).toBeInstanceOf(SyntaxError);
   });
 
-  it('quotes a field name with a dot so that the path stays unambiguous', () => {
-    expect(rejectionOf({ detail: { 'a.b': 'x' } }).path).toBe('detail["a.b"]');
+  it('names a dotted field name by the flattened path EventBridge reads it as', () => {
+    expect(rejectionOf({ detail: { 'a.b': 'x' } }).path).toBe('detail.a.b');
   });
 
   it.each([
@@ -166,8 +166,40 @@ describe('Function: validateEventPattern', () => {
       'x[0].anything-but',
       '"numeric" is not',
     ],
-    ['a list of prefixes', { prefix: ['a', 'b'] }, 'x[0].anything-but.prefix', 'takes a string'],
+    [
+      'a prefix list holding a number',
+      { prefix: [123, 'test'] },
+      'x[0].anything-but.prefix[0]',
+      'takes a string',
+    ],
+    [
+      'a suffix list holding null',
+      { suffix: [null, '.txt'] },
+      'x[0].anything-but.suffix[0]',
+      'takes a string',
+    ],
+    ['a prefix that is a number', { prefix: 123 }, 'x[0].anything-but.prefix', 'takes a string'],
+    [
+      'a prefix ignoring case',
+      { prefix: { 'equals-ignore-case': 'file' } },
+      'x[0].anything-but.prefix',
+      'takes a string or a non-empty list',
+    ],
+    ['an empty prefix list', { prefix: [] }, 'x[0].anything-but.prefix', 'non-empty list'],
     ['an empty prefix', { prefix: '' }, 'x[0].anything-but.prefix', 'must not be empty'],
+    [
+      'an empty prefix in a list',
+      { prefix: ['a', ''] },
+      'x[0].anything-but.prefix[1]',
+      'must not be empty',
+    ],
+    [
+      'a wildcard list holding a number',
+      { wildcard: [123, '*/dir/*'] },
+      'x[0].anything-but.wildcard[0]',
+      'takes a string',
+    ],
+    ['a wildcard that is a number', { wildcard: 123 }, 'x[0].anything-but.wildcard', 'string'],
     ['an empty suffix', { suffix: '' }, 'x[0].anything-but.suffix', 'must not be empty'],
     ['two inner operators', { prefix: 'a', suffix: 'b' }, 'x[0].anything-but', 'exactly one key'],
     [

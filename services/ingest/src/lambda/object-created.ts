@@ -7,6 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createEventPublisher } from '@txnflow/contracts';
 import {
+  assertEventBusExists,
   createEventBridgeTransport,
   LambdaEnv,
   readEnvironment,
@@ -28,6 +29,10 @@ const [customer, transactions, eventBusName, deadLetterQueueUrl] = readEnvironme
 ]);
 const logger = new Logger();
 const metrics = new Metrics();
+const eventBridge = new EventBridgeClient({});
+// PutEvents to a bus that does not exist succeeds and drops the event: fail the cold start
+// instead, before this function takes any work it could only lose.
+await assertEventBusExists(eventBridge, eventBusName);
 
 const ingest = makeObjectCreatedHandler({
   objects: new S3ObjectStore(new S3Client({})),
@@ -36,7 +41,7 @@ const ingest = makeObjectCreatedHandler({
     transactions,
   }),
   publisher: createEventPublisher({
-    transport: createEventBridgeTransport(new EventBridgeClient({})),
+    transport: createEventBridgeTransport(eventBridge),
     eventBusName,
   }),
   deadLetters: new SqsDeadLetterSink(new SQSClient({}), deadLetterQueueUrl),

@@ -7,6 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createEventPublisher } from '@txnflow/contracts';
 import {
+  assertEventBusExists,
   createEventBridgeTransport,
   LambdaEnv,
   readEnvironment,
@@ -31,6 +32,10 @@ const [transactionTotal, ledgerEntries, eventBusName, deadLetterQueueUrl] = read
 );
 const logger = new Logger();
 const metrics = new Metrics();
+const eventBridge = new EventBridgeClient({});
+// PutEvents to a bus that does not exist succeeds and drops the event: fail the cold start
+// instead, before this function takes any work it could only lose.
+await assertEventBusExists(eventBridge, eventBusName);
 
 const processBatch = makeTransactionRecordedHandler({
   store: new DynamoDbLedgerStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), {
@@ -38,7 +43,7 @@ const processBatch = makeTransactionRecordedHandler({
     ledgerEntries,
   }),
   publisher: createEventPublisher({
-    transport: createEventBridgeTransport(new EventBridgeClient({})),
+    transport: createEventBridgeTransport(eventBridge),
     eventBusName,
   }),
   deadLetters: new SqsDeadLetterSink(new SQSClient({}), deadLetterQueueUrl),
