@@ -41,6 +41,7 @@ const ENVIRONMENT = {
   LEDGER_ENTRIES_TABLE_NAME: 'LedgerEntries-x',
   CUSTOMER_TABLE_NAME: 'Customer-x',
   TRANSACTIONS_TABLE_NAME: 'Transactions-x',
+  UPLOADS_TABLE_NAME: 'Uploads-x',
   ALERTS_TABLE_NAME: 'Alerts-x',
   HIGH_BALANCE_ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:HighBalanceAlert',
   HIGH_BALANCE_THRESHOLD: '1500.00',
@@ -165,6 +166,14 @@ describe('Lambda entries', () => {
       expect(dynamo.commandCalls(PutCommand).map((c) => c.args[0].input.TableName)).toEqual([
         'Transactions-x',
         'Transactions-x',
+      ]);
+      expect(
+        dynamo
+          .commandCalls(BatchWriteCommand)
+          .map((c) => Object.keys(c.args[0].input.RequestItems ?? {})),
+      ).toEqual([['Customer-x']]);
+      expect(dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input.TableName)).toEqual([
+        'Uploads-x',
       ]);
       const published = eventBridge
         .commandCalls(PutEventsCommand)

@@ -180,6 +180,7 @@ async function runIngest(file: string, tables: PipelineTables, usage: LambdaUsag
     store: new DynamoDbIngestStore(tables.documentClient, {
       customer: tables.names.Customer ?? '',
       transactions: tables.names.Transactions ?? '',
+      uploads: tables.names.Uploads ?? '',
     }),
     publisher: publisherOn(),
     log: QUIET,

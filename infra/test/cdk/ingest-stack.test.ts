@@ -147,24 +147,24 @@ describe('Stack: txnflow-<stage>-ingest', () => {
       ]);
     });
 
-    it('publishes only as txnflow.ingest and writes items of Customer and Transactions', () => {
+    it('publishes only as txnflow.ingest and writes items of Customer, Transactions and Uploads', () => {
       const statements = statementsOfRole(template, roleId());
 
       expect(statements.find((s) => s.Action === 'events:PutEvents')?.Condition).toEqual({
         StringEquals: { 'events:source': 'txnflow.ingest' },
       });
-      expect(
-        statements.filter((s) => actionsOf(s).includes('dynamodb:PutItem')).map((s) => s.Resource),
-      ).toEqual([
-        [getAtt(logicalId(template, 'AWS::DynamoDB::Table', 'TablesCustomer'))],
-        [getAtt(logicalId(template, 'AWS::DynamoDB::Table', 'TablesTransactions'))],
-      ]);
+      const table = (name: string) => [getAtt(logicalId(template, 'AWS::DynamoDB::Table', name))];
+      const writing = (action: string) =>
+        statements.filter((s) => actionsOf(s).includes(action)).map((s) => s.Resource);
+      expect(writing('dynamodb:BatchWriteItem')).toEqual([table('TablesCustomer')]);
+      expect(writing('dynamodb:PutItem')).toEqual([table('TablesTransactions')]);
+      expect(writing('dynamodb:UpdateItem')).toEqual([table('TablesUploads')]);
     });
   });
 
   describe('Tables', () => {
-    it('keeps Customer and Transactions with PITR and deletion protection', () => {
-      template.resourceCountIs('AWS::DynamoDB::Table', 2);
+    it('keeps Customer, Transactions and Uploads with PITR and deletion protection', () => {
+      template.resourceCountIs('AWS::DynamoDB::Table', 3);
       template.allResourcesProperties('AWS::DynamoDB::Table', {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         DeletionProtectionEnabled: true,

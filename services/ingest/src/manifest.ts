@@ -9,18 +9,17 @@ const ingestManifest: ServiceManifest = {
   service: 'ingest',
   source: EventSource.ingest,
   publishes: ['TransactionRecorded'],
+  // A row is one conditional PutItem (its failure returns the existing item); customers are
+  // batch-written once per run; the outbox watermark is read and updated once per upload and batch.
   tables: [
-    {
-      name: 'Customer',
-      partitionKey: 'customerId',
-      itemActions: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
-    },
+    { name: 'Customer', partitionKey: 'customerId', itemActions: ['BatchWriteItem'] },
     {
       name: 'Transactions',
       partitionKey: 'customerId',
       sortKey: 'transactionId',
-      itemActions: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+      itemActions: ['PutItem'],
     },
+    { name: 'Uploads', partitionKey: 'uploadId', itemActions: ['GetItem', 'UpdateItem'] },
   ],
   handlers: [
     {

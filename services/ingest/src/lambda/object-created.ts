@@ -19,9 +19,10 @@ import type { IngestSummary } from '../domain/ingest-file.ts';
 import { makeObjectCreatedHandler, type ObjectCreatedDetail } from '../handlers/object-created.ts';
 
 // Cold start: configuration read and validated once, clients built once and reused.
-const [customer, transactions, eventBusName] = readEnvironment(process.env, [
+const [customer, transactions, uploads, eventBusName] = readEnvironment(process.env, [
   tableEnvName('Customer'),
   tableEnvName('Transactions'),
+  tableEnvName('Uploads'),
   LambdaEnv.eventBusName,
 ]);
 const logger = new Logger();
@@ -32,6 +33,7 @@ const ingest = makeObjectCreatedHandler({
   store: new DynamoDbIngestStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), {
     customer,
     transactions,
+    uploads,
   }),
   publisher: createEventPublisher({
     transport: createEventBridgeTransport(new EventBridgeClient({})),
