@@ -104,22 +104,26 @@ const toBalance = (customerId: string, item: Item | undefined): Balance => ({
  * 2. every applied entry not in `pending(V)` is materialized;
  * 3. no entry item exists that is not applied (entries are written only after the commit
  *    that applied them, by their committer or by a repair copying `pending`);
- * 4. the entries have versions 1..V, one each, chained; the balance is the last `after`.
+ * 4. when the last entry of a commit is an item, so are all the commit's entries (they are
+ *    always written all but the last first, then the last);
+ * 5. the entries have versions 1..V, one each, chained; the balance is the last `after`.
  *
  * **Why it holds.** A read takes the balances (eventually consistent: a stale version only
  * makes the commit's condition fail, and the customer is read again), then, strongly
  * consistent, the entries of the batch's transactions; then it makes sure `pending` is
- * materialized (an eventually consistent read of those keys; each one found missing is put,
- * conditionally): so (2) will hold after the next commit replaces `pending`. A commit is
- * vouched for by such a read of this store at the same version, or reads the customer itself
- * (strongly) before writing. A transaction is committed on version V only if the version
- * was V when the commit wrote, so nothing committed in between; and a read that saw V found
- * it neither in `pending(V)` nor among the entries, read after the balance, which by (2)
- * hold every transaction applied at V or before. **So nothing is counted twice, and nothing
- * commits on a balance it did not read.** Nothing is lost: `pending(V)` is replaced only by
- * a commit whose read made sure it was materialized. A crash between the commit and the
- * materialization leaves the entries in `pending`, where reads, `listEntries` and
- * `markAlertPublished` find them, and the next read of the customer writes them.
+ * materialized: by (4) one key per balance tells, the last pending entry (read eventually
+ * consistent if the batch did not ask for it; one read as absent that exists only costs puts
+ * whose conditions fail), and a commit found missing is written again. So (2) still holds
+ * once the next commit replaces `pending`. A commit is vouched for by such a read of this
+ * store at the same version, or reads the customer itself (strongly) before writing. A
+ * transaction is committed on version V only if the version was V when the commit wrote, so
+ * nothing committed in between; and a read that saw V found it neither in `pending(V)` nor
+ * among the entries, read after the balance, which by (2) hold every transaction applied at
+ * V or before. **So nothing is counted twice, and nothing commits on a balance it did not
+ * read.** Nothing is lost: `pending(V)` is replaced only by a commit whose read made sure it
+ * was materialized. A crash between the commit and the materialization leaves the entries in
+ * `pending`, where reads, `listEntries` and `markAlertPublished` find them, and the next
+ * read of the customer writes them.
  *
  * A commit of more than `maxEntriesPerCommit` entries is written in parts, each part
  * materialized before the next one is committed on the version the previous one set.
@@ -180,41 +184,65 @@ class DynamoDbLedgerStore implements LedgerStore {
     const found = (
       await batchGetItems(this.#client, this.#tables.ledgerEntries, asked, true, this.#batchGet)
     ).map(toEntry);
-    const pending = balanceItems.flatMap(pendingEntriesOf);
-    await this.#materializeMissing(
-      pending,
-      new Set(found.map((e) => entryKey(e.customerId, e.transactionId))),
-    );
-    return snapshotsOf(customers, balanceItems, found, pending);
+    const pendingCommits = balanceItems.map(pendingEntriesOf).filter((p) => p.length > 0);
+    await this.#materializeMissing(pendingCommits, asked, found);
+    return snapshotsOf(customers, balanceItems, found, pendingCommits.flat());
   }
 
   /**
-   * Writes every `pending` entry that is not an item yet (a crash after its commit). The ones
-   * not among `known` are read first, eventually consistent: an entry read as absent that
-   * exists only costs a put whose condition fails.
+   * Writes the `pending` entries of each balance that are not items yet (a crash after their
+   * commit). A commit's entries are always written with its last one after all the others
+   * (see {@link #materialize}), so one key per balance tells: the last entry, already read if
+   * the batch asked for it, else read now, eventually consistent (an entry read as absent
+   * that exists only costs puts whose conditions fail).
    */
-  async #materializeMissing(pending: readonly LedgerEntry[], known: ReadonlySet<string>) {
-    const unknown = pending.filter((e) => !known.has(entryKey(e.customerId, e.transactionId)));
-    if (unknown.length === 0) return;
-    const keys: Key[] = unknown.map(({ customerId, transactionId }) => ({
-      customerId,
-      transactionId,
-    }));
-    const there = new Set(
-      (
-        await batchGetItems(this.#client, this.#tables.ledgerEntries, keys, false, this.#batchGet)
-      ).map((item) => entryKey(String(item.customerId), String(item.transactionId))),
+  async #materializeMissing(
+    pendingCommits: readonly LedgerEntry[][],
+    asked: readonly Key[],
+    found: readonly LedgerEntry[],
+  ): Promise<void> {
+    const keyOf = (e: { customerId: string; transactionId: string }) =>
+      entryKey(e.customerId, e.transactionId);
+    const lastOf = (entries: readonly LedgerEntry[]) => entries.at(-1) as LedgerEntry;
+    const wasAsked = new Set(
+      asked.map((key) => entryKey(key.customerId ?? '', key.transactionId ?? '')),
     );
-    await this.#materialize(
-      unknown.filter((e) => !there.has(entryKey(e.customerId, e.transactionId))),
-    );
+    const isThere = new Set(found.map(keyOf));
+    const toRead: Key[] = pendingCommits
+      .map(lastOf)
+      .filter((last) => !wasAsked.has(keyOf(last)))
+      .map(({ customerId, transactionId }) => ({ customerId, transactionId }));
+    if (toRead.length > 0) {
+      const read = await batchGetItems(
+        this.#client,
+        this.#tables.ledgerEntries,
+        toRead,
+        false,
+        this.#batchGet,
+      );
+      for (const item of read)
+        isThere.add(entryKey(String(item.customerId), String(item.transactionId)));
+    }
+    const missing = pendingCommits.filter((entries) => !isThere.has(keyOf(lastOf(entries))));
+    await forEachBounded(missing, this.#concurrency, async (entries) => {
+      await this.#materialize(entries);
+    });
   }
 
-  /** Puts entries as items, never over an existing one. */
-  async #materialize(entries: readonly LedgerEntry[]): Promise<void> {
-    await forEachBounded(entries, this.#concurrency, async (entry) => {
-      await this.#putEntry(entry);
-    });
+  /**
+   * Writes a commit's entries as items, never over an existing one: all but the last, then
+   * the last, so that the last one being an item proves the others are. Returns the ids of
+   * the entries this call created.
+   */
+  async #materialize(entries: readonly LedgerEntry[]): Promise<Set<string>> {
+    const created = new Set<string>();
+    const put = async (entry: LedgerEntry) => {
+      if (await this.#putEntry(entry)) created.add(entry.transactionId);
+    };
+    await forEachBounded(entries.slice(0, -1), this.#concurrency, put);
+    const last = entries.at(-1);
+    if (last) await put(last);
+    return created;
   }
 
   /** Puts an entry unless it exists; true when this put created it. */
@@ -337,10 +365,12 @@ class DynamoDbLedgerStore implements LedgerStore {
       }
       // Not an item: committed and still only in `pending` (a crash), or not applied at all.
       const pending = await this.#pendingOf(customerId);
-      const entry = pending.find((e) => e.transactionId === transactionId);
-      if (!entry) return; // nothing to mark, as the SQLite adapter updates no row
-      if (await this.#putEntry({ ...entry, alertPublished: true })) return;
-      // Someone materialized it meanwhile: mark that item.
+      if (!pending.some((e) => e.transactionId === transactionId)) return; // nothing to mark
+      const flagged = pending.map((e) =>
+        e.transactionId === transactionId ? { ...e, alertPublished: true } : e,
+      );
+      if ((await this.#materialize(flagged)).has(transactionId)) return;
+      // Someone wrote it meanwhile, unflagged: mark that item.
     }
   }
 

@@ -98,7 +98,7 @@ describe('Class: DynamoDbLedgerStore (requests)', () => {
       expect(read.get('C1')?.applied.get('T1')).toEqual(t1);
     });
 
-    it('checks, eventually consistent, that the pending entries are items, and writes the missing ones without overwriting', async () => {
+    it("checks, eventually consistent, that a balance's last pending entry is an item, and else writes the commit's entries, the last one last, never overwriting", async () => {
       const [t1, t2] = chainOf('C1', [500, 700]);
       tablesHolding({
         totals: [
@@ -115,20 +115,30 @@ describe('Class: DynamoDbLedgerStore (requests)', () => {
       await store().read([{ customerId: 'C1', transactionIds: ['T9'] }]);
 
       expect(batchGets()[2]).toEqual({
-        'LedgerEntries-1': {
-          Keys: [
-            { customerId: 'C1', transactionId: 'T1' },
-            { customerId: 'C1', transactionId: 'T2' },
-          ],
-        },
+        'LedgerEntries-1': { Keys: [{ customerId: 'C1', transactionId: 'T2' }] },
       });
-      expect(dynamo.commandCalls(PutCommand).map((c) => c.args[0].input)).toEqual([
-        {
+      expect(dynamo.commandCalls(PutCommand).map((c) => c.args[0].input)).toEqual(
+        [t1, t2].map((entry) => ({
           TableName: 'LedgerEntries-1',
-          Item: t2,
+          Item: entry,
           ConditionExpression: 'attribute_not_exists(transactionId)',
-        },
-      ]);
+        })),
+      );
+    });
+
+    it('reads nothing more when the last pending entry is among the entries the batch asked for', async () => {
+      const [t1] = chainOf('C1', [500]);
+      tablesHolding({
+        totals: [
+          { customerId: 'C1', balanceCents: 500, version: 1, pending: [toPendingTuple(t1!)] },
+        ],
+        entries: [{ ...t1 }],
+      });
+
+      await store().read([{ customerId: 'C1', transactionIds: ['T1'] }]);
+
+      expect(batchGets()).toHaveLength(2);
+      expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
     });
 
     it('splits over 100 keys into several calls', async () => {
