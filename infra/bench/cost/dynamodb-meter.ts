@@ -71,10 +71,10 @@ class DynamoDbMeter {
         input.ReturnConsumedCapacity = 'TOTAL';
         try {
           const result = await next(args);
-          this.#recordSuccess(operation, input, result.output as unknown as Output);
+          this.recordSuccess(operation, input, result.output as unknown as Output);
           return result;
         } catch (error) {
-          this.#recordFailure(operation, input, error);
+          this.recordFailure(operation, input, error);
           throw error;
         }
       },
@@ -112,7 +112,8 @@ class DynamoDbMeter {
     if (computed) line.computedUnits += units;
   }
 
-  #recordSuccess(operation: string, input: Input, output: Output): void {
+  /** Counts a call that succeeded, from its input and output (what the middleware sees). */
+  recordSuccess(operation: string, input: Input, output: Output): void {
     if (operation === 'TransactWriteItems') {
       this.#recordTransaction(input, false);
       return;
@@ -171,7 +172,8 @@ class DynamoDbMeter {
     }
   }
 
-  #recordFailure(operation: string, input: Input, error: unknown): void {
+  /** Counts a call that failed with `error`. */
+  recordFailure(operation: string, input: Input, error: unknown): void {
     if (operation === 'TransactWriteItems') {
       this.#recordTransaction(input, true);
       return;
