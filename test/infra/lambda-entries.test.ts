@@ -18,7 +18,6 @@ import {
   BatchWriteCommand,
   DynamoDBDocumentClient,
   PutCommand,
-  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
@@ -46,6 +45,7 @@ const ENVIRONMENT = {
   LEDGER_ENTRIES_TABLE_NAME: 'LedgerEntries-x',
   CUSTOMER_TABLE_NAME: 'Customer-x',
   TRANSACTIONS_TABLE_NAME: 'Transactions-x',
+  UPLOADS_TABLE_NAME: 'Uploads-x',
   ALERTS_TABLE_NAME: 'Alerts-x',
   HIGH_BALANCE_ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:HighBalanceAlert',
   HIGH_BALANCE_THRESHOLD: '1500.00',
@@ -90,7 +90,8 @@ describe('Lambda entries', () => {
   describe('ledger: transactionRecorded', () => {
     it('applies a batch on the tables from the environment and dead-letters a poison record', async () => {
       dynamo.on(BatchGetCommand).resolves({});
-      dynamo.on(TransactWriteCommand).resolves({});
+      dynamo.on(UpdateCommand).resolves({});
+      dynamo.on(PutCommand).resolves({});
       const event: SQSEvent = {
         Records: [
           { messageId: 'good', body: sqsBodyOf(transactionRecorded()) },
@@ -101,10 +102,11 @@ describe('Lambda entries', () => {
       const response = await entries.ledger(event as never, context);
 
       expect(response).toEqual({ batchItemFailures: [] });
-      const items = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems;
-      expect(items?.map((i) => i.Put?.TableName ?? i.Update?.TableName)).toEqual([
-        'LedgerEntries-x',
+      expect(dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input.TableName)).toEqual([
         'TransactionTotal-x',
+      ]);
+      expect(dynamo.commandCalls(PutCommand).map((c) => c.args[0].input.TableName)).toEqual([
+        'LedgerEntries-x',
       ]);
       expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.QueueUrl).toBe(
         ENVIRONMENT.DEAD_LETTER_QUEUE_URL,
@@ -113,7 +115,7 @@ describe('Lambda entries', () => {
 
     it('publishes HighBalanceDetected on the bus from the environment when a balance crosses', async () => {
       dynamo.on(BatchGetCommand).resolves({});
-      dynamo.on(TransactWriteCommand).resolves({});
+      dynamo.on(PutCommand).resolves({});
       dynamo.on(UpdateCommand).resolves({});
       eventBridge
         .on(PutEventsCommand)
@@ -196,6 +198,14 @@ describe('Lambda entries', () => {
       expect(dynamo.commandCalls(PutCommand).map((c) => c.args[0].input.TableName)).toEqual([
         'Transactions-x',
         'Transactions-x',
+      ]);
+      expect(
+        dynamo
+          .commandCalls(BatchWriteCommand)
+          .map((c) => Object.keys(c.args[0].input.RequestItems ?? {})),
+      ).toEqual([['Customer-x']]);
+      expect(dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input.TableName)).toEqual([
+        'Uploads-x',
       ]);
       const published = eventBridge
         .commandCalls(PutEventsCommand)

@@ -9,20 +9,17 @@ const ingestManifest: ServiceManifest = {
   service: 'ingest',
   source: EventSource.ingest,
   publishes: ['TransactionRecorded'],
-  // A transaction is put if absent, read back on a conflict and marked published; the
-  // customers of a batch are written with BatchWriteItem and never read by the function.
+  // A row is one conditional PutItem (its failure returns the existing item); customers are
+  // batch-written once per run; the outbox watermark is read and updated once per upload and batch.
   tables: [
-    {
-      name: 'Customer',
-      partitionKey: 'customerId',
-      itemActions: ['BatchWriteItem'],
-    },
+    { name: 'Customer', partitionKey: 'customerId', itemActions: ['BatchWriteItem'] },
     {
       name: 'Transactions',
       partitionKey: 'customerId',
       sortKey: 'transactionId',
-      itemActions: ['GetItem', 'PutItem', 'UpdateItem'],
+      itemActions: ['PutItem'],
     },
+    { name: 'Uploads', partitionKey: 'uploadId', itemActions: ['GetItem', 'UpdateItem'] },
   ],
   handlers: [
     {

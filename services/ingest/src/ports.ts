@@ -14,9 +14,11 @@ interface TransactionRow {
 /**
  * What recording a row did. `accepted`: recorded by this upload, now or by an earlier
  * delivery of the same upload (S3 notifications are at-least-once, and a re-run must report
- * the same). `duplicate`: recorded by another upload with identical data. `published` says
- * whether its TransactionRecorded went out; false after a crash, so it is published now. A
- * conflict carries what was recorded before, for the report.
+ * the same). `duplicate`: recorded by another upload (or another line of this one) with
+ * identical data. `published` says whether its TransactionRecorded went out: whether the
+ * upload that recorded it has published every accepted row up to that line (its watermark,
+ * see {@link IngestStore.markPublishedThrough}); false after a crash, so it is published now.
+ * A conflict carries what was recorded before, for the report.
  */
 type RecordOutcome =
   | { readonly kind: 'accepted'; readonly published: boolean }
@@ -39,20 +41,27 @@ interface RecordedTransaction {
 }
 
 /**
- * Ingest's tables: Customer (latest address wins) and Transactions (one row per customer
- * and transaction id, never overwritten). Adapters: DynamoDB and SQLite.
+ * Ingest's tables: Customer (latest address wins), Transactions (one row per customer and
+ * transaction id, never overwritten, tagged with the upload and line that recorded it) and
+ * Uploads (per upload, how far its events have been published: the outbox watermark).
+ * Adapters: DynamoDB and SQLite.
  */
 interface IngestStore {
   /**
    * Records rows in order (a later row sees an earlier one of the same batch): new
-   * transactions are inserted unpublished, tagged with the upload and line that recorded
-   * them (so a redelivered upload is recognised, row by row), and
-   * their customer's address upserted; a conflict changes nothing. Returns one outcome per
-   * row, in order.
+   * transactions are inserted, tagged with the upload and line that recorded them (so a
+   * redelivered upload is recognised, row by row); a conflict changes nothing. Returns one
+   * outcome per row, in order. Customers are not written here: see `putCustomers`.
    */
   recordBatch(rows: readonly TransactionRow[], uploadId: string): Promise<RecordOutcome[]>;
-  /** Marks transactions whose TransactionRecorded was published (the outbox flag). */
-  markPublished(keys: readonly { customerId: string; transactionId: string }[]): Promise<void>;
+  /** Writes each customer's address (an upsert: the latest write wins). */
+  putCustomers(customers: readonly Customer[]): Promise<void>;
+  /**
+   * Records that every accepted row of the upload up to `line` has had its
+   * TransactionRecorded published (the outbox watermark). It never moves back: a lower line
+   * than the one recorded changes nothing.
+   */
+  markPublishedThrough(uploadId: string, line: number): Promise<void>;
   listCustomers(): Promise<Customer[]>;
   listTransactions(customerId?: string): Promise<RecordedTransaction[]>;
 }

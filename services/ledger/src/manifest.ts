@@ -8,12 +8,14 @@ const ledgerManifest: ServiceManifest = {
   service: 'ledger',
   source: EventSource.ledger,
   publishes: ['HighBalanceDetected'],
-  // A batch is read with BatchGetItem and each customer committed with TransactWriteItems.
+  // A batch is read with BatchGetItem; a customer's commit is one conditional UpdateItem of
+  // its balance, then a conditional PutItem per entry; GetItem reads a balance's pending
+  // entries when an alert is marked on an entry a crash left unwritten.
   tables: [
     {
       name: 'TransactionTotal',
       partitionKey: 'customerId',
-      itemActions: ['BatchGetItem', 'PutItem', 'UpdateItem'],
+      itemActions: ['BatchGetItem', 'GetItem', 'UpdateItem'],
     },
     {
       name: 'LedgerEntries',

@@ -57,7 +57,9 @@ interface CustomerCommit {
  * How a {@link CustomerCommit} ended. `conflict`: the balance moved since it was read, or an
  * entry exists already; read again and plan again. `failed`: an error the store could not
  * classify (throttling after the SDK's retries, say). Both tell how many of the entries, from
- * the first, did commit with their balance: 0 except where a store splits a long commit.
+ * the first, did commit with their balance: 0 except where a store splits a long commit, or
+ * (DynamoDB) failed after the commit point, writing the committed entries as items of their
+ * own; such entries are applied, and the store finds them on its next read.
  */
 type CommitResult =
   | { readonly status: 'committed' }
@@ -66,16 +68,22 @@ type CommitResult =
 
 /**
  * The ledger's tables: TransactionTotal (balances) and LedgerEntries (one row per applied
- * transaction). Adapters: DynamoDB (TransactWriteItems) and SQLite (the local runtime).
+ * transaction). Adapters: DynamoDB (standard writes, the balance item as commit point) and
+ * SQLite (the local runtime, one transaction).
  *
- * The guarantee every adapter gives: a customer's new entries and that customer's balance
- * update commit together or not at all, and only if the balance is still at the version that
- * was read and none of the entries exists yet. So, whatever the batching, concurrency,
- * duplicates or order, a balance equals the sum of the distinct transactions applied to it,
- * and its entries form one chain (versions 1..n, each before the previous after).
+ * The commit point of a customer's new entries is that customer's balance: the entries are
+ * applied exactly when the balance moves to the version they end at, all of them or none,
+ * and only if the balance is still at the version that was read and none of the entries was
+ * applied already. So, whatever the batching, concurrency, duplicates, crashes or order, a
+ * balance equals the sum of the distinct transactions applied to it, and its entries form
+ * one chain (versions 1..n, each before the previous after).
  */
 interface LedgerStore {
-  /** Strongly consistent reads of each customer's balance and of which of its listed transactions were applied. */
+  /**
+   * Each customer's balance and, read after it and up to date, which of its listed
+   * transactions were applied. A balance may be a moment old (DynamoDB reads it eventually
+   * consistent): a commit planned on a stale version is refused as a conflict.
+   */
   read(customers: readonly CustomerRead[]): Promise<Map<string, CustomerSnapshot>>;
   /**
    * Commits each customer's entries with its balance, one result per commit in order. Commits

@@ -7,6 +7,7 @@ import {
 import { InvalidHeaderError } from '../parsing/errors.ts';
 import { readTransactionRows } from '../parsing/read-transaction-rows.ts';
 import type { IngestStore, ObjectStore, RecordOutcome, TransactionRow } from '../ports.ts';
+import { CustomerWrites } from './customer-writes.ts';
 import { renderRejectsReport, reportKeysFor } from './reports.ts';
 
 /** Which file to ingest, and the ids that tie its events together. */
@@ -56,6 +57,8 @@ interface IngestFileDeps {
   readonly publisher: EventPublisher;
   /** Rows recorded and published together. @default 500 */
   readonly batchSize?: number;
+  /** Customers whose written address the run remembers. @default 100_000 */
+  readonly rememberedCustomers?: number;
   readonly clock?: () => Date;
 }
 
@@ -63,6 +66,7 @@ interface RunState {
   accepted: number;
   duplicates: number;
   readonly rejected: RejectedRow[];
+  readonly customers: CustomerWrites;
   unreadable?: string;
 }
 
@@ -75,6 +79,12 @@ function conflictReason(
   return `trn_id: conflict: ${row.transactionId} of ${row.customerId} was recorded as ${was}, this row says ${now}`;
 }
 
+/**
+ * One batch: record its rows, write the customers that changed, publish the events still
+ * owed, then move the upload's watermark to the batch's last line. Batches run in file
+ * order, so the watermark only ever covers rows whose events went out: a crash anywhere
+ * leaves it at the previous batch, and the redelivery publishes again from there.
+ */
 async function recordAndPublish(
   rows: readonly TransactionRow[],
   input: IngestFileInput,
@@ -97,9 +107,23 @@ async function recordAndPublish(
       if (!outcome.published && !own) toPublish.push(row);
     }
   });
-  if (toPublish.length === 0) return;
+  const customers = state.customers.dueFor(rows, outcomes);
+  if (customers.length > 0) {
+    await deps.store.putCustomers(customers);
+    state.customers.remember(customers);
+  }
+  if (toPublish.length > 0) await deps.publisher.publish(eventsOf(toPublish, input, deps));
+  const last = rows.at(-1);
+  if (last) await deps.store.markPublishedThrough(input.correlationId, last.line);
+}
+
+function eventsOf(
+  rows: readonly TransactionRow[],
+  input: IngestFileInput,
+  deps: IngestFileDeps,
+): ContractEvent[] {
   const now = deps.clock?.() ?? new Date();
-  const events: ContractEvent[] = toPublish.map((row) =>
+  return rows.map((row) =>
     buildEvent(
       'TransactionRecorded',
       {
@@ -114,8 +138,6 @@ async function recordAndPublish(
       now,
     ),
   );
-  await deps.publisher.publish(events);
-  await deps.store.markPublished(toPublish);
 }
 
 /**
@@ -124,15 +146,21 @@ async function recordAndPublish(
  * Input: where the file is and the ids of this run. Output: the run summary. Steps: stream
  * and parse the file; validate each row (a bad row is rejected with its line and reason,
  * and the file goes on); record rows in batches (an identical row seen before is a
- * duplicate, the same id with other data a conflict, never an overwrite); publish one
- * TransactionRecorded per new row, then mark it published; write the rejects report and
- * the summary beside the file (one pair per version, see reportKeysFor).
+ * duplicate, the same id with other data a conflict, never an overwrite); write each
+ * customer once per run, or again when its address changes; publish one
+ * TransactionRecorded per new row, then move the upload's watermark past the batch; write
+ * the rejects report and the summary beside the file (one pair per version, see reportKeysFor).
  *
  * @example const summary = await ingestFile({ bucket, key, versionId, correlationId, causationId }, deps);
  */
 async function ingestFile(input: IngestFileInput, deps: IngestFileDeps): Promise<IngestSummary> {
   const batchSize = deps.batchSize ?? 500;
-  const state: RunState = { accepted: 0, duplicates: 0, rejected: [] };
+  const state: RunState = {
+    accepted: 0,
+    duplicates: 0,
+    rejected: [],
+    customers: new CustomerWrites(deps.rememberedCustomers),
+  };
   try {
     let batch: TransactionRow[] = [];
     const stream = await deps.objects.read(input.bucket, input.key, input.versionId);

@@ -21,9 +21,10 @@ import { S3ObjectStore } from '../adapters/aws/s3-object-store.ts';
 import { makeObjectCreatedHandler, type ObjectCreatedOutcome } from '../handlers/object-created.ts';
 
 // Cold start: configuration read and validated once, clients built once and reused.
-const [customer, transactions, eventBusName, deadLetterQueueUrl] = readEnvironment(process.env, [
+const [customer, transactions, uploads, eventBusName, deadLetterQueueUrl] = readEnvironment(process.env, [
   tableEnvName('Customer'),
   tableEnvName('Transactions'),
+  tableEnvName('Uploads'),
   LambdaEnv.eventBusName,
   LambdaEnv.deadLetterQueueUrl,
 ]);
@@ -39,6 +40,7 @@ const ingest = makeObjectCreatedHandler({
   store: new DynamoDbIngestStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), {
     customer,
     transactions,
+    uploads,
   }),
   publisher: createEventPublisher({
     transport: createEventBridgeTransport(eventBridge),

@@ -2,7 +2,42 @@ import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SqliteIngestStore } from '../../src/adapters/local/sqlite-ingest-store.ts';
 import { type IngestFileInput, ingestFile } from '../../src/domain/ingest-file.ts';
+import type { Customer, IngestStore } from '../../src/ports.ts';
 import { MemoryObjectStore, RecordingPublisher, transactionsFile } from '../support/fakes.ts';
+
+const idsOf = (events: readonly { detail: { data: unknown } }[]) =>
+  events.map((e) => (e.detail.data as { transactionId: string }).transactionId);
+
+/** A store that records what it was asked to write and can fail one call, as a crash would. */
+function watched(store: IngestStore) {
+  const writes = { customers: [] as Customer[][], watermarks: [] as number[] };
+  const failing = { markPublishedThrough: 0 };
+  const wrapper: IngestStore = {
+    recordBatch: (rows, uploadId) => store.recordBatch(rows, uploadId),
+    putCustomers: async (customers) => {
+      writes.customers.push([...customers]);
+      await store.putCustomers(customers);
+    },
+    markPublishedThrough: async (uploadId, line) => {
+      failing.markPublishedThrough -= 1;
+      if (failing.markPublishedThrough === 0) throw new Error('process killed');
+      writes.watermarks.push(line);
+      await store.markPublishedThrough(uploadId, line);
+    },
+    listCustomers: () => store.listCustomers(),
+    listTransactions: (customerId) => store.listTransactions(customerId),
+  };
+  return { store: wrapper, writes, failing };
+}
+
+const rowsOfFile = (count: number) =>
+  Array.from({ length: count }, (_, i) => [
+    `C${i % 2}`,
+    `Addr ${i % 2}`,
+    `T${i + 1}`,
+    '2023-03-01',
+    `${i + 1}.00`,
+  ]);
 
 const input: IngestFileInput = {
   bucket: 'uploads',
@@ -208,6 +243,95 @@ describe('Function: ingestFile', () => {
     expect(
       publisher.published.map((e) => (e.detail.data as { transactionId: string }).transactionId),
     ).toEqual(['T1', 'T2']);
+  });
+
+  it('writes each customer once per run, and again only when its address changes', async () => {
+    upload(
+      transactionsFile([
+        ['C1', 'Addr 1', 'T1', '2023-03-01', '1.00'],
+        ['C2', 'Addr 2', 'T2', '2023-03-01', '1.00'],
+        ['C1', 'Addr 1', 'T3', '2023-03-01', '1.00'],
+        ['C2', 'Addr 2', 'T4', '2023-03-01', '1.00'],
+        ['C1', 'Addr 1', 'T5', '2023-03-01', '1.00'],
+        ['C1', 'Addr 1b', 'T6', '2023-03-01', '1.00'],
+      ]),
+    );
+    const spy = watched(store);
+
+    await ingestFile(input, { objects, store: spy.store, publisher, batchSize: 2 });
+
+    expect(spy.writes.customers).toEqual([
+      [
+        { customerId: 'C1', address: 'Addr 1' },
+        { customerId: 'C2', address: 'Addr 2' },
+      ],
+      [{ customerId: 'C1', address: 'Addr 1b' }],
+    ]);
+    expect(await store.listCustomers()).toEqual([
+      { customerId: 'C1', address: 'Addr 1b' },
+      { customerId: 'C2', address: 'Addr 2' },
+    ]);
+  });
+
+  it('moves the upload watermark once per batch, to its last line, after publishing it', async () => {
+    upload(transactionsFile(rowsOfFile(5)));
+    const spy = watched(store);
+
+    await ingestFile(input, { objects, store: spy.store, publisher, batchSize: 2 });
+
+    expect(spy.writes.watermarks).toEqual([3, 5, 6]);
+  });
+
+  it('after a crash between batches, republishes exactly the rows past the watermark and reports the same summary', async () => {
+    upload(transactionsFile(rowsOfFile(7)));
+    const spy = watched(store);
+    const uninterrupted = await ingestFile(input, {
+      objects,
+      store: new SqliteIngestStore(new Database(':memory:')),
+      publisher: new RecordingPublisher(),
+      batchSize: 2,
+    });
+    spy.failing.markPublishedThrough = 3; // the third batch is published, its watermark is not
+
+    await expect(
+      ingestFile(input, { objects, store: spy.store, publisher, batchSize: 2 }),
+    ).rejects.toThrow('process killed');
+    const firstRun = idsOf(publisher.published.splice(0));
+    const redelivery = await ingestFile(input, {
+      objects,
+      store: spy.store,
+      publisher,
+      batchSize: 2,
+    });
+
+    expect(firstRun).toEqual(['T1', 'T2', 'T3', 'T4', 'T5', 'T6']);
+    expect(spy.writes.watermarks).toEqual([3, 5, 3, 5, 7, 8]);
+    expect(idsOf(publisher.published)).toEqual(['T5', 'T6', 'T7']);
+    expect(redelivery).toEqual(uninterrupted);
+    expect(await store.listCustomers()).toEqual([
+      { customerId: 'C0', address: 'Addr 0' },
+      { customerId: 'C1', address: 'Addr 1' },
+    ]);
+  });
+
+  it('after a crash while publishing a batch, publishes that batch and the rest on redelivery', async () => {
+    upload(transactionsFile(rowsOfFile(5)));
+    let publishes = 0;
+    const crashing = {
+      publish: async (events: Parameters<RecordingPublisher['publish']>[0]) => {
+        publishes += 1;
+        if (publishes === 2) throw new Error('process killed');
+        await publisher.publish(events);
+      },
+    };
+
+    await expect(
+      ingestFile(input, { objects, store, publisher: crashing, batchSize: 2 }),
+    ).rejects.toThrow('process killed');
+    const redelivery = await ingest();
+
+    expect(idsOf(publisher.published)).toEqual(['T1', 'T2', 'T3', 'T4', 'T5']);
+    expect(redelivery).toMatchObject({ accepted: 5, duplicates: 0, rejected: [] });
   });
 
   it('reports a file with a wrong header as unreadable and rejected at line 1, and records nothing', async () => {

@@ -25,6 +25,31 @@ interface Workload {
   readonly lanes: number;
   /** Per publish call, whether EventBridge fails it (then the delivery is retried). */
   readonly publishFailures: readonly boolean[];
+  /**
+   * Per commit call of the concurrent handlers, whether the handler crashes right after the
+   * commit point: the commit is written, its caller gets an error instead of the results.
+   */
+  readonly commitCrashes: readonly boolean[];
+  /** Per write a store's fault hook is asked about, whether that write is lost (see {@link StoreFaults}). */
+  readonly lostWrites: readonly boolean[];
+}
+
+/**
+ * The tape of store writes to lose, for an adapter whose test can drop writes below the
+ * port (the DynamoDB one loses entry puts: a crash between a commit and its entries).
+ * An adapter that cannot ignores it.
+ */
+class StoreFaults {
+  #tape: boolean[] = [];
+
+  load(tape: readonly boolean[]): void {
+    this.#tape = [...tape];
+  }
+
+  /** Whether the next write the adapter asks about is lost. */
+  loseNext(): boolean {
+    return this.#tape.shift() ?? false;
+  }
 }
 
 function ordered(
@@ -68,9 +93,11 @@ const workloadArbitrary = (customerCount: fc.Arbitrary<number>): fc.Arbitrary<Wo
         batchSizes: fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 8 }),
         lanes: fc.integer({ min: 1, max: 4 }),
         publishFailures: fc.array(fc.boolean(), { maxLength: 6 }),
+        commitCrashes: fc.array(fc.boolean(), { maxLength: 6 }),
+        lostWrites: fc.array(fc.boolean(), { maxLength: 12 }),
       }),
     )
-    .map(({ rows, order, sortKeys, duplicates, batchSizes, lanes, publishFailures }) => {
+    .map(({ rows, order, sortKeys, duplicates, batchSizes, lanes, ...faults }) => {
       const perCustomer = new Map<number, number>();
       const transactions = rows.map(({ customer, amountCents }) => {
         const n = perCustomer.get(customer) ?? 0;
@@ -82,7 +109,7 @@ const workloadArbitrary = (customerCount: fc.Arbitrary<number>): fc.Arbitrary<Wo
       for (const [which, where] of duplicates) {
         deliveries.splice(where % (deliveries.length + 1), 0, which % transactions.length);
       }
-      return { transactions, deliveries, batchSizes, lanes, publishFailures };
+      return { transactions, deliveries, batchSizes, lanes, ...faults };
     });
 
 function batchesOf(workload: Workload, events: readonly TransactionRecorded[]) {
@@ -110,14 +137,45 @@ class FlakyPublisher extends RecordingPublisher {
   }
 }
 
-/** The store with every call's completion ordered by the scheduler: lanes interleave. */
-function scheduled(store: LedgerStore, s: fc.Scheduler): LedgerStore {
+/**
+ * The store with every call's completion ordered by the scheduler: lanes interleave. A commit
+ * the crash tape picks is written, then its caller gets an error instead of the results.
+ */
+function scheduled(store: LedgerStore, s: fc.Scheduler, crashes: readonly boolean[]): LedgerStore {
+  const tape = [...crashes];
+  const commitThenMaybeCrash: LedgerStore['commit'] = async (commits) => {
+    const results = await store.commit(commits);
+    if (tape.shift()) throw new Error('handler crashed after the commit point');
+    return results;
+  };
   return {
-    read: s.scheduleFunction((customers) => store.read(customers)),
-    commit: s.scheduleFunction((commits) => store.commit(commits)),
-    markAlertPublished: s.scheduleFunction((c, t) => store.markAlertPublished(c, t)),
+    read: inTurn(s, (customers) => store.read(customers)),
+    commit: inTurn(s, commitThenMaybeCrash),
+    markAlertPublished: inTurn(s, (c, t) => store.markAlertPublished(c, t)),
     listBalances: () => store.listBalances(),
     listEntries: (c) => store.listEntries(c),
+  };
+}
+
+/**
+ * A store call whose completion (result or error) the scheduler releases. The call's own
+ * promise never rejects: the scheduler holds it until its turn, and an error held there
+ * would be reported as unhandled.
+ */
+function inTurn<A extends unknown[], T>(
+  s: fc.Scheduler,
+  call: (...args: A) => Promise<T>,
+): (...args: A) => Promise<T> {
+  const settled = s.scheduleFunction(async (...args: A) =>
+    call(...args).then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    ),
+  );
+  return async (...args) => {
+    const result = await settled(...args);
+    if (!result.ok) throw result.error;
+    return result.value;
   };
 }
 
@@ -150,7 +208,7 @@ async function runWorkload(
     workload,
     workload.deliveries.map((i) => events[i]!),
   ).forEach((batch, i) => void lanes[i % workload.lanes]?.push(batch));
-  const racingStore = scheduled(store, s);
+  const racingStore = scheduled(store, s, workload.commitCrashes);
   const runLane = async (batches: readonly TransactionRecorded[][]) => {
     for (const batch of batches) {
       keepFailures(batch, await applyTransactions(batch, { ...deps, store: racingStore }));
@@ -167,19 +225,21 @@ async function runWorkload(
 
 /**
  * Property tests of the ledger over one store adapter: whatever the data, batching,
- * duplicates, publish failures and interleaving of concurrent handlers, the invariant of
- * {@link expectLedgerInvariants} holds against the oracle.
+ * duplicates, publish failures, crashes after the commit point, lost writes and interleaving
+ * of concurrent handlers, the invariant of {@link expectLedgerInvariants} holds against the
+ * oracle.
  */
 function describeLedgerProperties(
   adapter: string,
-  makeStore: () => Promise<LedgerStore>,
+  makeStore: (faults: StoreFaults) => Promise<LedgerStore>,
   options: { readonly numRuns: number },
 ): void {
   describe(`Properties: applyTransactions on ${adapter}`, () => {
     let store: LedgerStore;
     let run = 0;
+    const faults = new StoreFaults();
     beforeAll(async () => {
-      store = await makeStore();
+      store = await makeStore(faults);
     }, 60_000);
 
     for (const [shape, customers] of [
@@ -190,7 +250,9 @@ function describeLedgerProperties(
         `balances equal the oracle, entries chain, alerts are the crossings (${shape})`,
         async (workload, s) => {
           run += 1; // a fresh namespace of customers per run: one store serves them all
+          faults.load(workload.lostWrites);
           const { publisher, transactions } = await runWorkload(workload, store, s, `r${run}-`);
+          faults.load([]);
           await expectLedgerInvariants(
             store,
             transactions,
@@ -204,4 +266,5 @@ function describeLedgerProperties(
   });
 }
 
+export type { StoreFaults };
 export { describeLedgerProperties };

@@ -1,3 +1,4 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -7,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { forEachBounded } from '@txnflow/contracts/aws';
+import { IngestError } from '../../parsing/errors.ts';
 import type {
   Customer,
   IngestStore,
@@ -22,6 +24,8 @@ interface IngestTableNames {
   readonly customer: string;
   /** Partition key `customerId`, sort key `transactionId`. */
   readonly transactions: string;
+  /** Partition key `uploadId`; `publishedThroughLine`, the outbox watermark. */
+  readonly uploads: string;
 }
 
 interface DynamoDbIngestStoreOptions {
@@ -29,12 +33,52 @@ interface DynamoDbIngestStoreOptions {
   readonly concurrency?: number;
   /** Retries of the customers' BatchWriteItem. */
   readonly batchPut?: BatchPutOptions;
+  /** Uploads whose watermark the store remembers (a Lambda container reuses it). @default 1_000 */
+  readonly rememberedUploads?: number;
 }
 
-type Key = { readonly customerId: string; readonly transactionId: string };
+/** A conditional put failed and DynamoDB did not return the item that made it fail. */
+class IngestStoreError extends IngestError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'IngestStoreError';
+  }
+}
+
+/** What a failed conditional put returns of the transaction that is already there. */
+interface StoredTransaction {
+  readonly transactionDate: string;
+  readonly amountCents: number;
+  readonly uploadId: string;
+  readonly uploadLine: number;
+}
 
 const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/** The existing item of a ConditionalCheckFailedException (ReturnValuesOnConditionCheckFailure). */
+function storedTransactionOf(error: unknown, key: string): StoredTransaction {
+  const item = (error as { Item?: Record<string, AttributeValue> }).Item;
+  const text = (name: string) => item?.[name]?.S ?? item?.[name]?.N;
+  const [date, amount, uploadId, line] = [
+    text('transactionDate'),
+    text('amountCents'),
+    text('uploadId'),
+    text('uploadLine'),
+  ];
+  if (date === undefined || amount === undefined || uploadId === undefined || line === undefined) {
+    throw new IngestStoreError(
+      `transaction ${key} exists, but DynamoDB returned no complete item with the failed condition`,
+      { cause: error },
+    );
+  }
+  return {
+    transactionDate: date,
+    amountCents: Number(amount),
+    uploadId,
+    uploadLine: Number(line),
+  };
+}
 
 /** Binary order on strings, as SQLite's ORDER BY sorts TEXT, so both adapters list alike. */
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -58,19 +102,26 @@ function occurrenceRounds(rows: readonly TransactionRow[]): number[][] {
 }
 
 /**
- * The IngestStore port on DynamoDB. A transaction is a conditional PutItem
- * (`attribute_not_exists`), so it is never overwritten; when the condition fails, a
- * consistent read of the item tells a redelivery, a duplicate and a conflict apart. The
- * customers of the accepted rows are then put with BatchWriteItem (latest address wins),
- * including on a redelivery, which completes an upload that stopped between the two writes.
+ * The IngestStore port on DynamoDB, about one write per row. A transaction is a conditional
+ * PutItem (`attribute_not_exists`), so it is never overwritten; when the condition fails,
+ * DynamoDB returns the existing item with the failure (`ReturnValuesOnConditionCheckFailure`),
+ * which tells a redelivery, a duplicate and a conflict apart without another read. Whether a
+ * recorded row was published is its line against the watermark of the upload that recorded it
+ * (table Uploads, one item per upload, written once per batch): an eventually consistent read,
+ * remembered per upload, since a watermark read late is only lower, and a lower watermark only
+ * publishes an event again (consumers are idempotent), never skips one. Customers are put with
+ * BatchWriteItem, only those the domain says changed.
  *
- * @example new DynamoDbIngestStore(documentClient, { customer, transactions })
+ * @example new DynamoDbIngestStore(documentClient, { customer, transactions, uploads })
  */
 class DynamoDbIngestStore implements IngestStore {
   readonly #client: DynamoDBDocumentClient;
   readonly #tables: IngestTableNames;
   readonly #concurrency: number;
   readonly #batchPut: BatchPutOptions;
+  readonly #rememberedUploads: number;
+  /** Watermarks read or written, by upload; a value here is never above the table's. */
+  readonly #watermarks = new Map<string, Promise<number>>();
 
   constructor(
     client: DynamoDBDocumentClient,
@@ -81,6 +132,7 @@ class DynamoDbIngestStore implements IngestStore {
     this.#tables = tables;
     this.#concurrency = options.concurrency ?? 16;
     this.#batchPut = options.batchPut ?? {};
+    this.#rememberedUploads = options.rememberedUploads ?? 1_000;
   }
 
   async recordBatch(rows: readonly TransactionRow[], uploadId: string): Promise<RecordOutcome[]> {
@@ -90,19 +142,12 @@ class DynamoDbIngestStore implements IngestStore {
         outcomes.set(index, await this.#recordRow(rows[index] as TransactionRow, uploadId));
       });
     }
-    const latestAddress = new Map<string, string>();
-    rows.forEach((row, index) => {
-      if (outcomes.get(index)?.kind === 'accepted') {
-        latestAddress.set(row.customerId, row.customerAddress);
-      }
-    });
-    const customers = [...latestAddress].map(([customerId, address]) => ({ customerId, address }));
-    await batchPutItems(this.#client, this.#tables.customer, customers, this.#batchPut);
     return rows.map((_, index) => outcomes.get(index) as RecordOutcome);
   }
 
   async #recordRow(row: TransactionRow, uploadId: string): Promise<RecordOutcome> {
     const { customerId, transactionId, transactionDate, amountCents } = row;
+    let existing: StoredTransaction;
     try {
       await this.#client.send(
         new PutCommand({
@@ -112,59 +157,74 @@ class DynamoDbIngestStore implements IngestStore {
             transactionId,
             transactionDate,
             amountCents,
-            published: false,
             uploadId,
             uploadLine: row.line,
           },
           ConditionExpression: 'attribute_not_exists(transactionId)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return { kind: 'accepted', published: false };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      existing = storedTransactionOf(error, `${customerId}/${transactionId}`);
     }
-    const { Item: existing } = await this.#client.send(
-      new GetCommand({
-        TableName: this.#tables.transactions,
-        Key: { customerId, transactionId },
-        ConsistentRead: true,
-      }),
-    );
-    if (!existing) throw new Error(`transaction ${customerId}/${transactionId} vanished mid-batch`);
     if (existing.transactionDate !== transactionDate || existing.amountCents !== amountCents) {
-      return {
-        kind: 'conflict',
-        existing: {
-          transactionDate: String(existing.transactionDate),
-          amountCents: Number(existing.amountCents),
-        },
-      };
+      const { transactionDate: date, amountCents: cents } = existing;
+      return { kind: 'conflict', existing: { transactionDate: date, amountCents: cents } };
     }
-    const published = existing.published === true;
+    const published = existing.uploadLine <= (await this.#watermark(existing.uploadId));
     // The same line of the same upload: a redelivery of that upload, not a duplicate row.
     return existing.uploadId === uploadId && existing.uploadLine === row.line
       ? { kind: 'accepted', published }
       : { kind: 'duplicate', published };
   }
 
-  async markPublished(keys: readonly Key[]): Promise<void> {
-    await forEachBounded(keys, this.#concurrency, async ({ customerId, transactionId }) => {
-      try {
-        await this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tables.transactions,
-            Key: { customerId, transactionId },
-            UpdateExpression: 'SET published = :true',
-            ConditionExpression: 'attribute_exists(transactionId)',
-            ExpressionAttributeValues: { ':true': true },
-          }),
-        );
-      } catch (error) {
-        // No such transaction: nothing to mark (the SQLite adapter updates no row either),
-        // and the condition keeps an update from creating a half item.
-        if (!isConditionFailure(error)) throw error;
-      }
-    });
+  async putCustomers(customers: readonly Customer[]): Promise<void> {
+    const items = customers.map(({ customerId, address }) => ({ customerId, address }));
+    await batchPutItems(this.#client, this.#tables.customer, items, this.#batchPut);
+  }
+
+  async markPublishedThrough(uploadId: string, line: number): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tables.uploads,
+          Key: { uploadId },
+          UpdateExpression: 'SET publishedThroughLine = :line',
+          ConditionExpression:
+            'attribute_not_exists(publishedThroughLine) OR publishedThroughLine < :line',
+          ExpressionAttributeValues: { ':line': line },
+        }),
+      );
+    } catch (error) {
+      // Already at or past this line (a concurrent delivery of the upload got further).
+      if (!isConditionFailure(error)) throw error;
+    }
+    const known = await (this.#watermarks.get(uploadId) ?? Promise.resolve(0)).catch(() => 0);
+    this.#remember(uploadId, Promise.resolve(Math.max(known, line)));
+  }
+
+  /** The upload's watermark: remembered, or read (eventually consistent) once. */
+  #watermark(uploadId: string): Promise<number> {
+    const known = this.#watermarks.get(uploadId);
+    if (known) return known;
+    const read = this.#client
+      .send(new GetCommand({ TableName: this.#tables.uploads, Key: { uploadId } }))
+      .then(({ Item }) => Number(Item?.publishedThroughLine ?? 0));
+    // A failed read is not remembered: the next row asks again.
+    read.catch(() => this.#watermarks.delete(uploadId));
+    this.#remember(uploadId, read);
+    return read;
+  }
+
+  #remember(uploadId: string, watermark: Promise<number>): void {
+    this.#watermarks.delete(uploadId);
+    this.#watermarks.set(uploadId, watermark);
+    if (this.#watermarks.size > this.#rememberedUploads) {
+      const oldest = this.#watermarks.keys().next();
+      if (!oldest.done) this.#watermarks.delete(oldest.value);
+    }
   }
 
   async listCustomers(): Promise<Customer[]> {
@@ -215,4 +275,4 @@ class DynamoDbIngestStore implements IngestStore {
 }
 
 export type { DynamoDbIngestStoreOptions, IngestTableNames };
-export { DynamoDbIngestStore };
+export { DynamoDbIngestStore, IngestStoreError };

@@ -1,4 +1,4 @@
-import { localTableName } from '@txnflow/contracts';
+import { localTableName, migrateLocalTables } from '@txnflow/contracts';
 import type { Database, Statement } from 'better-sqlite3';
 import type {
   Customer,
@@ -10,13 +10,42 @@ import type {
 
 const CUSTOMERS = localTableName('ingest', 'Customer');
 const TRANSACTIONS = localTableName('ingest', 'Transactions');
+const UPLOADS = localTableName('ingest', 'Uploads');
+
+/** Append only: a state folder made by an older build is migrated forward when opened. */
+const MIGRATIONS: readonly string[] = [
+  // The tables as builds before migrations created them: adopted as they are.
+  `CREATE TABLE IF NOT EXISTS ${CUSTOMERS} (
+     customer_id TEXT PRIMARY KEY,
+     address TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE IF NOT EXISTS ${TRANSACTIONS} (
+     customer_id TEXT NOT NULL,
+     transaction_id TEXT NOT NULL,
+     transaction_date TEXT NOT NULL,
+     amount_cents INTEGER NOT NULL,
+     published INTEGER NOT NULL,
+     upload_id TEXT NOT NULL,
+     upload_line INTEGER NOT NULL,
+     PRIMARY KEY (customer_id, transaction_id)
+   ) WITHOUT ROWID;`,
+  // The outbox becomes a watermark per upload instead of a flag per row: an upload has
+  // published through the line before its first unpublished row (all of them if none is).
+  `CREATE TABLE ${UPLOADS} (
+     upload_id TEXT PRIMARY KEY,
+     published_through_line INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   INSERT INTO ${UPLOADS} (upload_id, published_through_line)
+     SELECT upload_id, COALESCE(MIN(CASE WHEN published = 0 THEN upload_line END) - 1, MAX(upload_line))
+     FROM ${TRANSACTIONS} GROUP BY upload_id;
+   ALTER TABLE ${TRANSACTIONS} DROP COLUMN published;`,
+];
 
 interface TransactionRowRecord {
   customer_id: string;
   transaction_id: string;
   transaction_date: string;
   amount_cents: number;
-  published: number;
   upload_id: string;
   upload_line: number;
 }
@@ -28,43 +57,37 @@ interface TransactionRowRecord {
  */
 class SqliteIngestStore implements IngestStore {
   readonly #insertTransaction: Statement;
-  readonly #selectTransaction: Statement<[string, string], TransactionRowRecord>;
-  readonly #upsertCustomer: Statement;
-  readonly #markPublished: Statement;
+  readonly #selectTransaction: Statement<
+    [string, string],
+    TransactionRowRecord & { published_through_line: number | null }
+  >;
+  readonly #upsertCustomer: Statement<[string, string]>;
+  readonly #advanceWatermark: Statement<[string, number]>;
   readonly #listCustomers: Statement<[], { customer_id: string; address: string }>;
   readonly #listTransactions: Statement<[], TransactionRowRecord>;
   readonly #listTransactionsOf: Statement<[string], TransactionRowRecord>;
   readonly #recordBatch: (rows: readonly TransactionRow[], uploadId: string) => RecordOutcome[];
-  readonly #markBatch: (keys: readonly { customerId: string; transactionId: string }[]) => void;
+  readonly #putCustomers: (customers: readonly Customer[]) => void;
 
   constructor(db: Database) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS ${CUSTOMERS} (
-        customer_id TEXT PRIMARY KEY,
-        address TEXT NOT NULL
-      ) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS ${TRANSACTIONS} (
-        customer_id TEXT NOT NULL,
-        transaction_id TEXT NOT NULL,
-        transaction_date TEXT NOT NULL,
-        amount_cents INTEGER NOT NULL,
-        published INTEGER NOT NULL,
-        upload_id TEXT NOT NULL,
-        upload_line INTEGER NOT NULL,
-        PRIMARY KEY (customer_id, transaction_id)
-      ) WITHOUT ROWID;`);
+    migrateLocalTables(db, 'ingest', MIGRATIONS);
     this.#insertTransaction = db.prepare(
-      `INSERT INTO ${TRANSACTIONS} VALUES (?, ?, ?, ?, 0, ?, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO ${TRANSACTIONS} (customer_id, transaction_id, transaction_date, amount_cents,
+         upload_id, upload_line)
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     );
     this.#selectTransaction = db.prepare(
-      `SELECT * FROM ${TRANSACTIONS} WHERE customer_id = ? AND transaction_id = ?`,
+      `SELECT t.*, u.published_through_line FROM ${TRANSACTIONS} AS t
+       LEFT JOIN ${UPLOADS} AS u ON u.upload_id = t.upload_id
+       WHERE t.customer_id = ? AND t.transaction_id = ?`,
     );
     this.#upsertCustomer = db.prepare(
       `INSERT INTO ${CUSTOMERS} VALUES (?, ?)
        ON CONFLICT (customer_id) DO UPDATE SET address = excluded.address`,
     );
-    this.#markPublished = db.prepare(
-      `UPDATE ${TRANSACTIONS} SET published = 1 WHERE customer_id = ? AND transaction_id = ?`,
+    this.#advanceWatermark = db.prepare(
+      `INSERT INTO ${UPLOADS} VALUES (?, ?) ON CONFLICT (upload_id) DO UPDATE
+       SET published_through_line = max(published_through_line, excluded.published_through_line)`,
     );
     this.#listCustomers = db.prepare(`SELECT * FROM ${CUSTOMERS} ORDER BY customer_id`);
     this.#listTransactions = db.prepare(
@@ -76,11 +99,11 @@ class SqliteIngestStore implements IngestStore {
     this.#recordBatch = db.transaction((rows: readonly TransactionRow[], uploadId: string) =>
       rows.map((row) => this.#recordRow(row, uploadId)),
     );
-    this.#markBatch = db.transaction(
-      (keys: readonly { customerId: string; transactionId: string }[]) => {
-        for (const key of keys) this.#markPublished.run(key.customerId, key.transactionId);
-      },
-    );
+    this.#putCustomers = db.transaction((customers: readonly Customer[]) => {
+      for (const { customerId, address } of customers) {
+        this.#upsertCustomer.run(customerId, address);
+      }
+    });
   }
 
   #recordRow(row: TransactionRow, uploadId: string): RecordOutcome {
@@ -93,10 +116,7 @@ class SqliteIngestStore implements IngestStore {
       uploadId,
       row.line,
     );
-    if (inserted.changes === 1) {
-      this.#upsertCustomer.run(customerId, row.customerAddress);
-      return { kind: 'accepted', published: false };
-    }
+    if (inserted.changes === 1) return { kind: 'accepted', published: false };
     const existing = this.#selectTransaction.get(customerId, transactionId);
     if (!existing) throw new Error(`transaction ${customerId}/${transactionId} vanished mid-batch`);
     if (existing.transaction_date !== transactionDate || existing.amount_cents !== amountCents) {
@@ -108,7 +128,7 @@ class SqliteIngestStore implements IngestStore {
         },
       };
     }
-    const published = existing.published === 1;
+    const published = existing.upload_line <= (existing.published_through_line ?? 0);
     // The same line of the same upload: a redelivery of that upload, not a duplicate row.
     return existing.upload_id === uploadId && existing.upload_line === row.line
       ? { kind: 'accepted', published }
@@ -119,8 +139,12 @@ class SqliteIngestStore implements IngestStore {
     return this.#recordBatch(rows, uploadId);
   }
 
-  async markPublished(keys: readonly { customerId: string; transactionId: string }[]) {
-    this.#markBatch(keys);
+  async putCustomers(customers: readonly Customer[]): Promise<void> {
+    this.#putCustomers(customers);
+  }
+
+  async markPublishedThrough(uploadId: string, line: number): Promise<void> {
+    this.#advanceWatermark.run(uploadId, line);
   }
 
   async listCustomers(): Promise<Customer[]> {

@@ -9,6 +9,7 @@ await describeOnDynamoDbLocal('DynamoDbIngestStore', (dynamo) => {
     return new DynamoDbIngestStore(dynamo().documentClient, {
       customer: names.Customer ?? '',
       transactions: names.Transactions ?? '',
+      uploads: names.Uploads ?? '',
     });
   });
 });
