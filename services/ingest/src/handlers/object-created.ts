@@ -32,6 +32,10 @@ function makeObjectCreatedHandler(deps: ObjectCreatedHandlerDeps) {
       { objects: deps.objects, store: deps.store, publisher: deps.publisher },
     );
     deps.log.info('ingested file', {
+      eventId: event.id,
+      correlationId: summary.correlationId,
+      causationId: event.id,
+      bucket: summary.bucket,
       file: summary.file,
       accepted: summary.accepted,
       duplicates: summary.duplicates,

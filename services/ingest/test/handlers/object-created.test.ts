@@ -50,6 +50,17 @@ describe('Handler: objectCreated', () => {
       correlationId: '17793124-05d4-b198-2fde-7ededc63b103',
       causationId: '17793124-05d4-b198-2fde-7ededc63b103',
     });
-    expect(logged).toEqual([{ file: 'incoming/a.txt', accepted: 1, duplicates: 0, rejected: 0 }]);
+    expect(logged).toEqual([
+      {
+        eventId: '17793124-05d4-b198-2fde-7ededc63b103',
+        correlationId: '17793124-05d4-b198-2fde-7ededc63b103',
+        causationId: '17793124-05d4-b198-2fde-7ededc63b103',
+        bucket: 'uploads',
+        file: 'incoming/a.txt',
+        accepted: 1,
+        duplicates: 0,
+        rejected: 0,
+      },
+    ]);
   });
 });
