@@ -7,6 +7,7 @@ import {
   type SubscriptionSpec,
 } from '@txnflow/contracts';
 import type { LocalRuntime } from '../local/index.ts';
+import { recordedLog } from './recorded-log.ts';
 import type { LocalServiceContext } from './service-context.ts';
 import type { LocalHandler, LocalService } from './services.ts';
 import { createTransactionalPublisher } from './transactional-publisher.ts';
@@ -110,7 +111,13 @@ function createResources(runtime: LocalRuntime, manifest: ServiceManifest, alert
 /** Where a rule's dead-letter queue sends its messages back to on a redrive. */
 type RuleRedriveTarget =
   | { readonly rule: string; readonly kind: 'queue'; readonly queue: string }
-  | { readonly rule: string; readonly kind: 'handler'; readonly handler: LocalHandler };
+  | {
+      readonly rule: string;
+      readonly kind: 'handler';
+      readonly handler: LocalHandler;
+      /** The handler's qualified name, `ingest.objectCreated`. */
+      readonly destination: string;
+    };
 
 function wireSubscription(
   runtime: LocalRuntime,
@@ -144,7 +151,8 @@ function wireSubscription(
   if (s.target.kind === 'function') {
     const handler = handlers[s.target.handler];
     if (!handler) throw new Error(`${manifest.service} has no handler ${s.target.handler}`);
-    return { rule: s.rule, kind: 'handler', handler };
+    const destination = qualifiedHandler(manifest.service, s.target.handler);
+    return { rule: s.rule, kind: 'handler', handler, destination };
   }
   return { rule: s.rule, kind: 'queue', queue: s.target.queue };
 }
@@ -181,7 +189,7 @@ function wireServices(
       topics: { publish: (params) => runtime.publish(params) },
       deadLettersFor: (handler) => deadLetterSink(runtime, poisonQueueOf(manifest, handler)),
       env: options.env,
-      log: options.log,
+      log: recordedLog(runtime, manifest.service, options.log),
     };
     const handlers = service.createHandlers(ctx);
     for (const handler of manifest.handlers) {

@@ -25,6 +25,7 @@ import type { TraceSettings } from './trace/settings.ts';
 /** Everything a runtime is made of, wired together. */
 interface RuntimeParts {
   readonly db: Database;
+  readonly clock: Clock;
   readonly arns: Arns;
   readonly buses: EventBuses;
   readonly rules: Rules;
@@ -183,6 +184,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
   if (!options.readOnly) scheduler.wake();
   return {
     db,
+    clock,
     arns,
     buses,
     rules,

@@ -199,6 +199,11 @@ class LocalRuntime {
     };
   }
 
+  /** The runtime's time: what stamps its events, messages and trace facts. */
+  get clock(): Clock {
+    return this.#parts.clock;
+  }
+
   /** False for a runtime from `openReadOnly`. */
   get drives(): boolean {
     return this.#lock !== undefined;
