@@ -47,6 +47,8 @@ interface IngestRunNode extends NodeBase {
   readonly accepted?: number;
   readonly duplicates?: number;
   readonly rejected?: readonly { readonly line: number; readonly reason: string }[];
+  /** How many rows were rejected, when only the count is known (the log line on AWS). */
+  readonly rejectedCount?: number;
   readonly rejectsReport?: string;
   readonly unreadable?: string;
   /** The line of the traced transaction, when one transaction is traced. */
