@@ -123,6 +123,7 @@ class LocalTxnflow {
     const env = options.env ?? process.env;
     const runtime = LocalRuntime.open({
       stateDir: options.stateDir,
+      env,
       faults: {
         eventKey: txnflowFaultKey,
         ...(options.faults ?? parseFaultSpec(env.TXNFLOW_FAULTS ?? '')),
