@@ -1,6 +1,8 @@
 // Pipeline benchmark: generated files through ingest -> bus -> ledger -> alerting on the
-// embedded runtime, against the floor of csv-parse alone on the same file. Prints figures;
-// asserts nothing. `npm run bench -- --rows 1000000 [--customers N] [--order O] [--json]`.
+// embedded runtime, against the floor of csv-parse alone on the same file, with the runtime's
+// trace facts recorded (TXNFLOW_TRACE=on, the default) and not (off). Prints figures; asserts
+// nothing. `npm run bench -- --rows 1000000 [--customers N] [--order O] [--trace on|off|both]
+// [--repeat N] [--json]`.
 import { spawnSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -12,6 +14,8 @@ import { LocalTxnflow } from '../local-app/local-txnflow.ts';
 import { generateTransactionsFile, parseRowOrder, type RowOrder } from './generate-transactions.ts';
 
 interface FileResult {
+  /** Whether the runtime recorded trace facts. */
+  readonly tracing: boolean;
   readonly rows: number;
   readonly customers: number;
   readonly order: RowOrder;
@@ -19,6 +23,8 @@ interface FileResult {
   readonly parseOnlySeconds: number;
   readonly ingestSeconds: number;
   readonly endToEndSeconds: number;
+  /** CPU time (user and system) of the whole run: less swayed than wall time by a busy box. */
+  readonly cpuSeconds: number;
   readonly rowsPerSecond: number;
   readonly busEventsPerSecond: number;
   readonly alerts: number;
@@ -48,13 +54,14 @@ async function measureFile(
   rows: number,
   customers: number,
   order: RowOrder,
+  tracing: boolean,
 ): Promise<FileResult> {
   const floor = await parseOnlySeconds(file);
   const stateDir = await mkdtemp(join(tmpdir(), 'txnflow-bench-state-'));
   let ingestDone = 0n;
   const txnflow = LocalTxnflow.open({
     stateDir,
-    env: {},
+    env: { TXNFLOW_TRACE: tracing ? 'on' : 'off' },
     log: {
       info: (message) => {
         if (message === 'ingested file') ingestDone = process.hrtime.bigint();
@@ -65,14 +72,17 @@ async function measureFile(
   });
   try {
     const start = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     const [summary] = await txnflow.ingestFiles([file]);
     const endToEnd = seconds(start);
+    const cpu = process.cpuUsage(cpuBefore);
     if (summary?.accepted !== rows)
       throw new Error(`accepted ${summary?.accepted} of ${rows} rows`);
     const alerts = (await txnflow.alerts()).length;
     // Through the bus: every TransactionRecorded, every HighBalanceDetected, the S3 event.
     const busEvents = rows + alerts + 1;
     return {
+      tracing,
       rows,
       customers,
       order,
@@ -80,6 +90,7 @@ async function measureFile(
       parseOnlySeconds: round(floor),
       ingestSeconds: round(Number(ingestDone - start) / 1e9),
       endToEndSeconds: round(endToEnd),
+      cpuSeconds: round((cpu.user + cpu.system) / 1e6),
       rowsPerSecond: Math.round(rows / endToEnd),
       busEventsPerSecond: Math.round(busEvents / endToEnd),
       alerts,
@@ -92,25 +103,127 @@ async function measureFile(
   }
 }
 
+const LABELS: readonly [string, (r: FileResult) => string][] = [
+  ['rows', (r) => r.rows.toLocaleString('en')],
+  ['customers', (r) => r.customers.toLocaleString('en')],
+  ['row order', (r) => r.order],
+  ['trace facts', (r) => (r.tracing ? 'on' : 'off')],
+  ['file size (MB)', (r) => String(r.fileMB)],
+  ['csv-parse alone, the floor (s)', (r) => String(r.parseOnlySeconds)],
+  ['ingest (s)', (r) => String(r.ingestSeconds)],
+  ['end to end until idle (s)', (r) => String(r.endToEndSeconds)],
+  ['CPU, user + system (s)', (r) => String(r.cpuSeconds)],
+  ['rows/s end to end', (r) => r.rowsPerSecond.toLocaleString('en')],
+  ['bus events/s', (r) => r.busEventsPerSecond.toLocaleString('en')],
+  ['alerts', (r) => String(r.alerts)],
+  ['peak RSS (MB)', (r) => String(r.peakRssMB)],
+  ['end to end / floor', (r) => `${r.ratioToFloor}x`],
+];
+
 function printTable(results: readonly FileResult[]): void {
-  const rows: [string, (r: FileResult) => string][] = [
-    ['rows', (r) => r.rows.toLocaleString('en')],
-    ['customers', (r) => r.customers.toLocaleString('en')],
-    ['row order', (r) => r.order],
-    ['file size (MB)', (r) => String(r.fileMB)],
-    ['csv-parse alone, the floor (s)', (r) => String(r.parseOnlySeconds)],
-    ['ingest (s)', (r) => String(r.ingestSeconds)],
-    ['end to end until idle (s)', (r) => String(r.endToEndSeconds)],
-    ['rows/s end to end', (r) => r.rowsPerSecond.toLocaleString('en')],
-    ['bus events/s', (r) => r.busEventsPerSecond.toLocaleString('en')],
-    ['alerts', (r) => String(r.alerts)],
-    ['peak RSS (MB)', (r) => String(r.peakRssMB)],
-    ['end to end / floor', (r) => `${r.ratioToFloor}x`],
-  ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  for (const [label, value] of rows) {
+  const width = Math.max(...LABELS.map(([label]) => label.length));
+  for (const [label, value] of LABELS) {
     console.log(`${label.padEnd(width)}  ${results.map((r) => value(r).padStart(12)).join('')}`);
   }
+}
+
+/** The run of median end-to-end time among repeats of one size and tracing setting. */
+function median(runs: readonly FileResult[]): FileResult {
+  const sorted = [...runs].sort((a, b) => a.endToEndSeconds - b.endToEndSeconds);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (!middle) throw new Error('no runs to take the median of');
+  return middle;
+}
+
+/** What recording trace facts costs, per size: end-to-end throughput on against off. */
+function printTracingCost(results: readonly FileResult[]): void {
+  for (const rows of new Set(results.map((r) => r.rows))) {
+    const on = results.find((r) => r.rows === rows && r.tracing);
+    const off = results.find((r) => r.rows === rows && !r.tracing);
+    if (!on || !off) continue;
+    const cost = (1 - on.rowsPerSecond / off.rowsPerSecond) * 100;
+    const cpuCost = (on.cpuSeconds / off.cpuSeconds - 1) * 100;
+    console.log(
+      `trace facts cost, ${rows.toLocaleString('en')} rows: ${off.rowsPerSecond.toLocaleString('en')} -> ${on.rowsPerSecond.toLocaleString('en')} rows/s end to end (${cost.toFixed(1)}% of throughput); CPU ${off.cpuSeconds} -> ${on.cpuSeconds} s (${cpuCost >= 0 ? '+' : ''}${cpuCost.toFixed(1)}%)`,
+    );
+  }
+}
+
+interface BenchOptions {
+  readonly sizes: readonly number[];
+  readonly customers: number;
+  readonly order: RowOrder;
+  readonly tracing: readonly boolean[];
+  readonly repeat: number;
+  readonly json: boolean;
+}
+
+function parseTracing(value: string): boolean[] {
+  if (value === 'both') return [false, true];
+  if (value === 'on' || value === 'off') return [value === 'on'];
+  throw new Error(`--trace must be on, off or both, got "${value}"`);
+}
+
+/** Measures one file in a child process (its own heap, its own peak RSS). */
+function measureInChild(
+  file: string,
+  rows: number,
+  options: BenchOptions,
+  tracing: boolean,
+): FileResult {
+  const child = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      new URL(import.meta.url).pathname,
+      '--child',
+      file,
+      '--rows',
+      String(rows),
+      '--customers',
+      String(options.customers),
+      '--order',
+      options.order,
+      '--trace',
+      tracing ? 'on' : 'off',
+    ],
+    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+  );
+  if (child.status !== 0) throw new Error(`bench of ${rows} rows failed:\n${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as FileResult;
+}
+
+/** Every size, tracing off and on in turn, `repeat` times; the median run of each. */
+async function measureAll(options: BenchOptions): Promise<FileResult[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'txnflow-bench-'));
+  const results: FileResult[] = [];
+  try {
+    for (const rows of options.sizes) {
+      const file = join(dir, `transactions-${rows}.txt`);
+      await generateTransactionsFile(file, {
+        rows,
+        customers: options.customers,
+        seed: 1,
+        order: options.order,
+      });
+      const runs = new Map<boolean, FileResult[]>(options.tracing.map((t) => [t, []]));
+      for (let i = 0; i < options.repeat; i += 1) {
+        for (const tracing of options.tracing) {
+          if (!options.json) {
+            console.error(
+              `measuring ${rows.toLocaleString('en')} rows, trace facts ${tracing ? 'on' : 'off'}...`,
+            );
+          }
+          runs.get(tracing)?.push(measureInChild(file, rows, options, tracing));
+        }
+      }
+      for (const tracing of options.tracing) results.push(median(runs.get(tracing) ?? []));
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return results;
 }
 
 async function main(): Promise<void> {
@@ -119,56 +232,43 @@ async function main(): Promise<void> {
       rows: { type: 'string', multiple: true },
       customers: { type: 'string', default: '10000' },
       order: { type: 'string', default: 'round-robin' },
+      trace: { type: 'string', default: 'both' },
+      repeat: { type: 'string', default: '1' },
       json: { type: 'boolean', default: false },
       child: { type: 'string' },
     },
   });
   const customers = Number(values.customers);
   const order = parseRowOrder(values.order ?? '');
+  const tracing = parseTracing(values.trace ?? 'both');
   if (values.child) {
     const rows = Number(values.rows?.[0]);
-    console.log(JSON.stringify(await measureFile(values.child, rows, customers, order)));
+    const result = await measureFile(values.child, rows, customers, order, tracing[0] ?? true);
+    console.log(JSON.stringify(result));
     return;
   }
+  const repeat = Number(values.repeat);
+  if (!(Number.isInteger(repeat) && repeat >= 1))
+    throw new Error('--repeat must be a whole number >= 1');
   const sizes = (values.rows ?? ['100000', '1000000']).map(Number);
-  const dir = await mkdtemp(join(tmpdir(), 'txnflow-bench-'));
-  const results: FileResult[] = [];
-  try {
-    for (const rows of sizes) {
-      const file = join(dir, `transactions-${rows}.txt`);
-      await generateTransactionsFile(file, { rows, customers, seed: 1, order });
-      if (!values.json) console.error(`measuring ${rows.toLocaleString('en')} rows...`);
-      const child = spawnSync(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          new URL(import.meta.url).pathname,
-          '--child',
-          file,
-          '--rows',
-          String(rows),
-          '--customers',
-          String(customers),
-          '--order',
-          order,
-        ],
-        { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
-      );
-      if (child.status !== 0) throw new Error(`bench of ${rows} rows failed:\n${child.stderr}`);
-      results.push(JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as FileResult);
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const results = await measureAll({
+    sizes,
+    customers,
+    order,
+    tracing,
+    repeat,
+    json: values.json ?? false,
+  });
   if (values.json) {
     for (const r of results) console.log(JSON.stringify(r));
     return;
   }
   console.log(
-    `\ntxnflow pipeline benchmark (node ${process.version}, ${(await import('node:os')).cpus().length} cores)\n`,
+    `\ntxnflow pipeline benchmark (node ${process.version}, ${(await import('node:os')).cpus().length} cores${repeat > 1 ? `, median of ${repeat} runs each` : ''})\n`,
   );
   printTable(results);
+  console.log('');
+  printTracingCost(results);
 }
 
 await main();

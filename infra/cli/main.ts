@@ -10,6 +10,7 @@ import {
   runResume,
   runTestPattern,
 } from './commands/operations.ts';
+import { runTrace } from './commands/trace.ts';
 
 const USAGE = `txnflow: ingest transactions files and watch balances and alerts, locally.
 
@@ -28,6 +29,9 @@ Usage: txnflow <command> [options]      (state in ./.txnflow, or --state DIR)
   redrive QUEUE                 move a dead-letter queue's messages back for another try
   resume                        finish the work a stopped run left, then stop
   test-pattern --pattern JSON|@file --event JSON|@file
+  trace ID                      what happened to an upload key, a transaction C2/T1008, an alert id
+                                C2:T1012, an event id or a correlation id: the causal tree, with times
+         [--aws --stage STAGE]    ...or on the deployed stage (CloudWatch Logs Insights, DLQs, archive)
 
 Options: --json (print one JSON value and nothing else), --state DIR, --help,
          --wait SECONDS (how long to wait for another process using the state folder; default 1800)
@@ -117,6 +121,8 @@ async function dispatch(args: CliArgs, io: CliIo): Promise<number> {
     case 'test-pattern':
       await runTestPattern(args, io);
       return 0;
+    case 'trace':
+      return runTrace(args, io);
     default:
       throw new UsageError(`unknown command "${args.command}"`);
   }

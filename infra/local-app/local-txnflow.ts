@@ -7,6 +7,7 @@ import { SqliteLedgerStore } from '@txnflow/ledger';
 import {
   type Clock,
   DriverLock,
+  eventIdInBody,
   LocalRuntime,
   type LocalRuntimeOptions,
   NoSuchKeyError,
@@ -16,6 +17,7 @@ import {
   readHolder,
   retryWithBackoff,
   StateFolderBusyError,
+  type TraceFact,
   type WaitPolicy,
 } from '../local/index.ts';
 import { txnflowFaultKey } from './fault-keys.ts';
@@ -129,6 +131,7 @@ class LocalTxnflow {
       stateDir: options.stateDir,
       // The attempts come from each target's retry policy (see wire.ts), the waits from here.
       retry: LOCAL_RETRY_BACKOFF,
+      env,
       faults: {
         eventKey: txnflowFaultKey,
         ...(options.faults ?? parseFaultSpec(env.TXNFLOW_FAULTS ?? '')),
@@ -380,6 +383,19 @@ class LocalTxnflow {
     return this.runtime.listDroppedEvents();
   }
 
+  /** The earliest and latest event times in the archive (a replay window selects on them); `undefined` when it holds none. */
+  archiveSpan(): { first: Date; last: Date } | undefined {
+    // The runtime's own table, read directly: the archive API lists events, not their span.
+    const row = this.runtime.db
+      .prepare(
+        'SELECT MIN(a.event_time) AS first, MAX(a.event_time) AS last FROM rt_archive_events a ' +
+          'JOIN rt_archives r ON r.id = a.archive_id WHERE r.name = ?',
+      )
+      .get(ARCHIVE_NAME) as { first: number | null; last: number | null };
+    if (row.first === null || row.last === null) return undefined;
+    return { first: new Date(row.first), last: new Date(row.last) };
+  }
+
   /** Replays the archive window to all rules, or to the named ones, and runs until idle. */
   async replay(options: { from: Date; to: Date; rules?: readonly string[]; name?: string }) {
     const name = options.name ?? `replay-${Date.now()}`;
@@ -433,7 +449,7 @@ class LocalTxnflow {
       left -= batch.length;
       for (const message of batch) {
         try {
-          await this.#redeliver(rule, message.body, message.messageId);
+          await this.#redeliver(queue, rule, message.body, message.messageId);
           this.runtime.deleteMessage({ queue, receiptHandle: message.receiptHandle });
           moved += 1;
         } catch {
@@ -445,13 +461,42 @@ class LocalTxnflow {
     return { queue, moved, failed };
   }
 
-  async #redeliver(rule: RuleRedriveTarget, body: string, messageId: string): Promise<void> {
+  /** Hands a rule's dead letter to the rule's target again, and records how that went. */
+  async #redeliver(
+    queue: string,
+    rule: RuleRedriveTarget,
+    body: string,
+    messageId: string,
+  ): Promise<void> {
+    const subject = { ref: eventIdInBody(body) ?? messageId };
     if (rule.kind === 'queue') {
-      this.runtime.sendMessage({ queue: rule.queue, body });
+      const sent = this.runtime.sendMessage({ queue: rule.queue, body });
+      const fact: TraceFact = {
+        kind: 'redriven',
+        from: queue,
+        to: rule.queue,
+        messageId: sent.messageId,
+      };
+      this.runtime.recordTraceFact(fact, subject);
       return;
     }
     const context = { functionName: rule.rule, awsRequestId: messageId, attempt: 1 };
-    await rule.handler(JSON.parse(body) as never, context as never);
+    const startedAt = this.runtime.clock.now();
+    const attempt = { kind: 'redrive-attempt', queue, rule: rule.rule, messageId } as const;
+    const { destination } = rule;
+    try {
+      await rule.handler(JSON.parse(body) as never, context as never);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const durationMs = this.runtime.clock.now() - startedAt;
+      this.runtime.recordTraceFact(
+        { ...attempt, destination, durationMs, outcome: 'failed', error: message },
+        subject,
+      );
+      throw error;
+    }
+    const durationMs = this.runtime.clock.now() - startedAt;
+    this.runtime.recordTraceFact({ ...attempt, destination, durationMs, outcome: 'ok' }, subject);
   }
 
   #receive(queue: string, left: number) {

@@ -11,7 +11,7 @@ interface LocalServiceContext {
   readonly publisher: EventPublisher;
   readonly bucket: LocalBucket;
   readonly topics: {
-    publish(params: { topic: string; subject?: string; message: string }): unknown;
+    publish(params: { topic: string; subject?: string; message: string }): { MessageId: string };
   };
   readonly deadLettersFor: (handler: string) => DeadLetterSink;
   readonly env: Readonly<Record<string, string | undefined>>;

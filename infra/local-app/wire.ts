@@ -11,6 +11,7 @@ import {
 } from '@txnflow/contracts';
 import type { LocalRuntime } from '../local/index.ts';
 import { localWaitSeconds } from './local-time-scale.ts';
+import { recordedLog } from './recorded-log.ts';
 import type { LocalServiceContext } from './service-context.ts';
 import type { LocalHandler, LocalService } from './services.ts';
 import { createTransactionalPublisher } from './transactional-publisher.ts';
@@ -104,7 +105,13 @@ function createResources(runtime: LocalRuntime, manifest: ResolvedManifest, aler
 /** Where a rule's dead-letter queue sends its messages back to on a redrive. */
 type RuleRedriveTarget =
   | { readonly rule: string; readonly kind: 'queue'; readonly queue: string }
-  | { readonly rule: string; readonly kind: 'handler'; readonly handler: LocalHandler };
+  | {
+      readonly rule: string;
+      readonly kind: 'handler';
+      readonly handler: LocalHandler;
+      /** The handler's qualified name, `ingest.objectCreated`. */
+      readonly destination: string;
+    };
 
 /**
  * The retry policy of a rule's local target, as the CDK stack sets it. A queue target
@@ -161,7 +168,8 @@ function wireSubscription(
   if (s.target.kind === 'function') {
     const handler = handlers[s.target.handler];
     if (!handler) throw new Error(`${manifest.service} has no handler ${s.target.handler}`);
-    return { rule: s.rule, kind: 'handler', handler };
+    const destination = qualifiedHandler(manifest.service, s.target.handler);
+    return { rule: s.rule, kind: 'handler', handler, destination };
   }
   return { rule: s.rule, kind: 'queue', queue: s.target.queue };
 }
@@ -199,7 +207,7 @@ function wireServices(
       topics: { publish: (params) => runtime.publish(params) },
       deadLettersFor: (handler) => deadLetterSink(runtime, poisonQueueOf(manifest, handler)),
       env: options.env,
-      log: options.log,
+      log: recordedLog(runtime, manifest.service, options.log),
     };
     const handlers = service.createHandlers(ctx);
     for (const handler of manifest.handlers) {

@@ -20,10 +20,13 @@ import { Scheduler } from './scheduler.ts';
 import { IdSequence } from './state/database.ts';
 import { EmailOutbox } from './topics/email-outbox.ts';
 import { Topics } from './topics/topic.ts';
+import { TraceRecorder } from './trace/recorder.ts';
+import type { TraceSettings } from './trace/settings.ts';
 
 /** Everything a runtime is made of, wired together. */
 interface RuntimeParts {
   readonly db: Database;
+  readonly clock: Clock;
   readonly arns: Arns;
   readonly buses: EventBuses;
   readonly rules: Rules;
@@ -39,6 +42,7 @@ interface RuntimeParts {
   readonly dispatcher: Dispatcher;
   readonly completions: Completions;
   readonly scheduler: Scheduler;
+  readonly trace: TraceRecorder;
 }
 
 interface AssemblyOptions {
@@ -51,6 +55,8 @@ interface AssemblyOptions {
   readonly faults: FaultInjector;
   readonly maxConcurrentDeliveries: number;
   readonly log: RuntimeLog;
+  /** Whether trace facts are recorded, and how many are kept (a reader records none). */
+  readonly trace: TraceSettings;
   /**
    * A reader's view beside the driver: no recovery (the driver's in-flight messages and
    * half-written uploads are its own), and nothing wakes the scheduler, so nothing is delivered.
@@ -64,7 +70,7 @@ interface AssemblyOptions {
  * work that waited for it. Recovery happens here too, unless `readOnly`: messages a previous
  * process held become visible again, and archives drop what their retention no longer covers.
  *
- * @example const parts = assembleRuntime({ db, stateDir, accountId, region, clock, retry, faults, maxConcurrentDeliveries: 64, log, readOnly: false });
+ * @example const parts = assembleRuntime({ db, stateDir, accountId, region, clock, retry, faults, maxConcurrentDeliveries: 64, log, trace: {}, readOnly: false });
  */
 function assembleRuntime(options: AssemblyOptions): RuntimeParts {
   const { db, accountId, region, clock } = options;
@@ -84,12 +90,27 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     late.dispatcher?.deliveriesAdded();
     wake();
   };
-  const queues = new Queues(db, arns, accountId, clock, (queueId) => {
-    late.mappings?.queueChanged(queueId);
-    wake();
+  const trace = new TraceRecorder(db, () => clock.now(), {
+    ...options.trace,
+    enabled: !options.readOnly && options.trace.enabled !== false,
   });
+  const queues = new Queues(
+    db,
+    arns,
+    accountId,
+    clock,
+    (queueId) => {
+      late.mappings?.queueChanged(queueId);
+      wake();
+    },
+    trace,
+  );
   if (!options.readOnly) queues.releaseInFlight();
-  const completions = new Completions(db, (queueId, rowId) => queues.released(queueId, rowId));
+  const completions = new Completions(
+    db,
+    (queueId, rowId) => queues.released(queueId, rowId),
+    trace,
+  );
   const outbox = new EmailOutbox(join(options.stateDir, 'outbox'), region);
   const topics = new Topics(db, arns, region, stamp, queues, outbox);
   const handlers = new HandlerRegistry((name) => {
@@ -123,6 +144,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     maxConcurrency: options.maxConcurrentDeliveries,
     wake,
     fail,
+    trace,
   });
   const mappings = new EventSourceMappings({
     db,
@@ -134,6 +156,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     clock,
     wake,
     fail,
+    trace,
   });
   const replays = new Replays({
     db,
@@ -164,6 +187,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
   if (!options.readOnly) scheduler.wake();
   return {
     db,
+    clock,
     arns,
     buses,
     rules,
@@ -179,6 +203,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     dispatcher,
     completions,
     scheduler,
+    trace,
   };
 }
 

@@ -84,3 +84,22 @@ export {
 export type { OutboxEntry, ParsedEmail } from './topics/email-outbox.ts';
 export { parseEmail } from './topics/email-outbox.ts';
 export type { PublishParams, SubscribeParams } from './topics/topic.ts';
+export type {
+  AttemptFact,
+  BatchFact,
+  DeadLetteredFact,
+  FactSubject,
+  LogFact,
+  MovedToDeadLetterQueueFact,
+  ReceiveFact,
+  RedriveAttemptFact,
+  RedrivenFact,
+  SentFact,
+  StoredFact,
+  TraceFact,
+  UndeliverableFact,
+} from './trace/facts.ts';
+export { eventIdInBody } from './trace/facts.ts';
+export type { OpenDelivery, ReplayRecord, StoredEventRecord, TraceReader } from './trace/reader.ts';
+export type { TraceSettings } from './trace/settings.ts';
+export { InvalidTraceSettingError, parseTraceSettings } from './trace/settings.ts';

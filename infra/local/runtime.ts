@@ -42,6 +42,9 @@ import { openStateDatabase, openStateDatabaseReadOnly } from './state/database.t
 import { DriverLock, readHolder } from './state/driver-lock.ts';
 import type { OutboxEntry } from './topics/email-outbox.ts';
 import type { PublishParams, SubscribeParams } from './topics/topic.ts';
+import type { FactSubject, TraceFact } from './trace/facts.ts';
+import { TraceReader } from './trace/reader.ts';
+import { parseTraceSettings, type TraceSettings } from './trace/settings.ts';
 
 interface LocalRuntimeOptions {
   /** The folder holding the SQLite file, object bodies and the email outbox. */
@@ -62,6 +65,12 @@ interface LocalRuntimeOptions {
   readonly faults?: FaultOptions;
   /** Where `TXNFLOW_FAULTS` is read when `faults` is not given. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Whether trace facts are recorded (each attempt, message, receive and dead letter, for
+   * `txnflow trace`) and how many are kept.
+   * @default - read from `TXNFLOW_TRACE` and `TXNFLOW_TRACE_KEEP` in `env`: on, 1,000,000
+   */
+  readonly trace?: TraceSettings;
   /** Handler deliveries of rules in flight at once. @default 64 */
   readonly maxConcurrentDeliveries?: number;
   /**
@@ -140,6 +149,7 @@ class LocalRuntime {
       const faults = createFaultInjector(
         options.faults ?? parseFaultSpec(env.TXNFLOW_FAULTS ?? ''),
       );
+      const trace = options.trace ?? parseTraceSettings(env);
       const db = openStateDatabase(options.stateDir);
       try {
         const parts = assembleRuntime({
@@ -149,6 +159,7 @@ class LocalRuntime {
           faults,
           maxConcurrentDeliveries: options.maxConcurrentDeliveries ?? 64,
           log: options.log ?? stderrLog,
+          trace,
           readOnly: false,
         });
         return new LocalRuntime(parts, lock);
@@ -180,6 +191,7 @@ class LocalRuntime {
         faults: createFaultInjector({}),
         maxConcurrentDeliveries: 1,
         log: stderrLog,
+        trace: { enabled: false },
         readOnly: true,
       });
       return new LocalRuntime(parts, undefined);
@@ -196,6 +208,11 @@ class LocalRuntime {
       region: options.region ?? 'local-1',
       clock: options.clock ?? systemClock,
     };
+  }
+
+  /** The runtime's time: what stamps its events, messages and trace facts. */
+  get clock(): Clock {
+    return this.#parts.clock;
   }
 
   /** False for a runtime from `openReadOnly`. */
@@ -349,6 +366,28 @@ class LocalRuntime {
 
   describeReplay(name: string): ReplayDescription {
     return this.#open().replays.describe(name);
+  }
+
+  /**
+   * Records a trace fact about work done outside the runtime's own workers (a redrive that
+   * hands an event to a handler, a service's log line); written with the next turn's writes.
+   * Nothing is recorded when tracing is off or the runtime only reads.
+   *
+   * @example rt.recordTraceFact({ kind: 'log', service: 'ingest', level: 'info', message, fields }, { ref: correlationId });
+   */
+  recordTraceFact(fact: TraceFact, subject: FactSubject): void {
+    this.#open().trace.record(fact, subject);
+  }
+
+  /** Whether trace facts are being recorded. */
+  get tracing(): boolean {
+    return this.#open().trace.enabled;
+  }
+
+  /** Reads events, trace facts, open deliveries and replays, for `txnflow trace`. */
+  traceReader(): TraceReader {
+    const { db, buses, rules } = this.#open();
+    return new TraceReader(db, buses, rules);
   }
 
   /** Deliveries that used every attempt and had no dead-letter queue: never dropped silently. */

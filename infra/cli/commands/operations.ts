@@ -2,11 +2,18 @@ import { readFile } from 'node:fs/promises';
 import { testEventPattern } from '../../local/index.ts';
 import { type CliArgs, type CliIo, print, UsageError, withTxnflow } from '../cli-context.ts';
 
-function parseInstant(flag: string, value: string | undefined): Date {
-  if (!value) throw new UsageError(`replay needs --${flag} ISO-TIME`);
+/**
+ * A replay window's end: an ISO time, `now`, or, when not given, `fallback` (the archive's
+ * start for --from, now for --to), so `txnflow replay` alone replays the whole archive.
+ */
+function parseInstant(flag: string, value: string | undefined, fallback: Date): Date {
+  if (value === undefined || value === 'now') return value === 'now' ? new Date() : fallback;
   const date = new Date(value);
-  if (Number.isNaN(date.getTime()))
-    throw new UsageError(`--${flag}: "${value}" is not an ISO time`);
+  if (Number.isNaN(date.getTime()) || value.trim() === '') {
+    throw new UsageError(
+      `--${flag}: "${value}" is not an ISO time (e.g. 2026-11-01T00:00:00Z) or now`,
+    );
+  }
   return date;
 }
 
@@ -35,16 +42,31 @@ async function runAwsReplay(args: CliArgs, io: CliIo, from: Date, to: Date): Pro
   print(io, args, result, (r) => JSON.stringify(r, null, 2));
 }
 
-/** `txnflow replay --from ISO --to ISO [--rule NAME…]`, on the local archive (or `--aws`). */
+/**
+ * `txnflow replay [--from ISO] [--to ISO|now] [--rule NAME…]`, on the local archive (or
+ * `--aws`): the window defaults to the whole archive, up to now. A window that holds no
+ * event replays nothing, and says so on stderr with the times the archive's events span.
+ */
 async function runReplay(args: CliArgs, io: CliIo): Promise<void> {
-  const from = parseInstant('from', args.from);
-  const to = parseInstant('to', args.to);
+  if (args.aws && (args.from === undefined || args.to === undefined)) {
+    throw new UsageError('replay --aws needs --from ISO and --to ISO');
+  }
+  const from = parseInstant('from', args.from, new Date(0));
+  const to = parseInstant('to', args.to, new Date());
   if (!(from < to)) throw new UsageError('--from must be before --to');
   if (args.aws) return runAwsReplay(args, io, from, to);
-  const result = await withTxnflow(args, io, (txnflow) =>
-    txnflow.replay({ from, to, rules: args.rules }),
-  );
+  const { result, span } = await withTxnflow(args, io, async (txnflow) => ({
+    result: await txnflow.replay({ from, to, rules: args.rules }),
+    span: txnflow.archiveSpan(),
+  }));
+  if (result.eventsTotal === 0) io.err.write(`txnflow replay: ${emptyWindow(from, to, span)}\n`);
   print(io, args, result, (r) => JSON.stringify(r, null, 2));
+}
+
+function emptyWindow(from: Date, to: Date, span: { first: Date; last: Date } | undefined): string {
+  const window = `the window ${from.toISOString()} to ${to.toISOString()} holds no archived event, so nothing was replayed`;
+  if (!span) return `${window}: the archive is empty`;
+  return `${window}: the archive's events arrived from ${span.first.toISOString()} to ${span.last.toISOString()} (leave out --from and --to to replay them all)`;
 }
 
 /** `txnflow reset SERVICE`: empties that service's tables. */

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { TraceRecorder } from '../trace/recorder.ts';
 
 /**
  * Successful deliveries and consumed messages, written in one transaction per scheduler turn
@@ -16,10 +17,19 @@ class Completions {
   #closed = false;
 
   readonly #onMessageDeleted: (queueId: number, rowId: number) => void;
+  readonly #trace: TraceRecorder | undefined;
 
-  /** `onMessageDeleted` hears of each consumed message once its delete has committed. */
-  constructor(db: Database, onMessageDeleted: (queueId: number, rowId: number) => void) {
+  /**
+   * `onMessageDeleted` hears of each consumed message once its delete has committed; the
+   * trace's facts are written in the same transaction.
+   */
+  constructor(
+    db: Database,
+    onMessageDeleted: (queueId: number, rowId: number) => void,
+    trace?: TraceRecorder,
+  ) {
     this.#onMessageDeleted = onMessageDeleted;
+    this.#trace = trace;
     this.#deleteDelivery = db.prepare('DELETE FROM rt_deliveries WHERE id = ?');
     this.#deleteMessage = db.prepare(
       'DELETE FROM rt_messages WHERE id = ? AND queue_id = ? AND receive_count = ?',
@@ -30,6 +40,7 @@ class Completions {
       for (let i = 0; i < m.length; i += 3) {
         this.#deleteMessage.run(m[i] ?? 0, m[i + 1] ?? 0, m[i + 2] ?? 0);
       }
+      this.#trace?.flush();
     });
   }
 
@@ -51,7 +62,7 @@ class Completions {
   }
 
   flush(): void {
-    if (this.size === 0) return;
+    if (this.size === 0 && !this.#trace?.pending) return;
     this.#flushAll();
     this.#deliveries.length = 0;
     const m = this.#messages;

@@ -12,6 +12,7 @@ import type { FaultInjector, FaultSubject } from '../faults.ts';
 import type { Queues } from '../queues/queue.ts';
 import type { Worker } from '../scheduler.ts';
 import type { Topics } from '../topics/topic.ts';
+import type { TraceRecorder } from '../trace/recorder.ts';
 import type { Completions } from './completions.ts';
 import { DueQueue } from './due-queue.ts';
 import type { HandlerRegistry } from './handlers.ts';
@@ -68,6 +69,8 @@ interface DispatcherOptions {
   readonly maxConcurrency: number;
   readonly wake: () => void;
   readonly fail: (error: unknown) => void;
+  /** Records each attempt, message sent and dead letter. @default - nothing recorded */
+  readonly trace?: TraceRecorder;
 }
 
 /** Rows read per turn: big enough to amortise a transaction, small enough to stay responsive. */
@@ -269,15 +272,21 @@ class Dispatcher implements Worker {
           ? { eventSeq: row.event_seq, replayId: row.replay_id }
           : this.#renderOrFail(row, target);
         if (content === undefined) continue;
-        for (let i = 0; i < copies; i += 1) this.#o.queues.insert(queue, content, null);
+        const messageIds: string[] = [];
+        for (let i = 0; i < copies; i += 1) {
+          messageIds.push(this.#o.queues.insert(queue, content, null));
+        }
+        this.#sent(row, target, { queue: destination.name, messageIds });
         touched.add(queue.id);
       } else {
         const message = this.#renderOrFail(row, target);
         if (message === undefined) continue;
         try {
+          const messageIds: string[] = [];
           for (let i = 0; i < copies; i += 1) {
-            this.#o.topics.publish({ topic: destination.name, message });
+            messageIds.push(this.#o.topics.publish({ topic: destination.name, message }).MessageId);
           }
+          this.#sent(row, target, { topic: destination.name, messageIds });
         } catch (error) {
           this.#failed(row, target, errorCodeOf(error), messageOf(error));
           continue;
@@ -286,6 +295,17 @@ class Dispatcher implements Worker {
       this.#deleteDelivery.run(row.id);
     }
     return touched;
+  }
+
+  #sent(
+    row: DeliveryRow,
+    target: CompiledTarget,
+    to: { queue?: string; topic?: string; messageIds: string[] },
+  ): void {
+    this.#o.trace?.record(
+      { kind: 'sent', rule: target.ruleName, target: target.id, ...to },
+      { eventSeq: row.event_seq, replayId: row.replay_id },
+    );
   }
 
   #eventOf(row: DeliveryRow): StoredEvent {
@@ -331,6 +351,7 @@ class Dispatcher implements Worker {
   async #invoke(row: DeliveryRow): Promise<void> {
     const target = this.#o.rules.target(row.target_id) as CompiledTarget;
     const name = target.destination.name;
+    const startedAt = this.#o.clock.now();
     try {
       const event = this.#eventOf(row);
       const payload = target.render({
@@ -345,6 +366,10 @@ class Dispatcher implements Worker {
       await this.#o.handlers.invoke(name, payload.value(), row.attempts + 1);
       if (twice) await this.#o.handlers.invoke(name, payload.value(), row.attempts + 1);
       this.#o.completions.deliveryDone(row.id);
+      this.#attempted(row, target, startedAt, {
+        outcome: 'ok',
+        ...(twice ? { duplicated: true } : {}),
+      });
     } catch (error) {
       if (!this.#closed) {
         try {
@@ -352,7 +377,7 @@ class Dispatcher implements Worker {
             error instanceof InvalidTransformedInputError
               ? DeliveryErrorCode.InvalidJson
               : DeliveryErrorCode.HandlerError;
-          this.#failed(row, target, code, messageOf(error));
+          this.#failed(row, target, code, messageOf(error), startedAt);
         } catch (storageError) {
           this.#o.fail(storageError);
         }
@@ -383,8 +408,37 @@ class Dispatcher implements Worker {
     return { target: `${target.ruleArn}/${target.id}`, key, attempt: row.attempts + 1 };
   }
 
+  /** Records a handler attempt: when it started, how long it took, how it ended. */
+  #attempted(
+    row: DeliveryRow,
+    target: CompiledTarget,
+    startedAt: number,
+    end: { outcome: 'ok' | 'failed'; error?: string; retryAt?: number; duplicated?: boolean },
+  ): void {
+    const { trace, clock } = this.#o;
+    if (!trace?.enabled) return;
+    trace.record(
+      {
+        kind: 'attempt',
+        rule: target.ruleName,
+        target: target.id,
+        destination: target.destination.name,
+        attempt: row.attempts + 1,
+        durationMs: clock.now() - startedAt,
+        ...end,
+      },
+      { eventSeq: row.event_seq, replayId: row.replay_id },
+    );
+  }
+
   /** One attempt failed: schedule the retry, or dead-letter it, or keep it as failed. */
-  #failed(row: DeliveryRow, target: CompiledTarget, errorCode: DeliveryErrorCode, message: string) {
+  #failed(
+    row: DeliveryRow,
+    target: CompiledTarget,
+    errorCode: DeliveryErrorCode,
+    message: string,
+    startedAt = this.#o.clock.now(),
+  ) {
     const attemptsMade = row.attempts + 1;
     const now = this.#o.clock.now();
     const decision = decideRetry({
@@ -399,14 +453,26 @@ class Dispatcher implements Worker {
       const dueAt = now + decision.delayMs;
       this.#scheduleRetry.run(attemptsMade, dueAt, message, row.id);
       this.#retries.push(row.id, dueAt);
+      this.#attempted(row, target, startedAt, {
+        outcome: 'failed',
+        error: message,
+        retryAt: dueAt,
+      });
       return;
     }
+    this.#attempted(row, target, startedAt, { outcome: 'failed', error: message });
+    const about = { eventSeq: row.event_seq, replayId: row.replay_id };
     const dlq = target.deadLetterQueue ? this.#o.queues.find(target.deadLetterQueue) : undefined;
     if (!dlq) {
       const why = target.deadLetterQueue
         ? `${message} (dead-letter queue ${target.deadLetterQueue} does not exist)`
         : message;
       this.#markFailed.run(attemptsMade, now, why, row.id);
+      const rule = { rule: target.ruleName, target: target.id };
+      this.#o.trace?.record(
+        { kind: 'undeliverable', ...rule, error: why, attempts: attemptsMade },
+        about,
+      );
       return;
     }
     const attributes = deadLetterAttributes({
@@ -417,12 +483,26 @@ class Dispatcher implements Worker {
       attemptsMade,
       exhausted: decision.exhausted,
     });
-    this.#o.db.transaction(() => {
+    const messageId = this.#o.db.transaction(() => {
       const event = { eventSeq: row.event_seq, replayId: row.replay_id };
-      this.#o.queues.insert(dlq, event, JSON.stringify(attributes));
+      const id = this.#o.queues.insert(dlq, event, JSON.stringify(attributes));
       this.#deleteDelivery.run(row.id);
+      return id;
     })();
     this.#o.queues.notify(dlq.id);
+    this.#o.trace?.record(
+      {
+        kind: 'dead-lettered',
+        rule: target.ruleName,
+        target: target.id,
+        queue: dlq.name,
+        messageId,
+        error: message,
+        attempts: attemptsMade,
+        exhausted: decision.exhausted,
+      },
+      about,
+    );
   }
 }
 

@@ -7,6 +7,7 @@ import { InconsistentStateError, InjectedFaultError, ValidationError } from '../
 import type { FaultInjector } from '../faults.ts';
 import { assertName } from '../names.ts';
 import type { Worker } from '../scheduler.ts';
+import type { TraceRecorder } from '../trace/recorder.ts';
 import {
   type ClaimedMessage,
   type MessageSystemAttributes,
@@ -14,6 +15,7 @@ import {
   type QueueInfo,
   type Queues,
   receiptHandleOf,
+  subjectOf,
 } from './queue.ts';
 
 interface CreateEventSourceMappingParams {
@@ -89,6 +91,8 @@ interface EventSourceMappingsOptions {
   readonly clock: Clock;
   readonly wake: () => void;
   readonly fail: (error: unknown) => void;
+  /** Records each batch and each message's receive. @default - nothing recorded */
+  readonly trace?: TraceRecorder;
 }
 
 /**
@@ -230,6 +234,7 @@ class EventSourceMappings implements Worker {
   }
 
   async #invoke(mapping: Mapping, queue: QueueInfo, messages: ClaimedMessage[]): Promise<void> {
+    const startedAt = this.#o.clock.now();
     const { handedOver, struck, again } = this.#strike(mapping, queue, messages);
     const failures = new Map<string, string>();
     const injected = new InjectedFaultError(mapping.handler).message;
@@ -238,7 +243,10 @@ class EventSourceMappings implements Worker {
     // A duplicate is the same receive handed over again, for the messages it struck.
     await this.#handOver(mapping, queue, again, failures);
     try {
-      if (!this.#closed) this.#settle(mapping, messages, failures);
+      if (!this.#closed) {
+        this.#settle(mapping, messages, failures);
+        this.#recordBatch(mapping, queue, messages, failures, startedAt);
+      }
     } catch (error) {
       this.#o.fail(error);
     } finally {
@@ -316,6 +324,50 @@ class EventSourceMappings implements Worker {
         this.#o.completions.messageDone(queue.id, message.rowId, message.receiveCount - 1);
       }
     }
+  }
+
+  /** Records the batch, and each message's receive with what became of it. */
+  #recordBatch(
+    mapping: Mapping,
+    queue: QueueInfo,
+    messages: readonly ClaimedMessage[],
+    failures: ReadonlyMap<string, string>,
+    startedAt: number,
+  ): void {
+    const { trace, clock } = this.#o;
+    if (!trace?.enabled) return;
+    const batchId = randomUUID();
+    for (const message of messages) {
+      const error = failures.get(message.messageId);
+      trace.record(
+        {
+          kind: 'receive',
+          queue: queue.name,
+          messageId: message.messageId,
+          batchId,
+          receiveCount: message.receiveCount,
+          ...(error === undefined ? { outcome: 'ok' } : { outcome: 'failed', error }),
+        },
+        subjectOf({
+          message_id: message.messageId,
+          body: message.body,
+          event_seq: message.eventSeq,
+          replay_id: message.replayId,
+        }),
+      );
+    }
+    trace.record(
+      {
+        kind: 'batch',
+        batchId,
+        queue: queue.name,
+        handler: mapping.handler,
+        size: messages.length,
+        failed: failures.size,
+        durationMs: clock.now() - startedAt,
+      },
+      { ref: batchId },
+    );
   }
 
   /** Queue settings may change after the mapping was made (createQueue is an upsert). */

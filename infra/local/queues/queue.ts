@@ -6,6 +6,8 @@ import { withReplayName } from '../delivery/payload.ts';
 import { ReceiptHandleIsInvalidError, ResourceNotFoundError, ValidationError } from '../errors.ts';
 import { assertName } from '../names.ts';
 import { IdSequence } from '../state/database.ts';
+import { eventIdInBody, type FactSubject, type TraceFact } from '../trace/facts.ts';
+import type { TraceRecorder } from '../trace/recorder.ts';
 
 interface RedrivePolicy {
   /** The dead-letter queue's name; it must exist. */
@@ -92,12 +94,17 @@ interface ClaimedMessage {
   /** Receives over the message's whole life: those before each redrive, and this one. */
   readonly lifeReceives: number;
   readonly firstReceivedAt: number;
+  /** The stored event the message carries, when it carries one (not a text body). */
+  readonly eventSeq: number | null;
+  readonly replayId: number | null;
 }
 
 interface MessageRow {
   id: number;
   message_id: string;
   body: string | null;
+  event_seq: number | null;
+  replay_id: number | null;
   event_json: string | null;
   replay_name: string | null;
   attributes: string | null;
@@ -168,15 +175,19 @@ class Queues {
   /** Messages an event source mapping has taken, by queue; in memory only (see `hold`). */
   readonly #held = new Map<number, Set<number>>();
   readonly #failHeld: Statement<[number, number, string, number]>;
+  readonly #trace: TraceRecorder | undefined;
 
+  /** `trace` records moves to and from dead-letter queues. */
   constructor(
     db: Database,
     arns: Arns,
     accountId: string,
     clock: Clock,
     onMessages: (queueId: number) => void,
+    trace?: TraceRecorder,
   ) {
     this.#db = db;
+    this.#trace = trace;
     this.#arns = arns;
     this.#accountId = accountId;
     this.#clock = clock;
@@ -457,6 +468,7 @@ class Queues {
   move(params: { readonly from: string; readonly to?: string }): number {
     const from = this.require(params.from);
     const to = params.to === undefined ? this.#sourceOf(from) : this.require(params.to);
+    if (this.#trace?.enabled) this.#recordRedrive(from, to);
     const moved = this.#db
       .prepare(
         'UPDATE rt_messages SET queue_id = ?, visible_at = ?, receive_count = 0, ' +
@@ -466,6 +478,22 @@ class Queues {
       .run(to.id, this.#clock.now(), from.id).changes;
     if (moved > 0) this.#onMessages(to.id);
     return moved;
+  }
+
+  /** Records, for each message `move` is about to move, where it goes. */
+  #recordRedrive(from: QueueInfo, to: QueueInfo): void {
+    const rows = this.#db
+      .prepare('SELECT message_id, body, event_seq, replay_id FROM rt_messages WHERE queue_id = ?')
+      .all(from.id) as Pick<MessageRow, 'message_id' | 'body' | 'event_seq' | 'replay_id'>[];
+    for (const row of rows) {
+      const fact: TraceFact = {
+        kind: 'redriven',
+        from: from.name,
+        to: to.name,
+        messageId: row.message_id,
+      };
+      this.#trace?.record(fact, subjectOf(row));
+    }
   }
 
   /**
@@ -528,6 +556,7 @@ class Queues {
           row.receive_count >= queue.maxReceiveCount
         ) {
           this.#moveToDlq.run(dlq.id, now, redriveReason(queue, row), row.id);
+          this.#recordMove(queue, dlq, row);
           moved += 1;
           continue;
         }
@@ -542,6 +571,8 @@ class Queues {
           receiveCount: row.receive_count + 1,
           lifeReceives: row.earlier_receives + row.receive_count + 1,
           firstReceivedAt: row.first_received_at ?? receivedAt,
+          eventSeq: row.event_seq,
+          replayId: row.replay_id,
         });
       }
       movedToDlq += moved;
@@ -549,6 +580,19 @@ class Queues {
     }
     if (movedToDlq > 0 && dlq) this.#onMessages(dlq.id);
     return claimed;
+  }
+
+  #recordMove(queue: QueueInfo, dlq: QueueInfo, row: MessageRow): void {
+    if (!this.#trace?.enabled) return;
+    const fact: TraceFact = {
+      kind: 'moved-to-dlq',
+      from: queue.name,
+      to: dlq.name,
+      messageId: row.message_id,
+      receives: row.receive_count,
+      ...(row.last_error ? { lastError: row.last_error } : {}),
+    };
+    this.#trace.record(fact, subjectOf(row));
   }
 
   #heldIn(queueId: number): Set<number> {
@@ -590,6 +634,22 @@ function bodyOf(row: MessageRow): string {
   if (row.body !== null) return row.body;
   const event = row.event_json ?? '{}';
   return row.replay_name ? withReplayName(event, row.replay_name) : event;
+}
+
+/**
+ * What a fact about a message is about: the stored event it carries, or the id of the event
+ * in its text body (a dead letter a consumer sent), or else the message itself.
+ */
+function subjectOf(message: {
+  readonly message_id: string;
+  readonly body: string | null;
+  readonly event_seq: number | null;
+  readonly replay_id: number | null;
+}): FactSubject {
+  if (message.event_seq !== null) {
+    return { eventSeq: message.event_seq, replayId: message.replay_id };
+  }
+  return { ref: eventIdInBody(message.body ?? '') ?? message.message_id };
 }
 
 function redriveReason(queue: QueueInfo, row: MessageRow): string {
@@ -638,4 +698,4 @@ export type {
   RedrivePolicy,
   SendMessageParams,
 };
-export { md5, Queues, receiptHandleOf };
+export { md5, Queues, receiptHandleOf, subjectOf };

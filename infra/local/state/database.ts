@@ -196,6 +196,22 @@ const MIGRATIONS: readonly string[] = [
     json TEXT NOT NULL
   );
   `,
+  // Trace facts (trace/recorder.ts): what happened to each event, for `txnflow trace`. A fact
+  // is about a stored event (event_seq, and the replay that re-sent it) or, failing that, an
+  // id (ref: an event id, a correlation id, a batch id). Only the newest facts are kept.
+  `
+  CREATE TABLE rt_trace (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    event_seq INTEGER,
+    replay_id INTEGER,
+    ref TEXT,
+    fact TEXT NOT NULL
+  );
+  CREATE INDEX rt_trace_by_event ON rt_trace (event_seq) WHERE event_seq IS NOT NULL;
+  CREATE INDEX rt_trace_by_ref ON rt_trace (ref) WHERE ref IS NOT NULL;
+  `,
 ];
 
 /**

@@ -37,9 +37,14 @@ interface Email {
   readonly body: string;
 }
 
-/** Sends email through the HighBalanceAlert topic. Adapters: SNS and the local topic. */
-interface EmailNotifier {
-  send(email: Email): Promise<void>;
+/** An email handed to the topic: the topic's message id names it (SNS MessageId). */
+interface SentEmail {
+  readonly messageId: string;
 }
 
-export type { Alert, AlertStore, Email, EmailNotifier };
+/** Sends email through the HighBalanceAlert topic. Adapters: SNS and the local topic. */
+interface EmailNotifier {
+  send(email: Email): Promise<SentEmail>;
+}
+
+export type { Alert, AlertStore, Email, EmailNotifier, SentEmail };

@@ -13,6 +13,8 @@ interface RecordAlertDeps {
 type RecordAlertOutcome = {
   readonly kind: 'recorded' | 'duplicate';
   readonly emailed: boolean;
+  /** The topic's id of the email this call sent (the `.eml` file locally is named after it). */
+  readonly emailMessageId?: string;
 };
 
 function alertOf(event: ReceivedEvent<'HighBalanceDetected'>): Alert {
@@ -51,9 +53,9 @@ async function recordAlert(
   const now = deps.clock?.() ?? new Date();
   const claimed = await deps.store.claimEmail(alert.alertId, now, deps.emailLeaseSeconds ?? 60);
   if (!claimed) return { kind, emailed: false };
-  await deps.notifier.send(renderAlertEmail(alert));
+  const sent = await deps.notifier.send(renderAlertEmail(alert));
   await deps.store.markNotified(alert.alertId);
-  return { kind, emailed: true };
+  return { kind, emailed: true, emailMessageId: sent.messageId };
 }
 
 export type { RecordAlertDeps, RecordAlertOutcome };

@@ -23,13 +23,37 @@ function makeHighBalanceDetectedHandler(deps: HighBalanceDetectedHandlerDeps) {
     const read = readEvent('HighBalanceDetected', event);
     if (!read.ok) {
       const reason = describeIssues(read.issues);
-      deps.log.warn('dead-lettering an invalid HighBalanceDetected', { reason });
+      deps.log.warn('dead-lettering an invalid HighBalanceDetected', { ...idsOf(event), reason });
       await deps.deadLetters.send(JSON.stringify(event), reason);
       return { kind: 'dead-lettered' };
     }
     const outcome = await recordAlert(read.event, { store: deps.store, notifier: deps.notifier });
-    deps.log.info('high balance alert', { alertId: read.event.detail.data.alertId, ...outcome });
+    const { metadata, data } = read.event.detail;
+    deps.log.info('high balance alert', {
+      eventId: metadata.eventId,
+      correlationId: metadata.correlationId,
+      causationId: metadata.causationId,
+      envelopeId: read.event.id,
+      alertId: data.alertId,
+      customerId: data.customerId,
+      ...outcome,
+    });
     return outcome;
+  };
+}
+
+/** The ids an event carries, as far as it can be read: for the log of an invalid one. */
+function idsOf(event: unknown): Record<string, unknown> {
+  const envelope = (event ?? {}) as {
+    id?: unknown;
+    detail?: { metadata?: Record<string, unknown> };
+  };
+  const metadata = envelope.detail?.metadata ?? {};
+  return {
+    envelopeId: envelope.id,
+    eventId: metadata.eventId,
+    correlationId: metadata.correlationId,
+    causationId: metadata.causationId,
   };
 }
 

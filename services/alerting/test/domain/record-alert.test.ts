@@ -13,10 +13,10 @@ describe('Function: recordAlert', () => {
     notifier = new RecordingNotifier();
   });
 
-  it('records the alert and emails the customer with the balance and the threshold', async () => {
+  it('records the alert and emails the customer with the balance and the threshold, naming the email sent', async () => {
     const outcome = await recordAlert(highBalanceDetected(), { store, notifier });
 
-    expect(outcome).toEqual({ kind: 'recorded', emailed: true });
+    expect(outcome).toEqual({ kind: 'recorded', emailed: true, emailMessageId: 'm-1' });
     expect(notifier.sent).toHaveLength(1);
     expect(notifier.sent[0]?.subject).toBe('Warning! Account balance is very high');
     expect(notifier.sent[0]?.body).toContain('Dear customer C2,');
@@ -55,7 +55,7 @@ describe('Function: recordAlert', () => {
     const retry = await recordAlert(highBalanceDetected(), { store, notifier, clock: at(61) });
 
     expect(withinLease).toEqual({ kind: 'duplicate', emailed: false });
-    expect(retry).toEqual({ kind: 'duplicate', emailed: true });
+    expect(retry).toEqual({ kind: 'duplicate', emailed: true, emailMessageId: 'm-1' });
     expect(notifier.sent).toHaveLength(1);
   });
 

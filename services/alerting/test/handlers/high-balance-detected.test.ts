@@ -6,14 +6,18 @@ import { envelopeOf, highBalanceDetected, RecordingNotifier } from '../support/f
 
 function setup() {
   const deadLetters: { body: string; reason: string }[] = [];
+  const logged: { level: string; message: string; fields: Record<string, unknown> }[] = [];
   const notifier = new RecordingNotifier();
   const handler = makeHighBalanceDetectedHandler({
     store: new SqliteAlertStore(new Database(':memory:')),
     notifier,
     deadLetters: { send: async (body, reason) => void deadLetters.push({ body, reason }) },
-    log: { info() {}, warn() {} },
+    log: {
+      info: (message, fields = {}) => void logged.push({ level: 'info', message, fields }),
+      warn: (message, fields = {}) => void logged.push({ level: 'warn', message, fields }),
+    },
   });
-  return { handler, notifier, deadLetters };
+  return { handler, notifier, deadLetters, logged };
 }
 
 describe('Handler: highBalanceDetected', () => {
@@ -23,8 +27,35 @@ describe('Handler: highBalanceDetected', () => {
     expect(await handler(envelopeOf(highBalanceDetected()))).toEqual({
       kind: 'recorded',
       emailed: true,
+      emailMessageId: 'm-1',
     });
     expect(notifier.sent).toHaveLength(1);
+  });
+
+  it('logs the alert with the event, correlation and causation ids and the email it sent', async () => {
+    const { handler, logged } = setup();
+    const event = envelopeOf(highBalanceDetected());
+    const { metadata } = event.detail as { metadata: Record<string, string> };
+
+    await handler(event);
+
+    expect(logged).toEqual([
+      {
+        level: 'info',
+        message: 'high balance alert',
+        fields: {
+          eventId: metadata.eventId,
+          correlationId: metadata.correlationId,
+          causationId: metadata.causationId,
+          envelopeId: event.id,
+          alertId: 'C2:T2012',
+          customerId: 'C2',
+          kind: 'recorded',
+          emailed: true,
+          emailMessageId: 'm-1',
+        },
+      },
+    ]);
   });
 
   it('dead-letters an event that fails its contract, naming the path, and emails nobody', async () => {

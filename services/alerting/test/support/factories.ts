@@ -1,5 +1,5 @@
 import { buildEvent, type HighBalanceDetectedV1Data, type ReceivedEvent } from '@txnflow/contracts';
-import type { Alert, Email, EmailNotifier } from '../../src/ports.ts';
+import type { Alert, Email, EmailNotifier, SentEmail } from '../../src/ports.ts';
 
 function highBalanceDetected(
   data: Partial<HighBalanceDetectedV1Data> = {},
@@ -40,12 +40,13 @@ class RecordingNotifier implements EmailNotifier {
   readonly sent: Email[] = [];
   failuresLeft = 0;
 
-  async send(email: Email): Promise<void> {
+  async send(email: Email): Promise<SentEmail> {
     if (this.failuresLeft > 0) {
       this.failuresLeft -= 1;
       throw new Error('SNS unavailable');
     }
     this.sent.push(email);
+    return { messageId: `m-${this.sent.length}` };
   }
 }
 

@@ -54,6 +54,10 @@ function makeObjectCreatedHandler(deps: ObjectCreatedHandlerDeps) {
       { objects: deps.objects, store: deps.store, publisher: deps.publisher },
     );
     deps.log.info('ingested file', {
+      eventId,
+      correlationId: summary.correlationId,
+      causationId: eventId,
+      bucket: summary.bucket,
       file: summary.file,
       versionId,
       accepted: summary.accepted,

@@ -66,7 +66,17 @@ describe('Handler: objectCreated', () => {
       expect(logged).toEqual([
         {
           message: 'ingested file',
-          extra: { file: KEY, versionId: v1, accepted: 1, duplicates: 0, rejected: 0 },
+          extra: {
+            eventId: '17793124-05d4-b198-2fde-7ededc63b103',
+            correlationId: uploadIdOf({ bucket: 'uploads', key: KEY, versionId: v1 }),
+            causationId: '17793124-05d4-b198-2fde-7ededc63b103',
+            bucket: 'uploads',
+            file: KEY,
+            versionId: v1,
+            accepted: 1,
+            duplicates: 0,
+            rejected: 0,
+          },
         },
       ]);
     });

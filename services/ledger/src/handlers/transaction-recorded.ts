@@ -4,12 +4,13 @@ import {
   type DeadLetterSink,
   describeIssues,
   type EventPublisher,
+  formatMoney,
   type ReceivedEvent,
   readEventJson,
 } from '@txnflow/contracts';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { LedgerConfig } from '../config.ts';
-import { applyTransactions } from '../domain/apply-transaction.ts';
+import { applyTransactions, type BatchItemResult } from '../domain/apply-transaction.ts';
 import { TransactionRefusedError } from '../domain/errors.ts';
 import type { LedgerStore } from '../ports.ts';
 
@@ -41,8 +42,10 @@ function makeTransactionRecordedHandler(deps: TransactionRecordedHandlerDeps) {
     body: string,
     reason: string,
     failures: Map<string, unknown>,
+    event?: ReceivedEvent<'TransactionRecorded'>,
   ): Promise<void> {
-    deps.log.warn('dead-lettering a TransactionRecorded', { messageId, reason });
+    const ids = event ? idsOf(event) : {};
+    deps.log.warn('dead-lettering a TransactionRecorded', { ...ids, messageId, reason });
     await deps.deadLetters
       .send(body, reason)
       .catch((error: unknown) => failures.set(messageId, error));
@@ -75,14 +78,44 @@ function makeTransactionRecordedHandler(deps: TransactionRecordedHandlerDeps) {
     );
     for (const [i, result] of results.entries()) {
       const record = valid[i];
-      if (result.ok || !record) continue;
+      if (!record) continue;
+      logResult(record.messageId, record.event, result);
+      if (result.ok) continue;
       if (result.error instanceof TransactionRefusedError) {
-        await deadLetter(record.messageId, record.body, result.error.message, failures);
+        await deadLetter(
+          record.messageId,
+          record.body,
+          result.error.message,
+          failures,
+          record.event,
+        );
       } else {
         failures.set(record.messageId, result.error);
       }
     }
     return failures;
+  }
+
+  /** One line per transaction, carrying its ids: what a trace of it finds in the logs. */
+  function logResult(
+    messageId: string,
+    event: ReceivedEvent<'TransactionRecorded'>,
+    result: BatchItemResult,
+  ): void {
+    const ids = { ...idsOf(event), messageId };
+    if (!result.ok) {
+      if (result.error instanceof TransactionRefusedError) return;
+      const error = result.error instanceof Error ? result.error.message : String(result.error);
+      deps.log.warn('transaction not applied; its message is retried', { ...ids, error });
+      return;
+    }
+    const { outcome } = result;
+    deps.log.info('applied transaction', {
+      ...ids,
+      outcome: outcome.kind,
+      ...(outcome.kind === 'applied' ? { balance: formatMoney(outcome.balanceCents) } : {}),
+      alerted: outcome.alerted,
+    });
   }
 
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -96,6 +129,20 @@ function makeTransactionRecordedHandler(deps: TransactionRecordedHandlerDeps) {
       processInParallel: false,
       throwOnFullBatchFailure: false,
     });
+  };
+}
+
+/** The ids a trace follows: the event's, its run's, its cause's, and the transaction's. */
+function idsOf(event: ReceivedEvent<'TransactionRecorded'>): Record<string, unknown> {
+  const { metadata, data } = event.detail;
+  return {
+    eventId: metadata.eventId,
+    correlationId: metadata.correlationId,
+    causationId: metadata.causationId,
+    envelopeId: event.id,
+    customerId: data.customerId,
+    transactionId: data.transactionId,
+    ...(event.replayName ? { replayName: event.replayName } : {}),
   };
 }
 

@@ -96,4 +96,41 @@ describe('Handler: transactionRecorded (SQS batch)', () => {
       ],
     ]);
   });
+
+  it('logs each transaction it applied with its event, correlation and causation ids, and the balance', async () => {
+    const logged: { message: string; fields?: Record<string, unknown> }[] = [];
+    const logging = makeTransactionRecordedHandler({
+      store,
+      publisher,
+      deadLetters: { send: async () => {} },
+      config: { thresholdCents: 150_000 },
+      log: { ...quiet, info: (message, fields) => void logged.push({ message, fields }) },
+    });
+    const first = transactionRecorded({ transactionId: 'T1', amount: '10.00' });
+
+    await logging({ Records: [record('m1', sqsBodyOf(first))] });
+    await logging({ Records: [record('m2', sqsBodyOf(first))] });
+
+    expect(logged).toEqual([
+      {
+        message: 'applied transaction',
+        fields: {
+          eventId: first.detail.metadata.eventId,
+          correlationId: 'file-1',
+          causationId: 'object-created-1',
+          envelopeId: first.id,
+          customerId: 'C1',
+          transactionId: 'T1',
+          messageId: 'm1',
+          outcome: 'applied',
+          balance: '10.00',
+          alerted: false,
+        },
+      },
+      {
+        message: 'applied transaction',
+        fields: expect.objectContaining({ messageId: 'm2', outcome: 'duplicate', alerted: false }),
+      },
+    ]);
+  });
 });

@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Email, EmailNotifier } from '../../ports.ts';
+import type { Email, EmailNotifier, SentEmail } from '../../ports.ts';
 
 /** SNS refuses a subject over 100 characters; email subjects are cut rather than lost. */
 const MAX_SUBJECT_CHARS = 100;
@@ -19,14 +19,16 @@ class SnsEmailNotifier implements EmailNotifier {
     this.#topicArn = topicArn;
   }
 
-  async send(email: Email): Promise<void> {
-    await this.#client.send(
+  async send(email: Email): Promise<SentEmail> {
+    const { MessageId } = await this.#client.send(
       new PublishCommand({
         TopicArn: this.#topicArn,
         Subject: email.subject.slice(0, MAX_SUBJECT_CHARS),
         Message: email.body,
       }),
     );
+    // SNS always answers with one; an empty id only shows up in the logs, never breaks a send.
+    return { messageId: MessageId ?? '' };
   }
 }
 

@@ -1,8 +1,8 @@
-import type { Email, EmailNotifier } from '../../ports.ts';
+import type { Email, EmailNotifier, SentEmail } from '../../ports.ts';
 
 /** The part of the local runtime's topics that alerting uses. */
 interface LocalTopics {
-  publish(params: { topic: string; subject?: string; message: string }): unknown;
+  publish(params: { topic: string; subject?: string; message: string }): { MessageId: string };
 }
 
 /**
@@ -19,8 +19,13 @@ class RuntimeTopicNotifier implements EmailNotifier {
     this.#topic = topic;
   }
 
-  async send(email: Email): Promise<void> {
-    await this.#topics.publish({ topic: this.#topic, subject: email.subject, message: email.body });
+  async send(email: Email): Promise<SentEmail> {
+    const { MessageId } = this.#topics.publish({
+      topic: this.#topic,
+      subject: email.subject,
+      message: email.body,
+    });
+    return { messageId: MessageId };
   }
 }
 

@@ -26,6 +26,15 @@ describe('Class: SnsEmailNotifier', () => {
       });
     });
 
+    it("answers SNS's message id, which names the email in the logs", async () => {
+      const sent = await new SnsEmailNotifier(new SNSClient({}), TOPIC).send({
+        subject: 's',
+        body: 'b',
+      });
+
+      expect(sent).toEqual({ messageId: 'm-1' });
+    });
+
     it('cuts a subject to the 100 characters SNS accepts', async () => {
       await new SnsEmailNotifier(new SNSClient({}), TOPIC).send({
         subject: 's'.repeat(150),

@@ -1,0 +1,160 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { FactSubject, StoredFact, TraceFact } from './facts.ts';
+import { DEFAULT_MAX_FACTS, type TraceSettings } from './settings.ts';
+
+interface Pending {
+  readonly at: number;
+  readonly fact: TraceFact;
+  readonly subject: FactSubject;
+}
+
+/** The rt_meta key noting when the newest dropped fact was recorded (the clock's ms). */
+const DROPPED_UNTIL_KEY = 'trace_dropped_until';
+
+/**
+ * Records trace facts. Facts are buffered in memory and written by {@link flush}, which the
+ * runtime calls inside the transaction that commits each turn's completions: a fact costs one
+ * row insert in a transaction that commits anyway, never a commit of its own. A process killed
+ * before a flush loses the facts of that turn; the work they describe is pending again and
+ * will be recorded when it is done again. Retention: the newest `maxFacts` are kept.
+ *
+ * @example recorder.record({ kind: 'redriven', from: 'QDLQ', to: 'Q', messageId }, { eventSeq: 7 });
+ */
+class TraceRecorder {
+  readonly enabled: boolean;
+  readonly maxFacts: number;
+  readonly #now: () => number;
+  readonly #insert: Statement<
+    [number, string, number | null, number | null, string | null, string]
+  >;
+  readonly #drop: Statement<[number]>;
+  readonly #atOf: Statement<[number], { at: number }>;
+  readonly #noteDropped: Statement<[string, string]>;
+  readonly #pruneEvery: number;
+  #pending: Pending[] = [];
+  #sincePrune = 0;
+
+  constructor(db: Database, now: () => number, settings: TraceSettings = {}) {
+    this.enabled = settings.enabled ?? true;
+    this.maxFacts = settings.maxFacts ?? DEFAULT_MAX_FACTS;
+    this.#now = now;
+    this.#insert = db.prepare(
+      'INSERT INTO rt_trace (at, kind, event_seq, replay_id, ref, fact) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.#drop = db.prepare('DELETE FROM rt_trace WHERE id <= ?');
+    this.#atOf = db.prepare('SELECT at FROM rt_trace WHERE id <= ? ORDER BY id DESC LIMIT 1');
+    this.#noteDropped = db.prepare(
+      'INSERT INTO rt_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
+    // Pruning deletes a range of old rows; doing it every tenth of the limit keeps it rare.
+    this.#pruneEvery = Math.max(1000, Math.floor(this.maxFacts / 10));
+  }
+
+  /** Facts recorded and not yet written. */
+  get pending(): number {
+    return this.#pending.length;
+  }
+
+  /** Notes a fact, stamped now; written at the next {@link flush}. A no-op when disabled. */
+  record(fact: TraceFact, subject: FactSubject): void {
+    if (!this.enabled) return;
+    this.#pending.push({ at: this.#now(), fact, subject });
+  }
+
+  /** Writes the buffered facts; the caller runs it inside its transaction. */
+  flush(): void {
+    if (this.#pending.length === 0) return;
+    const pending = this.#pending;
+    this.#pending = [];
+    let lastId = 0;
+    for (const { at, fact, subject } of pending) {
+      const { kind, ...rest } = fact;
+      const result = this.#insert.run(
+        at,
+        kind,
+        subject.eventSeq ?? null,
+        subject.replayId ?? null,
+        subject.ref ?? null,
+        JSON.stringify(rest),
+      );
+      lastId = Number(result.lastInsertRowid);
+    }
+    this.#sincePrune += pending.length;
+    if (this.#sincePrune >= this.#pruneEvery) this.#prune(lastId);
+  }
+
+  /** Drops all but the newest `maxFacts`, noting until when facts are gone. */
+  #prune(lastId: number): void {
+    this.#sincePrune = 0;
+    const threshold = lastId - this.maxFacts;
+    if (threshold <= 0) return;
+    const newestDropped = this.#atOf.get(threshold);
+    if (!newestDropped) return;
+    this.#drop.run(threshold);
+    this.#noteDropped.run(DROPPED_UNTIL_KEY, String(newestDropped.at));
+  }
+}
+
+interface FactRow {
+  id: number;
+  at: number;
+  kind: string;
+  event_seq: number | null;
+  replay_id: number | null;
+  ref: string | null;
+  fact: string;
+}
+
+/** Parameters per IN list: well under SQLite's limit of bound parameters. */
+const CHUNK = 500;
+
+/**
+ * Reads back the facts about the given stored events and ids, oldest first.
+ *
+ * @example readFacts(db, { eventSeqs: [7, 8], refs: ['9f1c...'] })
+ */
+function readFacts(
+  db: Database,
+  about: { readonly eventSeqs?: readonly number[]; readonly refs?: readonly string[] },
+): StoredFact[] {
+  const rows = new Map<number, FactRow>();
+  const read = (column: 'event_seq' | 'ref', values: readonly (number | string)[]) => {
+    for (let i = 0; i < values.length; i += CHUNK) {
+      const chunk = values.slice(i, i + CHUNK);
+      const marks = chunk.map(() => '?').join(', ');
+      const found = db
+        .prepare(`SELECT * FROM rt_trace WHERE ${column} IN (${marks})`)
+        .all(...chunk) as FactRow[];
+      for (const row of found) rows.set(row.id, row);
+    }
+  };
+  read('event_seq', [...new Set(about.eventSeqs ?? [])]);
+  read('ref', [...new Set(about.refs ?? [])]);
+  return [...rows.values()].sort((a, b) => a.id - b.id).map(toStoredFact);
+}
+
+function toStoredFact(row: FactRow): StoredFact {
+  return {
+    ...(JSON.parse(row.fact) as Omit<TraceFact, 'kind'>),
+    kind: row.kind,
+    id: row.id,
+    at: row.at,
+    eventSeq: row.event_seq,
+    replayId: row.replay_id,
+    ref: row.ref,
+  } as StoredFact;
+}
+
+/**
+ * Until when facts were dropped by retention (the clock's ms), if any were.
+ *
+ * @example factsDroppedUntil(db) // 1764115200000, or undefined
+ */
+function factsDroppedUntil(db: Database): number | undefined {
+  const row = db.prepare('SELECT value FROM rt_meta WHERE key = ?').get(DROPPED_UNTIL_KEY) as
+    | { value: string }
+    | undefined;
+  return row ? Number(row.value) : undefined;
+}
+
+export { factsDroppedUntil, readFacts, TraceRecorder };
