@@ -183,6 +183,8 @@ async function runIngest(file: string, tables: PipelineTables, usage: LambdaUsag
       uploads: tables.names.Uploads ?? '',
     }),
     publisher: publisherOn(),
+    // Mocked and counted: a valid event dead-letters nothing.
+    deadLetters: new SqsDeadLetterSink(new SQSClient(REGION), 'UploadsObjectCreatedToIngestDLQ'),
     log: QUIET,
   });
   const event = {
@@ -194,10 +196,24 @@ async function runIngest(file: string, tables: PipelineTables, usage: LambdaUsag
     time: new Date().toISOString(),
     region: 'us-east-1',
     resources: [],
-    detail: { bucket: { name: 'uploads' }, object: { key: `incoming/${file.split('/').at(-1)}` } },
+    detail: {
+      version: '0',
+      bucket: { name: 'uploads' },
+      object: {
+        key: `incoming/${encodeURIComponent(file.split('/').at(-1) ?? 'file')}`,
+        size: 1,
+        etag: 'cost-report',
+        'version-id': 'cost-report-v1',
+        sequencer: '0',
+      },
+      'request-id': 'cost-report',
+      requester: '123456789012',
+      reason: 'PutObject',
+    },
   };
-  const summary = await invocation(usage, () => handler(event));
-  return summary.accepted;
+  const outcome = await invocation(usage, () => handler(event));
+  if (outcome.kind !== 'ingested') throw new Error(`the cost run's event: ${outcome.reason}`);
+  return outcome.summary.accepted;
 }
 
 async function runLedger(

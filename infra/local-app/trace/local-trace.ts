@@ -31,6 +31,7 @@ import {
   eventsOfRuns,
   resolveTraceId,
   uploadKeyOf,
+  uploadVersionOf,
 } from './run-events.ts';
 import { type ServiceStep, type Topology, topologyOf } from './topology.ts';
 
@@ -458,7 +459,9 @@ class TreeBuilder {
   async #ingestRun(view: EventView): Promise<TraceNode | undefined> {
     const key = uploadKeyOf(view);
     if (!key) return undefined;
-    const summary = await this.#txnflow.summaryOf(key).catch(() => undefined);
+    // An unversioned bucket's object is S3's version "null".
+    const versionId = uploadVersionOf(view) ?? 'null';
+    const summary = await this.#txnflow.summaryOf(key, versionId).catch(() => undefined);
     const transactions = this.#s.graph
       .childrenOf(view)
       .filter((c) => c.detailType === 'TransactionRecorded');

@@ -1,4 +1,5 @@
-import type { StoredEventRecord, TraceReader } from '../../local/index.ts';
+import { decodeEventKey, uploadIdOf } from '@txnflow/ingest';
+import { encodeEventKey, type StoredEventRecord, type TraceReader } from '../../local/index.ts';
 import type { TracedKind } from '../../trace/model.ts';
 
 /** The parts of a stored event a trace reads, whatever its contract. */
@@ -41,15 +42,40 @@ function viewOf(record: StoredEventRecord): EventView {
   };
 }
 
-/** The key of an uploaded object, for an S3 "Object Created" event. */
+/**
+ * The key of an uploaded object, for an S3 "Object Created" event: decoded, since S3 writes
+ * it form-encoded (a key that does not decode is shown as written).
+ */
 function uploadKeyOf(view: EventView): string | undefined {
   if (view.detailType !== 'Object Created') return undefined;
-  return str((view.detail.object as { key?: unknown } | undefined)?.key);
+  const key = str((view.detail.object as { key?: unknown } | undefined)?.key);
+  if (key === undefined) return undefined;
+  try {
+    return decodeEventKey(key);
+  } catch {
+    return key;
+  }
 }
 
-/** The correlation id of an event's run: an upload's S3 event is its own run's id. */
+/** The object version an "Object Created" event names (absent in an unversioned bucket). */
+function uploadVersionOf(view: EventView): string | undefined {
+  if (view.detailType !== 'Object Created') return undefined;
+  return str((view.detail.object as { 'version-id'?: unknown } | undefined)?.['version-id']);
+}
+
+/**
+ * The correlation id of an event's run. An upload's S3 event starts the run whose id is the
+ * object version's upload id (as ingest computes it), and is the cause of the run's events.
+ */
 function runIdOf(view: EventView): string {
-  return view.correlationId ?? view.id;
+  if (view.correlationId) return view.correlationId;
+  const key = uploadKeyOf(view);
+  const versionId = uploadVersionOf(view);
+  const bucket = str((view.detail.bucket as { name?: unknown } | undefined)?.name);
+  if (key !== undefined && versionId !== undefined && bucket !== undefined) {
+    return uploadIdOf({ bucket, key, versionId });
+  }
+  return view.id;
 }
 
 /** `C2/T1008` for a TransactionRecorded, the alert id for a HighBalanceDetected. */
@@ -74,7 +100,9 @@ function resolveTraceId(
   id: string,
 ): { kind: TracedKind; focus: EventView[] } | undefined {
   const slash = id.lastIndexOf('/');
+  // An S3 event holds the key form-encoded; an id is searched for as given and as encoded.
   const needles = [`"id":${json(id)}`, `"eventId":${json(id)}`, `"key":${json(id)}`];
+  needles.push(`"key":${json(encodeEventKey(id))}`);
   needles.push(`"alertId":${json(id)}`, `"correlationId":${json(id)}`);
   if (slash > 0) needles.push(`"transactionId":${json(id.slice(slash + 1))}`);
   const views = reader.eventsContaining(needles).map(viewOf);
@@ -91,13 +119,25 @@ function resolveTraceId(
   );
 }
 
-/** Every event of the runs (uploads) the focus belongs to, oldest first. */
+/**
+ * Every event of the runs (uploads) the focus belongs to, oldest first, with the events that
+ * caused them (an upload's S3 event carries no correlation id of its own).
+ */
 function eventsOfRuns(reader: TraceReader, focus: readonly EventView[]): EventView[] {
   const runs = [...new Set(focus.map(runIdOf))];
   const needles = runs.flatMap((run) => [`"correlationId":${json(run)}`, `"id":${json(run)}`]);
-  const found = reader.eventsContaining(needles).map(viewOf);
-  const bySeq = new Map(found.map((v) => [v.record.seq, v]));
+  const bySeq = new Map(reader.eventsContaining(needles).map((r) => [r.seq, viewOf(r)]));
   for (const view of focus) bySeq.set(view.record.seq, view);
+  const known = new Set([...bySeq.values()].flatMap((v) => [v.id, v.contractId]));
+  const causes = [...new Set([...bySeq.values()].map((v) => v.causationId))].filter(
+    (id): id is string => id !== undefined && !known.has(id),
+  );
+  if (causes.length > 0) {
+    for (const record of reader.eventsContaining(causes.map((id) => `"id":${json(id)}`))) {
+      const view = viewOf(record);
+      if (causes.includes(view.id)) bySeq.set(record.seq, view);
+    }
+  }
   return [...bySeq.values()].sort((a, b) => a.record.seq - b.record.seq);
 }
 
@@ -152,4 +192,13 @@ class CausalGraph {
 }
 
 export type { EventView };
-export { aboutOf, CausalGraph, eventsOfRuns, resolveTraceId, runIdOf, uploadKeyOf, viewOf };
+export {
+  aboutOf,
+  CausalGraph,
+  eventsOfRuns,
+  resolveTraceId,
+  runIdOf,
+  uploadKeyOf,
+  uploadVersionOf,
+  viewOf,
+};

@@ -1,5 +1,6 @@
+import { resolveManifest } from '@txnflow/contracts';
 import type { LocalService } from '../services.ts';
-import { dlqOf } from '../wire.ts';
+import { deadLetterQueuesOf } from '../wire.ts';
 
 /** What a service does with what a rule hands it: ingest runs a file, ledger books, alerting alerts. */
 type ServiceStep = 'ingest-run' | 'ledger-entry' | 'alert';
@@ -28,18 +29,16 @@ const STEP_OF_SERVICE: Readonly<Record<string, ServiceStep>> = {
 function topologyOf(services: readonly LocalService[]): Topology {
   const consumers = new Map<string, ServiceStep>();
   const consumedQueues = new Set<string>();
-  const deadLetterQueues: string[] = [];
-  for (const { manifest } of services) {
-    deadLetterQueues.push(...manifest.queues.map((q) => dlqOf(q.name)));
+  for (const service of services) {
+    const manifest = resolveManifest(service.manifest);
     for (const s of manifest.subscriptions) {
-      deadLetterQueues.push(dlqOf(s.rule));
       if (s.target.kind === 'queue') continue;
       const step = STEP_OF_SERVICE[manifest.service];
       if (step) consumers.set(s.rule, step);
       if (s.target.kind === 'queue-consumer') consumedQueues.add(s.target.queue);
     }
   }
-  return { consumers, deadLetterQueues, consumedQueues };
+  return { consumers, deadLetterQueues: deadLetterQueuesOf(services), consumedQueues };
 }
 
 export type { ServiceStep, Topology };

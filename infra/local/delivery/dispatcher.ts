@@ -499,7 +499,7 @@ class Dispatcher implements Worker {
         messageId,
         error: message,
         attempts: attemptsMade,
-        exhausted: decision.exhausted,
+        ...(decision.exhausted ? { exhausted: decision.exhausted } : {}),
       },
       about,
     );

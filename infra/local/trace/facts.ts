@@ -44,7 +44,8 @@ interface DeadLetteredFact {
   readonly messageId: string;
   readonly error: string;
   readonly attempts: number;
-  readonly exhausted: string;
+  /** EXHAUSTED_RETRY_CONDITION; absent for an error that is never retried (NO_RESOURCE, …). */
+  readonly exhausted?: string;
 }
 
 /** The last attempt failed and the target has no dead-letter queue: kept as failed. */

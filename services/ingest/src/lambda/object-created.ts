@@ -21,13 +21,16 @@ import { S3ObjectStore } from '../adapters/aws/s3-object-store.ts';
 import { makeObjectCreatedHandler, type ObjectCreatedOutcome } from '../handlers/object-created.ts';
 
 // Cold start: configuration read and validated once, clients built once and reused.
-const [customer, transactions, uploads, eventBusName, deadLetterQueueUrl] = readEnvironment(process.env, [
-  tableEnvName('Customer'),
-  tableEnvName('Transactions'),
-  tableEnvName('Uploads'),
-  LambdaEnv.eventBusName,
-  LambdaEnv.deadLetterQueueUrl,
-]);
+const [customer, transactions, uploads, eventBusName, deadLetterQueueUrl] = readEnvironment(
+  process.env,
+  [
+    tableEnvName('Customer'),
+    tableEnvName('Transactions'),
+    tableEnvName('Uploads'),
+    LambdaEnv.eventBusName,
+    LambdaEnv.deadLetterQueueUrl,
+  ],
+);
 const logger = new Logger();
 const metrics = new Metrics();
 const eventBridge = new EventBridgeClient({});
