@@ -4,7 +4,7 @@ const ID_KINDS = [
   'a transaction, CUSTOMER/TRANSACTION (C2/T1008)',
   'an alert id, CUSTOMER:TRANSACTION (C2:T1012)',
   "an uploaded file's key (incoming/transactions.txt)",
-  "a correlation id (one per upload: the S3 event's id)",
+  "a correlation id (one per upload: the uploaded object version's)",
 ] as const;
 
 /** Known ids close to what was asked for, by kind. */

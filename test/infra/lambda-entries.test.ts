@@ -246,7 +246,7 @@ describe('Lambda entries', () => {
 
       const outcome = await entries.alerting(envelopeOf(highBalanceDetected()) as never, context);
 
-      expect(outcome).toEqual({ kind: 'recorded', emailed: true });
+      expect(outcome).toEqual({ kind: 'recorded', emailed: true, emailMessageId: 'm' });
       expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.TableName).toBe('Alerts-x');
       expect(sns.commandCalls(PublishCommand)[0]?.args[0].input).toMatchObject({
         TopicArn: ENVIRONMENT.HIGH_BALANCE_ALERT_TOPIC_ARN,

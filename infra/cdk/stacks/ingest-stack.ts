@@ -20,11 +20,11 @@ class IngestStack extends ServiceStack {
     const uploads = this.buckets.get('Uploads');
     const ingest = this.functions.get('objectCreated');
     if (!uploads || !ingest) throw new Error('ingest manifest lost its Uploads bucket or handler');
-    // Ingest reads the version the event names: GetObject with a VersionId needs
-    // s3:GetObjectVersion beside s3:GetObject.
+    // Ingest reads only the version the event names: GetObject with a VersionId needs
+    // s3:GetObjectVersion, and not s3:GetObject (S3's GetObject reference, "versionId").
     Grant.addToPrincipal({
       grantee: ingest.function,
-      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      actions: ['s3:GetObjectVersion'],
       resourceArns: [uploads.arnForObjects('*')],
     });
     Grant.addToPrincipal({

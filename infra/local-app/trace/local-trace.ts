@@ -581,10 +581,14 @@ class TreeBuilder {
    * cursor got) where one of the rules it was sent to is for this kind of event.
    */
   #replayed(view: EventView, replay: ReplayRecord): boolean {
+    // A replay's window and its cursor are on the event's own time, as the archive keeps it
+    // (the time the event says, else when it arrived).
     const { arrivedAt, seq } = view.record;
-    if (arrivedAt < replay.fromMs || arrivedAt > replay.toMs) return false;
+    const said = Date.parse(String(view.record.event.time));
+    const at = Number.isNaN(said) ? arrivedAt : said;
+    if (at < replay.fromMs || at > replay.toMs) return false;
     const [cursorAt, cursorSeq] = replay.cursor;
-    if (arrivedAt > cursorAt || (arrivedAt === cursorAt && seq > cursorSeq)) return false;
+    if (at > cursorAt || (at === cursorAt && seq > cursorSeq)) return false;
     const rules = (this.#s.rulesByBus.get(view.record.busName) ?? []).filter(
       (r) => !replay.rules || replay.rules.includes(r.name),
     );

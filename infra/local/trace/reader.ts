@@ -37,7 +37,7 @@ interface ReplayRecord {
   readonly rules?: readonly string[];
   readonly state: string;
   readonly startedAt: number;
-  /** Archived events up to this one (arrival, sequence) have been put back. */
+  /** Archived events up to this one (event time, sequence) have been put back. */
   readonly cursor: readonly [number, number];
 }
 

@@ -136,7 +136,7 @@ describe('Stack: txnflow-<stage>-ingest', () => {
       expect(s3).toEqual([
         {
           Effect: 'Allow',
-          Action: ['s3:GetObject', 's3:GetObjectVersion'],
+          Action: 's3:GetObjectVersion',
           Resource: { 'Fn::Join': ['', [getAtt(bucketId()), '/*']] },
         },
         {

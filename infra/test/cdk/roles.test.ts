@@ -27,13 +27,16 @@ const roles: readonly (readonly [StackKey, string, readonly string[]])[] = [
     'ingest',
     'ObjectCreatedFunctionRole',
     [
-      // Customer: BatchWriteItem; Transactions: GetItem, PutItem, UpdateItem.
+      // Customer: BatchWriteItem; Transactions: PutItem; Uploads: GetItem, UpdateItem.
       'dynamodb:BatchWriteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
+      // The cold start's check that the bus exists.
+      'events:DescribeEventBus',
       'events:PutEvents',
-      's3:GetObject',
+      // The object version the event names (GetObject with a VersionId), and the reports.
+      's3:GetObjectVersion',
       's3:PutObject',
       // Lambda's, for the asynchronous invocation's DLQ; the code's poison events go there too.
       'sqs:SendMessage',
@@ -43,9 +46,12 @@ const roles: readonly (readonly [StackKey, string, readonly string[]])[] = [
     'ledger',
     'TransactionRecordedFunctionRole',
     [
+      // TransactionTotal: BatchGetItem, GetItem, UpdateItem; LedgerEntries: BatchGetItem, PutItem, UpdateItem.
       'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
+      'events:DescribeEventBus',
       'events:PutEvents',
       'sqs:SendMessage',
       ...QUEUE_POLLING,

@@ -1,13 +1,15 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import { builtinModules } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { App, Stack } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTxnflowApp, type TxnflowStacks } from '../../cdk/txnflow-app.ts';
 
 const services = ['ingest', 'ledger', 'alerting'] as const;
@@ -18,6 +20,47 @@ interface Resource {
 }
 
 const run = promisify(execFile);
+
+/**
+ * A stand-in EventBridge endpoint for the bundles' cold-start check (DescribeEventBus),
+ * speaking the SDK's own protocol (awsJson1_1): it knows one bus, and answers the SDK's
+ * ResourceNotFoundException for any other. The bundles reach it through
+ * AWS_ENDPOINT_URL_EVENTBRIDGE, as they would any endpoint.
+ */
+async function startEventBridgeEndpoint(
+  knownBus: string,
+): Promise<{ url: string; server: Server }> {
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => {
+      body += chunk.toString('utf8');
+    });
+    request.on('end', () => {
+      const target = request.headers['x-amz-target'];
+      const name = (JSON.parse(body || '{}') as { Name?: string }).Name;
+      response.setHeader('content-type', 'application/x-amz-json-1.1');
+      if (target === 'AWSEvents.DescribeEventBus' && name === knownBus) {
+        response.end(
+          JSON.stringify({
+            Name: name,
+            Arn: `arn:aws:events:eu-west-1:123456789012:event-bus/${name}`,
+          }),
+        );
+        return;
+      }
+      response.statusCode = 400;
+      response.end(
+        JSON.stringify({
+          __type: 'ResourceNotFoundException',
+          message: `Event bus ${String(name)} does not exist.`,
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, server };
+}
 
 /** Imports a bundle in a fresh Node.js, as Lambda would, and calls it with an empty batch. */
 async function importBundle(dir: string, env: Record<string, string>): Promise<string> {
@@ -133,15 +176,33 @@ describe('App: txnflow', () => {
     }
   });
 
-  it('runs the ledger bundle on an empty batch', async () => {
-    const output = await importBundle(await bundleOf('ledger'), {
+  describe('the ledger bundle, its cold start checking that its bus exists', () => {
+    let eventBridge: { url: string; server: Server };
+    beforeAll(async () => {
+      eventBridge = await startEventBridgeEndpoint('txnflow-qa');
+    });
+    afterAll(() => {
+      eventBridge.server.close();
+    });
+    const ledgerEnv = (bus: string) => ({
       TRANSACTION_TOTAL_TABLE_NAME: 'TransactionTotal',
       LEDGER_ENTRIES_TABLE_NAME: 'LedgerEntries',
-      EVENT_BUS_NAME: 'txnflow-qa',
+      EVENT_BUS_NAME: bus,
       DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq',
+      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
     });
 
-    expect(output).toContain('{"batchItemFailures":[]}');
+    it('runs on an empty batch when its bus exists', async () => {
+      const output = await importBundle(await bundleOf('ledger'), ledgerEnv('txnflow-qa'));
+
+      expect(output).toContain('{"batchItemFailures":[]}');
+    });
+
+    it('fails its cold start, naming the bus, when the bus does not exist', async () => {
+      const loading = importBundle(await bundleOf('ledger'), ledgerEnv('txnflow-typo'));
+
+      await expect(loading).rejects.toThrowError(/EventBusNotFoundError.*txnflow-typo/);
+    });
   });
 
   it('passes the cdk-nag AwsSolutions checks, every exception acknowledged with a reason', () => {

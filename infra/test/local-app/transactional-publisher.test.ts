@@ -26,7 +26,8 @@ describe('Function: createTransactionalPublisher', () => {
   let runtime: LocalRuntime;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'txnflow-publisher-'));
-    runtime = LocalRuntime.open({ stateDir: dir });
+    // The runtime's log stays quiet here: what it would say is checked through its listing.
+    runtime = LocalRuntime.open({ stateDir: dir, log: { warn: () => {} } });
     runtime.createEventBus({ name: 'txnflow' });
     runtime.createArchive({ name: 'all', eventBusName: 'txnflow' });
   });
@@ -43,15 +44,31 @@ describe('Function: createTransactionalPublisher', () => {
     expect(runtime.listArchivedEvents({ archive: 'all' })).toHaveLength(25);
   });
 
-  it('reports the entries PutEvents refused, naming the error', async () => {
-    const publisher = createTransactionalPublisher(runtime, 'no-such-bus');
+  it('reports the entries PutEvents refused, naming the error, and commits the others', async () => {
+    const publisher = createTransactionalPublisher(runtime, 'txnflow');
+    // A source PutEvents refuses (InvalidArgument); no contract event has one.
+    const refused = { ...transactionRecorded(2), source: '' } as ContractEvent;
 
     const error = await publisher
-      .publish([transactionRecorded(1), transactionRecorded(2)])
+      .publish([transactionRecorded(1), refused, transactionRecorded(3)])
       .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(PublishFailedError);
-    expect((error as PublishFailedError).failures).toHaveLength(2);
-    expect((error as PublishFailedError).failures[0]?.errorCode).not.toBe('Unknown');
+    expect((error as PublishFailedError).failures.map((f) => f.errorCode)).toEqual([
+      'InvalidArgument',
+    ]);
+    expect(runtime.listArchivedEvents({ archive: 'all' })).toHaveLength(2);
+  });
+
+  it('puts to a bus that does not exist without an error, and the runtime keeps the dropped events', async () => {
+    const publisher = createTransactionalPublisher(runtime, 'no-such-bus');
+
+    await publisher.publish([transactionRecorded(1), transactionRecorded(2)]);
+
+    expect(runtime.listArchivedEvents({ archive: 'all' })).toHaveLength(0);
+    expect(runtime.listDroppedEvents().map((d) => d.eventBusName)).toEqual([
+      'no-such-bus',
+      'no-such-bus',
+    ]);
   });
 });
