@@ -18,13 +18,17 @@ type ReadResult<T extends DetailType> =
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** An EventBridge event of the expected detail-type, its detail not yet validated. */
+type Envelope =
+  | { readonly ok: true; readonly event: Record<string, unknown> }
+  | { readonly ok: false; readonly issues: readonly ValidationIssue[] };
+
 /**
- * Reads an EventBridge event (an object, or the JSON an SQS message body carries) and
- * validates its detail against the expected contract. Consumers dead-letter what fails.
+ * Checks that a received value is an EventBridge event of the expected detail-type.
  *
- * @example const read = readEvent('TransactionRecorded', JSON.parse(record.body));
+ * @example readEnvelope('TransactionRecorded', JSON.parse(record.body))
  */
-function readEvent<T extends DetailType>(expected: T, raw: unknown): ReadResult<T> {
+function readEnvelope(expected: DetailType, raw: unknown): Envelope {
   if (!isRecord(raw)) {
     return { ok: false, issues: [{ path: '', message: 'the event is not a JSON object' }] };
   }
@@ -35,15 +39,46 @@ function readEvent<T extends DetailType>(expected: T, raw: unknown): ReadResult<
       issues: [{ path: '/detail-type', message: `expected ${expected}, got ${got}` }],
     };
   }
-  const result = validateDetail(expected, raw.detail);
-  if (!result.ok) {
-    return { ok: false, issues: result.issues.map((i) => ({ ...i, path: `/detail${i.path}` })) };
-  }
+  return { ok: true, event: raw };
+}
+
+/** The received event of a detail that passed its contract, with the envelope's ids. */
+function receivedEvent<T extends DetailType>(
+  expected: T,
+  raw: Record<string, unknown>,
+  detail: DetailByType[T],
+): ReceivedEvent<T> {
   const replayName = typeof raw['replay-name'] === 'string' ? raw['replay-name'] : undefined;
-  return {
-    ok: true,
-    event: { id: String(raw.id), detailType: expected, detail: result.value, replayName },
-  };
+  return { id: String(raw.id), detailType: expected, detail, replayName };
+}
+
+/** Issues of the detail, as paths into the whole event. */
+const inDetail = (issues: readonly ValidationIssue[]): ValidationIssue[] =>
+  issues.map((i) => ({ ...i, path: `/detail${i.path}` }));
+
+/**
+ * Reads an EventBridge event (an object, or the JSON an SQS message body carries) and
+ * validates its detail against the expected contract. Consumers dead-letter what fails.
+ *
+ * @example const read = readEvent('TransactionRecorded', JSON.parse(record.body));
+ */
+function readEvent<T extends DetailType>(expected: T, raw: unknown): ReadResult<T> {
+  const envelope = readEnvelope(expected, raw);
+  if (!envelope.ok) return envelope;
+  const result = validateDetail(expected, envelope.event.detail);
+  if (!result.ok) return { ok: false, issues: inDetail(result.issues) };
+  return { ok: true, event: receivedEvent(expected, envelope.event, result.value) };
+}
+
+/** The JSON of an SQS record body, or the issue that it is not JSON. */
+function parseJson(
+  json: string,
+): { ok: true; value: unknown } | { ok: false; issues: ValidationIssue[] } {
+  try {
+    return { ok: true, value: JSON.parse(json) };
+  } catch (error) {
+    return { ok: false, issues: [{ path: '', message: `not JSON: ${(error as Error).message}` }] };
+  }
 }
 
 /**
@@ -52,13 +87,8 @@ function readEvent<T extends DetailType>(expected: T, raw: unknown): ReadResult<
  * @example readEventJson('HighBalanceDetected', record.body)
  */
 function readEventJson<T extends DetailType>(expected: T, json: string): ReadResult<T> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch (error) {
-    return { ok: false, issues: [{ path: '', message: `not JSON: ${(error as Error).message}` }] };
-  }
-  return readEvent(expected, raw);
+  const parsed = parseJson(json);
+  return parsed.ok ? readEvent(expected, parsed.value) : parsed;
 }
 
 /**
@@ -79,4 +109,12 @@ function describeIssues(issues: readonly ValidationIssue[]): string {
 }
 
 export type { DeadLetterSink, ReadResult, ReceivedEvent };
-export { describeIssues, readEvent, readEventJson };
+export {
+  describeIssues,
+  inDetail,
+  parseJson,
+  readEnvelope,
+  readEvent,
+  readEventJson,
+  receivedEvent,
+};

@@ -42,5 +42,41 @@ class InvalidMoneyError extends ContractError {
   }
 }
 
+/** A consumer contract is malformed, or disagrees with the consumer's manifest or edge. */
+class ConsumerContractError extends ContractError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConsumerContractError';
+  }
+}
+
+/**
+ * A consumer's code read a field of an event that its consumer contract does not declare:
+ * the producer's check cannot protect a field nobody declared, so the read fails loudly.
+ */
+class UndeclaredFieldReadError extends ContractError {
+  readonly consumer: string;
+  readonly detailType: string;
+  /** JSON Pointer into the detail: `/data/source/key`. */
+  readonly pointer: string;
+
+  constructor(consumer: string, detailType: string, pointer: string) {
+    super(
+      `${consumer} read ${pointer} of ${detailType}, which its consumer contract does not declare ` +
+        `(services/${consumer}/src/consumes.ts): declare it, or do not read it`,
+    );
+    this.name = 'UndeclaredFieldReadError';
+    this.consumer = consumer;
+    this.detailType = detailType;
+    this.pointer = pointer;
+  }
+}
+
 export type { ValidationIssue };
-export { ContractError, ContractValidationError, InvalidMoneyError };
+export {
+  ConsumerContractError,
+  ContractError,
+  ContractValidationError,
+  InvalidMoneyError,
+  UndeclaredFieldReadError,
+};

@@ -8,10 +8,35 @@ export {
 } from './catalogue.ts';
 export type { BreakingChange } from './compatibility.ts';
 export { findBreakingChanges } from './compatibility.ts';
+export type {
+  ConsumedEvent,
+  ConsumedEventSpec,
+  ConsumerContract,
+  FieldRead,
+  FieldType,
+  MatchedField,
+  ValueFormat,
+} from './consumer-contract.ts';
+export {
+  declareConsumer,
+  describeRead,
+  matchedFields,
+  VALUE_FORMATS,
+} from './consumer-contract.ts';
+export type { ConsumerEdge, ConsumerEdgeOptions, Upcaster } from './consumer-edge.ts';
+export { createConsumerEdge } from './consumer-edge.ts';
 export type { DeadLetterSink, ReadResult, ReceivedEvent } from './consuming.ts';
 export { describeIssues, readEvent, readEventJson } from './consuming.ts';
+export type { ContractSet } from './contract-set.ts';
+export { createContractSet, shippedContracts } from './contract-set.ts';
 export type { ValidationIssue } from './errors.ts';
-export { ContractError, ContractValidationError, InvalidMoneyError } from './errors.ts';
+export {
+  ConsumerContractError,
+  ContractError,
+  ContractValidationError,
+  InvalidMoneyError,
+  UndeclaredFieldReadError,
+} from './errors.ts';
 export type {
   HighBalanceDetectedV1,
   HighBalanceDetectedV1Data,
@@ -20,6 +45,8 @@ export type {
   TransactionRecordedV1,
   TransactionRecordedV1Data,
 } from './generated/TransactionRecorded.v1.ts';
+export type { ReadGuard } from './guarded-view.ts';
+export { guardReads } from './guarded-view.ts';
 export type { MigratableDatabase } from './local-table-migrations.ts';
 export {
   LocalTablesOutdatedError,
@@ -81,3 +108,5 @@ export type {
 export { BUS_NAME, localTableName } from './service-manifest.ts';
 export type { ValidationResult } from './validate.ts';
 export { assertValidDetail, isTransactionDate, validateDetail } from './validate.ts';
+export type { ConsumerBreak } from './verify-consumers.ts';
+export { verifyConsumers } from './verify-consumers.ts';

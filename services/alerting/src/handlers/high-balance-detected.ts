@@ -1,6 +1,7 @@
 import type { Log } from '@txnflow/contracts';
-import { type DeadLetterSink, describeIssues, readEvent } from '@txnflow/contracts';
+import { type ConsumerEdge, type DeadLetterSink, describeIssues } from '@txnflow/contracts';
 import { type RecordAlertOutcome, recordAlert } from '../domain/record-alert.ts';
+import { highBalanceDetectedEdge } from '../edge/high-balance-detected-edge.ts';
 import type { AlertStore, EmailNotifier } from '../ports.ts';
 
 interface HighBalanceDetectedHandlerDeps {
@@ -9,18 +10,25 @@ interface HighBalanceDetectedHandlerDeps {
   readonly deadLetters: DeadLetterSink;
   // The handler only reports what it dead-letters and what it notified.
   readonly log: Pick<Log, 'info' | 'warn'>;
+  /**
+   * Where events are read: the versions taken, their upcasting, the fields exposed.
+   * @default - alerting's edge, as its consumer contract (consumes.ts) declares it
+   */
+  readonly edge?: ConsumerEdge<'HighBalanceDetected'>;
 }
 
 /**
- * Alerting's entry: the rule invokes it asynchronously with a HighBalanceDetected event. An
- * event failing its contract is dead-lettered with the reason (a retry cannot fix it); any
+ * Alerting's entry: the rule invokes it asynchronously with a HighBalanceDetected event, read
+ * at alerting's edge (the versions its consumer contract accepts, only the declared fields
+ * exposed). An event failing its contract is dead-lettered with the reason (a retry cannot fix it); any
  * other error is thrown, so EventBridge and Lambda retry, then dead-letter.
  *
  * @example export const handler = makeHighBalanceDetectedHandler(awsDeps());
  */
 function makeHighBalanceDetectedHandler(deps: HighBalanceDetectedHandlerDeps) {
+  const edge = deps.edge ?? highBalanceDetectedEdge;
   return async (event: unknown): Promise<RecordAlertOutcome | { kind: 'dead-lettered' }> => {
-    const read = readEvent('HighBalanceDetected', event);
+    const read = edge.read(event);
     if (!read.ok) {
       const reason = describeIssues(read.issues);
       deps.log.warn('dead-lettering an invalid HighBalanceDetected', { ...idsOf(event), reason });

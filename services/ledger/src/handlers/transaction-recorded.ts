@@ -1,17 +1,18 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Log } from '@txnflow/contracts';
 import {
+  type ConsumerEdge,
   type DeadLetterSink,
   describeIssues,
   type EventPublisher,
   formatMoney,
   type ReceivedEvent,
-  readEventJson,
 } from '@txnflow/contracts';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { LedgerConfig } from '../config.ts';
 import { applyTransactions, type BatchItemResult } from '../domain/apply-transaction.ts';
 import { TransactionRefusedError } from '../domain/errors.ts';
+import { transactionRecordedEdge } from '../edge/transaction-recorded-edge.ts';
 import type { LedgerStore } from '../ports.ts';
 
 interface TransactionRecordedHandlerDeps {
@@ -23,11 +24,17 @@ interface TransactionRecordedHandlerDeps {
   readonly clock?: () => Date;
   /** Waits before re-planning customers whose balance moved. @default - no wait */
   readonly backoff?: (attempt: number) => Promise<void>;
+  /**
+   * Where records are read: the versions taken, their upcasting, the fields exposed.
+   * @default - the ledger's edge, as its consumer contract (consumes.ts) declares it
+   */
+  readonly edge?: ConsumerEdge<'TransactionRecorded'>;
 }
 
 /**
- * The ledger's queue consumer: each SQS record carries a TransactionRecorded event. The
- * valid ones are applied as one batch (one SQLite transaction locally). A record failing
+ * The ledger's queue consumer: each SQS record carries a TransactionRecorded event, read at
+ * the ledger's edge (any version its consumer contract accepts, upcast to the one its code
+ * reads, only the declared fields exposed). The valid ones are applied as one batch (one SQLite transaction locally). A record failing
  * its contract, or one the ledger refuses (a balance past the largest supported), goes to
  * the dead-letter sink with the reason (retrying cannot fix it); a
  * record whose processing failed is reported in `batchItemFailures` (built by Powertools'
@@ -36,6 +43,7 @@ interface TransactionRecordedHandlerDeps {
  * @example export const handler = makeTransactionRecordedHandler(awsDeps());
  */
 function makeTransactionRecordedHandler(deps: TransactionRecordedHandlerDeps) {
+  const edge = deps.edge ?? transactionRecordedEdge;
   /** Retrying cannot fix an invalid or refused event: it goes to the dead-letter sink now. */
   async function deadLetter(
     messageId: string,
@@ -59,7 +67,7 @@ function makeTransactionRecordedHandler(deps: TransactionRecordedHandlerDeps) {
       event: ReceivedEvent<'TransactionRecorded'>;
     }[] = [];
     for (const record of records) {
-      const read = readEventJson('TransactionRecorded', record.body);
+      const read = edge.readJson(record.body);
       if (read.ok) {
         valid.push({ messageId: record.messageId, body: record.body, event: read.event });
         continue;

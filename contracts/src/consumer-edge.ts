@@ -1,0 +1,160 @@
+import type { DetailByType, DetailType } from './catalogue.ts';
+import type { ConsumedEvent, ConsumerContract } from './consumer-contract.ts';
+import { inDetail, parseJson, type ReadResult, readEnvelope, receivedEvent } from './consuming.ts';
+import { byVersion, type ContractSet, schemaVersionOf, shippedContracts } from './contract-set.ts';
+import { ConsumerContractError, type ValidationIssue } from './errors.ts';
+import { guardReads } from './guarded-view.ts';
+
+/**
+ * Takes a valid detail of one version and returns it as the next version the consumer
+ * accepts would carry it: `metadata.schemaVersion` included.
+ */
+type Upcaster = (detail: Readonly<Record<string, unknown>>) => Record<string, unknown>;
+
+interface ConsumerEdgeOptions<T extends DetailType> {
+  /** The consumer's contract: the versions it accepts and what its code reads. */
+  readonly contract: ConsumerContract;
+  readonly detailType: T;
+  /**
+   * By the version each takes, one per accepted version older than the one the code reads.
+   * @default - none: the consumer accepts only the version it reads
+   */
+  readonly upcasters?: Readonly<Record<string, Upcaster>>;
+  /** @default - the contracts txnflow ships */
+  readonly contracts?: ContractSet;
+}
+
+/** Where a consumer's code receives events: validated, upcast, and guarded by its contract. */
+interface ConsumerEdge<T extends DetailType> {
+  readonly consumer: string;
+  readonly detailType: T;
+  /** The versions taken, oldest first. */
+  readonly accepts: readonly string[];
+  /** Reads an EventBridge event (an object); the issues of one that cannot be read. */
+  read(raw: unknown): ReadResult<T>;
+  /** Parses then reads: for an SQS record body. Bad JSON is an issue, not an exception. */
+  readJson(json: string): ReadResult<T>;
+}
+
+type Upcast =
+  | { readonly ok: true; readonly detail: unknown }
+  | { readonly ok: false; readonly issues: readonly ValidationIssue[] };
+
+function consumedEventOf(options: ConsumerEdgeOptions<DetailType>): ConsumedEvent {
+  const { contract, detailType } = options;
+  const spec = contract.events[detailType];
+  if (!spec) {
+    throw new ConsumerContractError(`${contract.consumer}'s contract declares no ${detailType}`);
+  }
+  const contracts = options.contracts ?? shippedContracts;
+  const where = `${contract.consumer}'s edge for ${detailType}`;
+  for (const version of spec.accepts) {
+    if (!contracts.find(detailType, version)) {
+      throw new ConsumerContractError(`${where} accepts v${version}, which no contract defines`);
+    }
+    const older = byVersion(version, spec.reads.version) < 0;
+    if (byVersion(version, spec.reads.version) > 0) {
+      throw new ConsumerContractError(
+        `${where} accepts v${version}, newer than the v${spec.reads.version} its code reads`,
+      );
+    }
+    if (older && !options.upcasters?.[version]) {
+      throw new ConsumerContractError(`${where} accepts v${version} but has no upcaster from it`);
+    }
+  }
+  for (const version of Object.keys(options.upcasters ?? {})) {
+    if (!spec.accepts.includes(version) || version === spec.reads.version) {
+      throw new ConsumerContractError(
+        `${where} has an upcaster from v${version}, which it does not take`,
+      );
+    }
+  }
+  return spec;
+}
+
+/**
+ * A consumer's edge: reads an event of any version its contract accepts, validates it
+ * against that version's schema, upcasts it step by step to the version its code reads
+ * (validating each step), and hands the code a view of the detail that exposes only the
+ * fields the contract declares (reading another throws UndeclaredFieldReadError). An event
+ * of another version, or one failing its schema, is an issue list to dead-letter.
+ *
+ * @example const edge = createConsumerEdge({ contract: ledgerConsumes, detailType: 'TransactionRecorded' });
+ * @throws {ConsumerContractError} when the contract and the upcasters disagree.
+ */
+function createConsumerEdge<T extends DetailType>(
+  options: ConsumerEdgeOptions<T>,
+): ConsumerEdge<T> {
+  const spec = consumedEventOf(options);
+  const contracts = options.contracts ?? shippedContracts;
+  const { consumer } = options.contract;
+  const { detailType } = options;
+  const accepts = [...spec.accepts].sort(byVersion);
+  const reading = spec.reads.version;
+  const readSchema = contracts.find(detailType, reading)?.schema ?? {};
+  const fields = Object.keys(spec.reads.fields);
+
+  /** The detail upcast from its version to the one the code reads, each step validated. */
+  function upcast(detail: unknown, from: string): Upcast {
+    let current = detail;
+    for (let at = accepts.indexOf(from); accepts[at] !== reading; at += 1) {
+      const [version, next] = [accepts[at] as string, accepts[at + 1] as string];
+      const step = `upcasting v${version} to v${next}`;
+      try {
+        current = options.upcasters?.[version]?.(current as Record<string, unknown>);
+      } catch (error) {
+        return { ok: false, issues: [{ path: '/detail', message: `${step} failed: ${error}` }] };
+      }
+      const result = contracts.validate(detailType, next, current);
+      if (!result.ok) {
+        const issues = inDetail(result.issues).map((i) => ({
+          ...i,
+          message: `${step}: ${i.message}`,
+        }));
+        return { ok: false, issues };
+      }
+    }
+    return { ok: true, detail: current };
+  }
+
+  function read(raw: unknown): ReadResult<T> {
+    const envelope = readEnvelope(detailType, raw);
+    if (!envelope.ok) return envelope;
+    const detail = envelope.event.detail;
+    const declared = schemaVersionOf(detail);
+    const version = declared === undefined ? reading : declared;
+    if (typeof version !== 'string' || !accepts.includes(version)) {
+      const message = `${consumer} accepts ${detailType} v${accepts.join(', v')}; this event is v${String(version)}`;
+      const issues: ValidationIssue[] = [{ path: '/detail/metadata/schemaVersion', message }];
+      return { ok: false, issues };
+    }
+    const valid = contracts.validate(detailType, version, detail);
+    if (!valid.ok) return { ok: false, issues: inDetail(valid.issues) };
+    const lifted = upcast(detail, version);
+    if (!lifted.ok) return lifted;
+    const guarded = guardReads(lifted.detail as object, {
+      consumer,
+      detailType,
+      fields,
+      schema: readSchema,
+    });
+    return {
+      ok: true,
+      event: receivedEvent(detailType, envelope.event, guarded as DetailByType[T]),
+    };
+  }
+
+  return {
+    consumer,
+    detailType,
+    accepts,
+    read,
+    readJson(json) {
+      const parsed = parseJson(json);
+      return parsed.ok ? read(parsed.value) : parsed;
+    },
+  };
+}
+
+export type { ConsumerEdge, ConsumerEdgeOptions, Upcaster };
+export { createConsumerEdge };
