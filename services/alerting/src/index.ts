@@ -1,6 +1,7 @@
 export type { LocalTopics } from './adapters/local/runtime-topic-notifier.ts';
 export { RuntimeTopicNotifier } from './adapters/local/runtime-topic-notifier.ts';
 export { SqliteAlertStore } from './adapters/local/sqlite-alert-store.ts';
+export { alertingConsumes } from './consumes.ts';
 export { ALERT_SUBJECT, renderAlertEmail } from './domain/alert-email.ts';
 export type { RecordAlertDeps, RecordAlertOutcome } from './domain/record-alert.ts';
 export { recordAlert } from './domain/record-alert.ts';
