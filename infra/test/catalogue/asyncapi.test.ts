@@ -54,7 +54,9 @@ describe('The AsyncAPI catalogue (docs/asyncapi.json)', () => {
       const channel = (generated.channels as Record<string, Json>)[contract.detailType];
       const key = `${contract.detailType}V${contract.version}`;
       expect(channel?.messages).toHaveProperty(key);
-      const examples = (messages[key]?.examples as { payload: Json }[]).map((e) => e.payload);
+      const examples = ((messages[key]?.examples ?? []) as { payload: Json }[]).map(
+        (e) => e.payload,
+      );
       expect(examples.map((e) => e.detail)).toEqual(contract.schema.examples);
       for (const event of examples) {
         expect(event.source).toBe(contract.source);
