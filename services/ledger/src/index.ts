@@ -1,7 +1,7 @@
 export { SqliteLedgerStore } from './adapters/local/sqlite-ledger-store.ts';
 export type { LedgerConfig } from './config.ts';
-export { ledgerConsumes } from './consumes.ts';
 export { DEFAULT_THRESHOLD, readLedgerConfig } from './config.ts';
+export { ledgerConsumes } from './consumes.ts';
 export { alertIdOf } from './domain/alerts.ts';
 export type { ApplyOutcome, ApplyTransactionDeps } from './domain/apply-transaction.ts';
 export { applyTransaction, applyTransactions } from './domain/apply-transaction.ts';
