@@ -1,0 +1,2 @@
+export { withoutRead } from './consumer-contracts.ts';
+export { RecordingPublisher } from './recording-publisher.ts';
