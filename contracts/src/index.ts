@@ -93,6 +93,9 @@ export {
   manifestDeadLetterQueues,
   resolveManifest,
 } from './resolve-manifest.ts';
+export { renderSchemaChanges } from './schema-change-report.ts';
+export type { SchemaChange, SchemaChangeSources, UnreadableEvent } from './schema-changes.ts';
+export { classifySchemaChanges, needsNewVersion, schemaDiff } from './schema-changes.ts';
 export type {
   BucketSpec,
   EventPattern,
