@@ -100,7 +100,10 @@ function changeOf(
       .sort((a, b) => byVersion(a.version, b.version))
       .pop();
     if (!previous) return { kind: 'new-event', contract };
-    const changes = findBreakingChanges(previous.schema, contract.schema);
+    // Its schemaVersion differs from the previous one's by definition: not a finding.
+    const changes = findBreakingChanges(previous.schema, contract.schema).filter(
+      (c) => c.path !== '/metadata/schemaVersion',
+    );
     return { kind: 'new-version', contract, previous: previous.version, changes, consumers };
   }
   const changed = schemaDiff(released.schema, contract.schema);

@@ -22,7 +22,7 @@ import {
 } from '../local/index.ts';
 import { txnflowFaultKey } from './fault-keys.ts';
 import { LOCAL_RETRY_BACKOFF } from './local-time-scale.ts';
-import { findLocalService, localServices } from './services.ts';
+import { findLocalService, type LocalService, localServices } from './services.ts';
 import { UPLOADS_PREFIX, uploadKeyFor } from './upload-keys.ts';
 import {
   ARCHIVE_NAME,
@@ -47,6 +47,12 @@ interface OpenLocalTxnflowOptions {
   readonly owner?: string;
   /** The runtime's own log (events dropped for want of a bus, say). @default - stderr */
   readonly runtimeLog?: RuntimeLog;
+  /**
+   * The services to wire, each with the manifest of one of txnflow's services: a test swaps a
+   * service's handlers (a next version of an event, say) without changing its routing.
+   * @default localServices
+   */
+  readonly services?: readonly LocalService[];
 }
 
 /** A file to upload and the bucket key it goes to. */
@@ -145,7 +151,7 @@ class LocalTxnflow {
       // One transaction: a reader sees the folder either not wired yet or wired whole.
       const ruleDeadLetters = runtime.db
         .transaction(() =>
-          wireServices(runtime, localServices, {
+          wireServices(runtime, options.services ?? localServices, {
             env,
             log: options.log ?? quietLog,
             ...(options.alertEmail ? { alertEmail: options.alertEmail } : {}),

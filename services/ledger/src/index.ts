@@ -16,7 +16,7 @@ export {
 } from './domain/errors.ts';
 export type { TransactionRecordedHandlerDeps } from './handlers/transaction-recorded.ts';
 export { makeTransactionRecordedHandler } from './handlers/transaction-recorded.ts';
-export type { LedgerLocalContext } from './local.ts';
+export type { LedgerLocalContext, LedgerLocalOptions } from './local.ts';
 export { createLocalLedgerHandlers } from './local.ts';
 export { ledgerManifest } from './manifest.ts';
 export type {

@@ -1,4 +1,4 @@
-import type { DeadLetterSink, EventPublisher, Log } from '@txnflow/contracts';
+import type { ConsumerEdge, DeadLetterSink, EventPublisher, Log } from '@txnflow/contracts';
 import type { Database } from 'better-sqlite3';
 import { SqliteLedgerStore } from './adapters/local/sqlite-ledger-store.ts';
 import { readLedgerConfig } from './config.ts';
@@ -13,12 +13,17 @@ interface LedgerLocalContext {
   readonly log: Log;
 }
 
+interface LedgerLocalOptions {
+  /** Where TransactionRecorded is read. @default - the ledger's edge (see the handler) */
+  readonly edge?: ConsumerEdge<'TransactionRecorded'>;
+}
+
 /**
  * The ledger's handlers wired to the local adapters, keyed by the manifest's handler names.
  *
  * @example runtime.registerHandler('transactionRecorded', createLocalLedgerHandlers(ctx).transactionRecorded)
  */
-function createLocalLedgerHandlers(ctx: LedgerLocalContext) {
+function createLocalLedgerHandlers(ctx: LedgerLocalContext, options: LedgerLocalOptions = {}) {
   return {
     transactionRecorded: makeTransactionRecordedHandler({
       store: new SqliteLedgerStore(ctx.db),
@@ -26,9 +31,10 @@ function createLocalLedgerHandlers(ctx: LedgerLocalContext) {
       deadLetters: ctx.deadLettersFor('transactionRecorded'),
       config: readLedgerConfig(ctx.env),
       log: ctx.log,
+      ...(options.edge ? { edge: options.edge } : {}),
     }),
   };
 }
 
-export type { LedgerLocalContext };
+export type { LedgerLocalContext, LedgerLocalOptions };
 export { createLocalLedgerHandlers };
