@@ -1,16 +1,14 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { alertingManifest } from '@txnflow/alerting';
 import { ingestManifest } from '@txnflow/ingest';
 import { ledgerManifest } from '@txnflow/ledger';
-import { type App, Duration, type Environment, Tags, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { readTxnflowConfig, type TxnflowConfig } from './config.ts';
+import { type App, Duration } from 'aws-cdk-lib';
+import type { TxnflowConfig } from './config.ts';
 import { stackName } from './names.ts';
-import { AlertingStack } from './stacks/alerting-stack.ts';
+import { finishApp, type ServiceAppOptions, serviceAppSettings } from './service-app.ts';
+import { type AlertingStack, addAlertingStack } from './stacks/alerting-stack.ts';
 import { BusStack } from './stacks/bus-stack.ts';
-import { IngestStack } from './stacks/ingest-stack.ts';
-import { LedgerStack } from './stacks/ledger-stack.ts';
+import { addIngestStack, type IngestStack } from './stacks/ingest-stack.ts';
+import { addLedgerStack, type LedgerStack } from './stacks/ledger-stack.ts';
 
 /** The stacks of one stage. */
 interface TxnflowStacks {
@@ -21,39 +19,21 @@ interface TxnflowStacks {
   readonly alerting: AlertingStack;
 }
 
-interface TxnflowAppOptions {
-  /** @default - the CLI's account and region (`CDK_DEFAULT_ACCOUNT`/`REGION`), else agnostic */
-  readonly env?: Environment;
-  /** Run cdk-nag's AwsSolutions checks on every stack. @default true */
-  readonly nag?: boolean;
-}
-
-const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-function defaultEnvironment(): Environment | undefined {
-  const account = process.env.CDK_DEFAULT_ACCOUNT;
-  const region = process.env.CDK_DEFAULT_REGION;
-  return account && region ? { account, region } : undefined;
-}
+type TxnflowAppOptions = ServiceAppOptions;
 
 /**
  * Adds txnflow's stacks for the stage in the app's context: `txnflow-<stage>-bus` and one
  * per service (`-ingest`, `-ledger`, `-alerting`), each deployable alone. No stack refers
- * to another: services find the bus by its name.
+ * to another: services find the bus by its name. A service's own app (infra/cdk/apps/)
+ * builds the same service stack without the other services' code.
  *
  * @example const { ledger } = buildTxnflowApp(new App({ context: { 'txnflow:stage': 'test' } }));
  */
 function buildTxnflowApp(app: App, options: TxnflowAppOptions = {}): TxnflowStacks {
-  const config = readTxnflowConfig(app.node);
-  const env = options.env ?? defaultEnvironment();
-  const common = {
-    stage: config.stage,
-    depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-    logRetention: config.logRetention,
-    ...(env ? { env } : {}),
-  };
-  const serviceDir = (service: string) => join(REPO_ROOT, 'services', service);
+  const settings = serviceAppSettings(app, options);
+  const { config } = settings;
   const manifests = [ingestManifest, ledgerManifest, alertingManifest];
+  const env = settings.common.env;
 
   const stacks: TxnflowStacks = {
     config,
@@ -65,28 +45,11 @@ function buildTxnflowApp(app: App, options: TxnflowAppOptions = {}): TxnflowStac
       opsEmails: config.opsEmails,
       description: `txnflow ${config.stage}: the event bus, its archive and schema registry, the operations topic`,
     }),
-    ingest: new IngestStack(app, stackName(config.stage, 'ingest'), {
-      ...common,
-      serviceDir: serviceDir('ingest'),
-      description: `txnflow ${config.stage}: ingest service (uploads bucket, Customer, Transactions)`,
-    }),
-    ledger: new LedgerStack(app, stackName(config.stage, 'ledger'), {
-      ...common,
-      serviceDir: serviceDir('ledger'),
-      highBalanceThreshold: config.highBalanceThreshold,
-      description: `txnflow ${config.stage}: ledger service (balances, HighBalanceDetected)`,
-    }),
-    alerting: new AlertingStack(app, stackName(config.stage, 'alerting'), {
-      ...common,
-      serviceDir: serviceDir('alerting'),
-      ...(config.alertEmail ? { alertEmail: config.alertEmail } : {}),
-      description: `txnflow ${config.stage}: alerting service (Alerts, email, notify queues)`,
-    }),
+    ingest: addIngestStack(app, settings),
+    ledger: addLedgerStack(app, settings),
+    alerting: addAlertingStack(app, settings),
   };
-  Tags.of(app).add('txnflow:stage', config.stage);
-  if (options.nag ?? true) {
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  }
+  finishApp(app, settings, options);
   return stacks;
 }
 

@@ -1,5 +1,8 @@
 import { alertingManifest } from '@txnflow/alerting';
+import type { App } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { stackName } from '../names.ts';
+import type { ServiceAppSettings } from '../service-app.ts';
 import { ServiceStack, type ServiceStackProps } from './service-stack.ts';
 
 type AlertingStackProps = Omit<ServiceStackProps, 'manifest'>;
@@ -17,5 +20,20 @@ class AlertingStack extends ServiceStack {
   }
 }
 
+/**
+ * Adds the stage's alerting stack, `txnflow-<stage>-alerting`, to an app.
+ *
+ * @example addAlertingStack(app, serviceAppSettings(app))
+ */
+function addAlertingStack(app: App, settings: ServiceAppSettings): AlertingStack {
+  const { stage, alertEmail } = settings.config;
+  return new AlertingStack(app, stackName(stage, 'alerting'), {
+    ...settings.common,
+    serviceDir: settings.serviceDir('alerting'),
+    ...(alertEmail ? { alertEmail } : {}),
+    description: `txnflow ${stage}: alerting service (Alerts, email, notify queues)`,
+  });
+}
+
 export type { AlertingStackProps };
-export { AlertingStack };
+export { AlertingStack, addAlertingStack };

@@ -1,8 +1,10 @@
 import { ingestManifest, REPORTS_PREFIX } from '@txnflow/ingest';
-import { Validations } from 'aws-cdk-lib';
+import { type App, Validations } from 'aws-cdk-lib';
 import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { stackName } from '../names.ts';
+import type { ServiceAppSettings } from '../service-app.ts';
 import { ServiceStack, type ServiceStackProps } from './service-stack.ts';
 
 type IngestStackProps = Omit<ServiceStackProps, 'manifest' | 'alertEmail'>;
@@ -44,5 +46,19 @@ class IngestStack extends ServiceStack {
   }
 }
 
+/**
+ * Adds the stage's ingest stack, `txnflow-<stage>-ingest`, to an app.
+ *
+ * @example addIngestStack(app, serviceAppSettings(app))
+ */
+function addIngestStack(app: App, settings: ServiceAppSettings): IngestStack {
+  const { stage } = settings.config;
+  return new IngestStack(app, stackName(stage, 'ingest'), {
+    ...settings.common,
+    serviceDir: settings.serviceDir('ingest'),
+    description: `txnflow ${stage}: ingest service (uploads bucket, Customer, Transactions)`,
+  });
+}
+
 export type { IngestStackProps };
-export { IngestStack };
+export { addIngestStack, IngestStack };

@@ -1,5 +1,8 @@
 import { ledgerManifest } from '@txnflow/ledger';
+import type { App } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { stackName } from '../names.ts';
+import type { ServiceAppSettings } from '../service-app.ts';
 import { ServiceStack, type ServiceStackProps } from './service-stack.ts';
 
 interface LedgerStackProps extends Omit<ServiceStackProps, 'manifest' | 'alertEmail'> {
@@ -24,5 +27,20 @@ class LedgerStack extends ServiceStack {
   }
 }
 
+/**
+ * Adds the stage's ledger stack, `txnflow-<stage>-ledger`, to an app.
+ *
+ * @example addLedgerStack(app, serviceAppSettings(app))
+ */
+function addLedgerStack(app: App, settings: ServiceAppSettings): LedgerStack {
+  const { stage, highBalanceThreshold } = settings.config;
+  return new LedgerStack(app, stackName(stage, 'ledger'), {
+    ...settings.common,
+    serviceDir: settings.serviceDir('ledger'),
+    highBalanceThreshold,
+    description: `txnflow ${stage}: ledger service (balances, HighBalanceDetected)`,
+  });
+}
+
 export type { LedgerStackProps };
-export { LedgerStack };
+export { addLedgerStack, LedgerStack };
