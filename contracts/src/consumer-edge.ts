@@ -48,28 +48,89 @@ function consumedEventOf(options: ConsumerEdgeOptions<DetailType>): ConsumedEven
   }
   const contracts = options.contracts ?? shippedContracts;
   const where = `${contract.consumer}'s edge for ${detailType}`;
+  const reading = spec.reads.version;
   for (const version of spec.accepts) {
     if (!contracts.find(detailType, version)) {
       throw new ConsumerContractError(`${where} accepts v${version}, which no contract defines`);
     }
-    const older = byVersion(version, spec.reads.version) < 0;
-    if (byVersion(version, spec.reads.version) > 0) {
+    if (byVersion(version, reading) > 0) {
       throw new ConsumerContractError(
-        `${where} accepts v${version}, newer than the v${spec.reads.version} its code reads`,
+        `${where} accepts v${version}, newer than the v${reading} its code reads`,
       );
     }
-    if (older && !options.upcasters?.[version]) {
+    if (byVersion(version, reading) < 0 && !options.upcasters?.[version]) {
       throw new ConsumerContractError(`${where} accepts v${version} but has no upcaster from it`);
     }
   }
   for (const version of Object.keys(options.upcasters ?? {})) {
-    if (!spec.accepts.includes(version) || version === spec.reads.version) {
+    if (!spec.accepts.includes(version) || version === reading) {
       throw new ConsumerContractError(
         `${where} has an upcaster from v${version}, which it does not take`,
       );
     }
   }
   return spec;
+}
+
+/** What an edge reads with, worked out once when it is built. */
+interface EdgePlan<T extends DetailType> {
+  readonly consumer: string;
+  readonly detailType: T;
+  /** Oldest first. */
+  readonly accepts: readonly string[];
+  readonly reading: string;
+  readonly upcasters: Readonly<Record<string, Upcaster>>;
+  readonly contracts: ContractSet;
+  readonly fields: readonly string[];
+}
+
+/** The detail upcast from its version to the one the code reads, each step validated. */
+function upcastToReading(plan: EdgePlan<DetailType>, detail: unknown, from: string): Upcast {
+  let current = detail;
+  for (let at = plan.accepts.indexOf(from); plan.accepts[at] !== plan.reading; at += 1) {
+    const [version, next] = [plan.accepts[at] as string, plan.accepts[at + 1] as string];
+    const step = `upcasting v${version} to v${next}`;
+    try {
+      current = plan.upcasters[version]?.(current as Record<string, unknown>);
+    } catch (error) {
+      return { ok: false, issues: [{ path: '/detail', message: `${step} failed: ${error}` }] };
+    }
+    const result = plan.contracts.validate(plan.detailType, next, current);
+    if (!result.ok) {
+      const issues = inDetail(result.issues).map((i) => ({
+        ...i,
+        message: `${step}: ${i.message}`,
+      }));
+      return { ok: false, issues };
+    }
+  }
+  return { ok: true, detail: current };
+}
+
+function readWith<T extends DetailType>(plan: EdgePlan<T>, raw: unknown): ReadResult<T> {
+  const { consumer, detailType, accepts, reading } = plan;
+  const envelope = readEnvelope(detailType, raw);
+  if (!envelope.ok) return envelope;
+  const detail = envelope.event.detail;
+  // A detail without a version is checked as the version read, which lists what it lacks.
+  const version = schemaVersionOf(detail) ?? reading;
+  if (typeof version !== 'string' || !accepts.includes(version)) {
+    const message = `${consumer} accepts ${detailType} v${accepts.join(', v')}; this event is v${String(version)}`;
+    const issues: ValidationIssue[] = [{ path: '/detail/metadata/schemaVersion', message }];
+    return { ok: false, issues };
+  }
+  const valid = plan.contracts.validate(detailType, version, detail);
+  if (!valid.ok) return { ok: false, issues: inDetail(valid.issues) };
+  const lifted = upcastToReading(plan, detail, version);
+  if (!lifted.ok) return lifted;
+  const schema = plan.contracts.find(detailType, reading)?.schema ?? {};
+  const guarded = guardReads(lifted.detail as object, {
+    consumer,
+    detailType,
+    fields: plan.fields,
+    schema,
+  });
+  return { ok: true, event: receivedEvent(detailType, envelope.event, guarded as DetailByType[T]) };
 }
 
 /**
@@ -86,72 +147,23 @@ function createConsumerEdge<T extends DetailType>(
   options: ConsumerEdgeOptions<T>,
 ): ConsumerEdge<T> {
   const spec = consumedEventOf(options);
-  const contracts = options.contracts ?? shippedContracts;
-  const { consumer } = options.contract;
-  const { detailType } = options;
-  const accepts = [...spec.accepts].sort(byVersion);
-  const reading = spec.reads.version;
-  const readSchema = contracts.find(detailType, reading)?.schema ?? {};
-  const fields = Object.keys(spec.reads.fields);
-
-  /** The detail upcast from its version to the one the code reads, each step validated. */
-  function upcast(detail: unknown, from: string): Upcast {
-    let current = detail;
-    for (let at = accepts.indexOf(from); accepts[at] !== reading; at += 1) {
-      const [version, next] = [accepts[at] as string, accepts[at + 1] as string];
-      const step = `upcasting v${version} to v${next}`;
-      try {
-        current = options.upcasters?.[version]?.(current as Record<string, unknown>);
-      } catch (error) {
-        return { ok: false, issues: [{ path: '/detail', message: `${step} failed: ${error}` }] };
-      }
-      const result = contracts.validate(detailType, next, current);
-      if (!result.ok) {
-        const issues = inDetail(result.issues).map((i) => ({
-          ...i,
-          message: `${step}: ${i.message}`,
-        }));
-        return { ok: false, issues };
-      }
-    }
-    return { ok: true, detail: current };
-  }
-
-  function read(raw: unknown): ReadResult<T> {
-    const envelope = readEnvelope(detailType, raw);
-    if (!envelope.ok) return envelope;
-    const detail = envelope.event.detail;
-    const declared = schemaVersionOf(detail);
-    const version = declared === undefined ? reading : declared;
-    if (typeof version !== 'string' || !accepts.includes(version)) {
-      const message = `${consumer} accepts ${detailType} v${accepts.join(', v')}; this event is v${String(version)}`;
-      const issues: ValidationIssue[] = [{ path: '/detail/metadata/schemaVersion', message }];
-      return { ok: false, issues };
-    }
-    const valid = contracts.validate(detailType, version, detail);
-    if (!valid.ok) return { ok: false, issues: inDetail(valid.issues) };
-    const lifted = upcast(detail, version);
-    if (!lifted.ok) return lifted;
-    const guarded = guardReads(lifted.detail as object, {
-      consumer,
-      detailType,
-      fields,
-      schema: readSchema,
-    });
-    return {
-      ok: true,
-      event: receivedEvent(detailType, envelope.event, guarded as DetailByType[T]),
-    };
-  }
-
+  const plan: EdgePlan<T> = {
+    consumer: options.contract.consumer,
+    detailType: options.detailType,
+    accepts: [...spec.accepts].sort(byVersion),
+    reading: spec.reads.version,
+    upcasters: options.upcasters ?? {},
+    contracts: options.contracts ?? shippedContracts,
+    fields: Object.keys(spec.reads.fields),
+  };
   return {
-    consumer,
-    detailType,
-    accepts,
-    read,
+    consumer: plan.consumer,
+    detailType: plan.detailType,
+    accepts: plan.accepts,
+    read: (raw) => readWith(plan, raw),
     readJson(json) {
       const parsed = parseJson(json);
-      return parsed.ok ? read(parsed.value) : parsed;
+      return parsed.ok ? readWith(plan, parsed.value) : parsed;
     },
   };
 }

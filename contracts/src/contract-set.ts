@@ -53,7 +53,11 @@ function toIssue(error: ErrorObject): ValidationIssue {
   return { path: error.instancePath, message: `${error.message ?? error.keyword}${got}` };
 }
 
-/** Versions are decimal integers as strings: "2" comes after "1", "10" after "9". */
+/**
+ * Orders versions, decimal integers as strings: "2" comes after "1", "10" after "9".
+ *
+ * @example ['10', '9'].sort(byVersion) // ['9', '10']
+ */
 const byVersion = (a: string, b: string): number => Number(a) - Number(b);
 
 /**

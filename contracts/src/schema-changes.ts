@@ -55,7 +55,11 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The JSON Pointers of a schema document that differ between two versions of it. */
+/**
+ * The JSON Pointers of a schema document that differ between two versions of it.
+ *
+ * @example schemaDiff({ a: 1 }, { a: 1, b: 2 }) // ['added /b']
+ */
 function schemaDiff(before: unknown, after: unknown, at = ''): string[] {
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
@@ -138,7 +142,11 @@ function classifySchemaChanges(sources: SchemaChangeSources): SchemaChange[] {
   return [...sources.contracts.map((c) => changeOf(c, sources, breaks)), ...removed];
 }
 
-/** Whether a change may not ship as it is: it needs a new version instead. */
+/**
+ * Whether a change may not ship as it is: it needs a new version instead.
+ *
+ * @example classifySchemaChanges(sources).some(needsNewVersion) // false when it may ship
+ */
 const needsNewVersion = (change: SchemaChange): boolean =>
   change.kind === 'breaking' || change.kind === 'removed';
 

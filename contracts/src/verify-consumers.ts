@@ -105,19 +105,15 @@ function exampleProblem(read: FieldRead, value: unknown, index: number): string 
 function readProblems(pointer: string, read: FieldRead, schema: SchemaNode): string[] {
   const { node, optionalAt } = resolve(schema, pointer);
   if (!node) return ['has no such field'];
-  const problems = [
-    optionalAt && !read.optional
-      ? optionalAt === pointer
-        ? 'makes it optional'
-        : `makes ${optionalAt} optional`
-      : undefined,
-    typeProblem(read.type, node),
-    typeProblem(read.type, node) ? undefined : formatProblem(read, node),
-  ];
-  const examples = (schema.examples ?? []).map((e, i) =>
-    exampleProblem(read, valueAt(e, pointer), i),
-  );
-  return [...problems, ...examples].filter((p): p is string => p !== undefined);
+  const problems: (string | undefined)[] = [];
+  if (optionalAt && !read.optional) {
+    problems.push(optionalAt === pointer ? 'makes it optional' : `makes ${optionalAt} optional`);
+  }
+  // A format is only worth checking on the type it is a format of.
+  problems.push(typeProblem(read.type, node) ?? formatProblem(read, node));
+  const examples = schema.examples ?? [];
+  problems.push(...examples.map((e, i) => exampleProblem(read, valueAt(e, pointer), i)));
+  return problems.filter((p): p is string => p !== undefined);
 }
 
 /** The JSON type one condition of a pattern compares a field with (none for `exists`). */

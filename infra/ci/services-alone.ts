@@ -21,7 +21,13 @@ type Service = (typeof SERVICES)[number];
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Whether a file of the repository belongs in the copy of `service`. */
+/**
+ * Whether a file of the repository belongs in the copy of `service`: its own folder, the
+ * contracts, the shared CDK code and its own app, the shared test support, the sample data
+ * and the root's configuration; never another service's code or what composes them all.
+ *
+ * @example belongsTo('ledger', 'services/ingest/src/index.ts') // false
+ */
 function belongsTo(service: Service, file: string): boolean {
   const others = SERVICES.filter((s) => s !== service);
   const [top, second, third] = file.split('/');
