@@ -26,6 +26,7 @@ const alertingConsumes = declareConsumer(alertingManifest, {
         '/data/threshold': { type: 'string', format: 'money' },
         '/data/transaction/transactionId': { type: 'string' },
         '/data/transaction/transactionDate': { type: 'string', format: 'transaction-date' },
+        // Alerts are listed in order of detection, compared as text: ISO date-times sort so.
         '/data/detectedAt': { type: 'string', format: 'date-time' },
       },
     },
