@@ -1,5 +1,7 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import {
+  DATABASE_FILE,
   DamagedStateFolderError,
   describeHolder,
   StateFolderBusyError,
@@ -11,6 +13,12 @@ import {
   LocalTxnflow,
   type OpenLocalTxnflowOptions,
 } from '../local-app/local-txnflow.ts';
+
+/** Where the state is when no --state is given. */
+const DEFAULT_STATE_DIR = '.txnflow';
+
+/** Where `txnflow demo` (npm start) keeps its state when no --state is given. */
+const DEMO_STATE_DIR = join(DEFAULT_STATE_DIR, 'demo');
 
 /** The parsed command line every command receives. */
 interface CliArgs {
@@ -39,8 +47,8 @@ interface CliIo {
 
 /** A command-line mistake: printed with the usage hint, exit code 2. */
 class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'UsageError';
   }
 }
@@ -105,8 +113,26 @@ async function withTxnflow<T>(
   try {
     return await work(txnflow);
   } finally {
-    txnflow.close();
+    try {
+      if (readOnly && txnflow.holdsNothing()) pointAtTheDemo(args, io);
+    } finally {
+      txnflow.close();
+    }
   }
+}
+
+/**
+ * After a read found the default state empty: says where `npm start`'s demo keeps its state,
+ * when it has some, since that is the state a newcomer means.
+ */
+function pointAtTheDemo(args: CliArgs, io: CliIo): void {
+  if (resolve(args.stateDir) !== resolve(DEFAULT_STATE_DIR)) return;
+  if (!existsSync(join(DEMO_STATE_DIR, DATABASE_FILE))) return;
+  const demo = relative(process.cwd(), resolve(DEMO_STATE_DIR));
+  const command = ['txnflow', args.command, ...args.positionals, '--state', demo].join(' ');
+  io.err.write(
+    `txnflow: the state in ${DEFAULT_STATE_DIR} is empty; npm start (txnflow demo) keeps its state in ${demo}: ${command}\n`,
+  );
 }
 
 /**
@@ -119,4 +145,12 @@ function print<T>(io: CliIo, args: CliArgs, value: T, human: (value: T) => strin
 }
 
 export type { CliArgs, CliIo, OpenTxnflowOptions };
-export { commandLineOf, print, UsageError, waitPolicyFor, withTxnflow };
+export {
+  commandLineOf,
+  DEFAULT_STATE_DIR,
+  DEMO_STATE_DIR,
+  print,
+  UsageError,
+  waitPolicyFor,
+  withTxnflow,
+};
