@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type CliArgs, type CliIo, DEFAULT_STATE_DIR, UsageError } from './cli-context.ts';
+import { type CliArgs, type CliIo, DEFAULT_STATE_DIR, UsageError } from './cli-args.ts';
 
 const USAGE = `txnflow: ingest transactions files and watch balances and alerts, locally.
 
