@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Alert, SqliteAlertStore } from '@txnflow/alerting';
@@ -590,6 +590,8 @@ class LocalTxnflow {
  * driver's lock file (a driver creates that first), or one nobody holds.
  */
 function holdsNoState(stateDir: string): boolean {
+  const folder = statSync(stateDir, { throwIfNoEntry: false });
+  if (folder && !folder.isDirectory()) throw new Error(`${stateDir} is a file, not a folder`);
   if (existsSync(join(stateDir, DATABASE_FILE))) return false;
   if (!existsSync(join(stateDir, LOCK_FILE))) return true;
   const lock = DriverLock.tryAcquire(stateDir);

@@ -13,7 +13,7 @@ function renderReport(r: IngestReport): string {
     `rejects report  ${r.reports.rejects.key}`,
     `  on disk       ${r.reports.rejects.path}`,
     '',
-    `rejects report (${summary.rejected.length} rows):`,
+    'rejects report:',
     r.rejectsCsv.trimEnd(),
   ];
   if (r.otherUploads.length > 0) {
