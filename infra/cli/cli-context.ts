@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   DATABASE_FILE,
   DamagedStateFolderError,
@@ -76,7 +76,7 @@ async function withTxnflow<T>(
     return await work(txnflow);
   } finally {
     try {
-      if (readOnly && txnflow.holdsNothing()) pointAtTheDemo(args, io);
+      if (readOnly) pointAtTheDemo(args, io, txnflow);
     } finally {
       txnflow.close();
     }
@@ -87,13 +87,12 @@ async function withTxnflow<T>(
  * After a read found the default state empty: says where `npm start`'s demo keeps its state,
  * when it has some, since that is the state a newcomer means.
  */
-function pointAtTheDemo(args: CliArgs, io: CliIo): void {
+function pointAtTheDemo(args: CliArgs, io: CliIo, txnflow: LocalTxnflow): void {
   if (resolve(args.stateDir) !== resolve(DEFAULT_STATE_DIR)) return;
-  if (!existsSync(join(DEMO_STATE_DIR, DATABASE_FILE))) return;
-  const demo = relative(process.cwd(), resolve(DEMO_STATE_DIR));
-  const command = ['txnflow', args.command, ...args.positionals, '--state', demo].join(' ');
+  if (!existsSync(join(DEMO_STATE_DIR, DATABASE_FILE)) || !txnflow.holdsNothing()) return;
+  const command = ['txnflow', args.command, ...args.positionals, '--state', DEMO_STATE_DIR];
   io.err.write(
-    `txnflow: the state in ${DEFAULT_STATE_DIR} is empty; npm start (txnflow demo) keeps its state in ${demo}: ${command}\n`,
+    `txnflow: the state in ${DEFAULT_STATE_DIR} is empty; npm start (txnflow demo) keeps its state in ${DEMO_STATE_DIR}: ${command.join(' ')}\n`,
   );
 }
 

@@ -420,8 +420,8 @@ class LocalTxnflow {
   /** Whether nothing was ever uploaded or published here: no state, or an empty one. */
   holdsNothing(): boolean {
     if (!this.hasState) return true;
-    const uploads = this.runtime.listObjects({ bucket: this.uploadsBucket });
-    return uploads.length === 0 && this.archiveSpan() === undefined;
+    if (this.archiveSpan() !== undefined) return false;
+    return this.runtime.listObjects({ bucket: this.uploadsBucket }).length === 0;
   }
 
   /** The messages now in a queue, left in place; `id` first, as the CLI lists them. */
