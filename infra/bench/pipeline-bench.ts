@@ -25,6 +25,11 @@ interface FileResult {
   readonly endToEndSeconds: number;
   /** CPU time (user and system) of the whole run: less swayed than wall time by a busy box. */
   readonly cpuSeconds: number;
+  /**
+   * User CPU time alone: the work the pipeline itself does. System time also counts waiting
+   * on a disk other processes keep busy, so on a shared box it varies far more between runs.
+   */
+  readonly userCpuSeconds: number;
   readonly rowsPerSecond: number;
   readonly busEventsPerSecond: number;
   readonly alerts: number;
@@ -91,6 +96,7 @@ async function measureFile(
       ingestSeconds: round(Number(ingestDone - start) / 1e9),
       endToEndSeconds: round(endToEnd),
       cpuSeconds: round((cpu.user + cpu.system) / 1e6),
+      userCpuSeconds: round(cpu.user / 1e6),
       rowsPerSecond: Math.round(rows / endToEnd),
       busEventsPerSecond: Math.round(busEvents / endToEnd),
       alerts,
@@ -113,6 +119,7 @@ const LABELS: readonly [string, (r: FileResult) => string][] = [
   ['ingest (s)', (r) => String(r.ingestSeconds)],
   ['end to end until idle (s)', (r) => String(r.endToEndSeconds)],
   ['CPU, user + system (s)', (r) => String(r.cpuSeconds)],
+  ['CPU, user (s)', (r) => String(r.userCpuSeconds)],
   ['rows/s end to end', (r) => r.rowsPerSecond.toLocaleString('en')],
   ['bus events/s', (r) => r.busEventsPerSecond.toLocaleString('en')],
   ['alerts', (r) => String(r.alerts)],
@@ -135,16 +142,28 @@ function median(runs: readonly FileResult[]): FileResult {
   return middle;
 }
 
-/** What recording trace facts costs, per size: end-to-end throughput on against off. */
-function printTracingCost(results: readonly FileResult[]): void {
-  for (const rows of new Set(results.map((r) => r.rows))) {
-    const on = results.find((r) => r.rows === rows && r.tracing);
-    const off = results.find((r) => r.rows === rows && !r.tracing);
-    if (!on || !off) continue;
-    const cost = (1 - on.rowsPerSecond / off.rowsPerSecond) * 100;
-    const cpuCost = (on.cpuSeconds / off.cpuSeconds - 1) * 100;
+const middleOf = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
+};
+
+/**
+ * What recording trace facts costs, per size: end-to-end throughput and user CPU time on
+ * against off, each the median of every run (not only the run the table shows).
+ */
+function printTracingCost(runs: readonly FileResult[]): void {
+  for (const rows of new Set(runs.map((r) => r.rows))) {
+    const of = (tracing: boolean) => runs.filter((r) => r.rows === rows && r.tracing === tracing);
+    const [on, off] = [of(true), of(false)];
+    if (on.length === 0 || off.length === 0) continue;
+    const rate = (set: readonly FileResult[]) => middleOf(set.map((r) => r.rowsPerSecond));
+    const user = (set: readonly FileResult[]) => middleOf(set.map((r) => r.userCpuSeconds));
+    const cost = (1 - rate(on) / rate(off)) * 100;
+    const userCost = (user(on) / user(off) - 1) * 100;
     console.log(
-      `trace facts cost, ${rows.toLocaleString('en')} rows: ${off.rowsPerSecond.toLocaleString('en')} -> ${on.rowsPerSecond.toLocaleString('en')} rows/s end to end (${cost.toFixed(1)}% of throughput); CPU ${off.cpuSeconds} -> ${on.cpuSeconds} s (${cpuCost >= 0 ? '+' : ''}${cpuCost.toFixed(1)}%)`,
+      `trace facts cost, ${rows.toLocaleString('en')} rows, medians of ${Math.min(on.length, off.length)} run(s): ` +
+        `${rate(off).toLocaleString('en')} -> ${rate(on).toLocaleString('en')} rows/s end to end (${cost.toFixed(1)}% of throughput); ` +
+        `user CPU ${user(off)} -> ${user(on)} s (${userCost >= 0 ? '+' : ''}${userCost.toFixed(1)}%)`,
     );
   }
 }
@@ -194,10 +213,16 @@ function measureInChild(
   return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as FileResult;
 }
 
-/** Every size, tracing off and on in turn, `repeat` times; the median run of each. */
-async function measureAll(options: BenchOptions): Promise<FileResult[]> {
+/**
+ * Every size, tracing off and on in turn, `repeat` times: the median run of each (by end to
+ * end time), and every run.
+ */
+async function measureAll(
+  options: BenchOptions,
+): Promise<{ results: FileResult[]; all: FileResult[] }> {
   const dir = await mkdtemp(join(tmpdir(), 'txnflow-bench-'));
   const results: FileResult[] = [];
+  const all: FileResult[] = [];
   try {
     for (const rows of options.sizes) {
       const file = join(dir, `transactions-${rows}.txt`);
@@ -218,12 +243,15 @@ async function measureAll(options: BenchOptions): Promise<FileResult[]> {
           runs.get(tracing)?.push(measureInChild(file, rows, options, tracing));
         }
       }
-      for (const tracing of options.tracing) results.push(median(runs.get(tracing) ?? []));
+      for (const tracing of options.tracing) {
+        results.push(median(runs.get(tracing) ?? []));
+        all.push(...(runs.get(tracing) ?? []));
+      }
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  return results;
+  return { results, all };
 }
 
 async function main(): Promise<void> {
@@ -251,7 +279,7 @@ async function main(): Promise<void> {
   if (!(Number.isInteger(repeat) && repeat >= 1))
     throw new Error('--repeat must be a whole number >= 1');
   const sizes = (values.rows ?? ['100000', '1000000']).map(Number);
-  const results = await measureAll({
+  const { results, all } = await measureAll({
     sizes,
     customers,
     order,
@@ -268,7 +296,7 @@ async function main(): Promise<void> {
   );
   printTable(results);
   console.log('');
-  printTracingCost(results);
+  printTracingCost(all);
 }
 
 await main();

@@ -1,5 +1,7 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import {
+  DATABASE_FILE,
   DamagedStateFolderError,
   describeHolder,
   StateFolderBusyError,
@@ -11,39 +13,7 @@ import {
   LocalTxnflow,
   type OpenLocalTxnflowOptions,
 } from '../local-app/local-txnflow.ts';
-
-/** The parsed command line every command receives. */
-interface CliArgs {
-  readonly command: string;
-  readonly positionals: readonly string[];
-  readonly json: boolean;
-  readonly stateDir: string;
-  readonly customer?: string | undefined;
-  readonly from?: string | undefined;
-  readonly to?: string | undefined;
-  readonly rules: readonly string[];
-  readonly aws: boolean;
-  readonly stage: string;
-  readonly pattern?: string | undefined;
-  readonly event?: string | undefined;
-  /** How long to wait for another process using the state folder, in ms. */
-  readonly waitMs?: number | undefined;
-}
-
-/** Where a command writes: stdout for results, stderr for progress and errors. */
-interface CliIo {
-  readonly out: { write(text: string): unknown };
-  readonly err: { write(text: string): unknown; isTTY?: boolean };
-  readonly env: Readonly<Record<string, string | undefined>>;
-}
-
-/** A command-line mistake: printed with the usage hint, exit code 2. */
-class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+import { type CliArgs, type CliIo, DEFAULT_STATE_DIR, DEMO_STATE_DIR } from './cli-args.ts';
 
 /** How a command opens the state folder: to drive it (the default), or only to read it. */
 interface OpenTxnflowOptions extends Partial<OpenLocalTxnflowOptions> {
@@ -105,18 +75,28 @@ async function withTxnflow<T>(
   try {
     return await work(txnflow);
   } finally {
-    txnflow.close();
+    try {
+      if (readOnly) pointAtTheDemo(args, io, txnflow);
+    } finally {
+      txnflow.close();
+    }
   }
 }
 
 /**
- * Prints a result: exactly one JSON value with `--json`, a readable rendering otherwise.
- *
- * @example print(io, args, balances, (rows) => renderTable(rows));
+ * After a read found the default state empty: says where `npm start`'s demo keeps its state,
+ * when it has some, since that is the state a newcomer means.
  */
-function print<T>(io: CliIo, args: CliArgs, value: T, human: (value: T) => string): void {
-  io.out.write(args.json ? `${JSON.stringify(value, null, 2)}\n` : `${human(value)}\n`);
+function pointAtTheDemo(args: CliArgs, io: CliIo, txnflow: LocalTxnflow): void {
+  if (resolve(args.stateDir) !== resolve(DEFAULT_STATE_DIR)) return;
+  if (!existsSync(join(DEMO_STATE_DIR, DATABASE_FILE)) || !txnflow.holdsNothing()) return;
+  const command = ['txnflow', args.command, ...args.positionals, '--state', DEMO_STATE_DIR];
+  io.err.write(
+    `txnflow: the state in ${DEFAULT_STATE_DIR} is empty; npm start (txnflow demo) keeps its state in ${DEMO_STATE_DIR}: ${command.join(' ')}\n`,
+  );
 }
 
-export type { CliArgs, CliIo, OpenTxnflowOptions };
-export { commandLineOf, print, UsageError, waitPolicyFor, withTxnflow };
+export type { CliArgs, CliIo } from './cli-args.ts';
+export { DEFAULT_STATE_DIR, DEMO_STATE_DIR, print, UsageError } from './cli-args.ts';
+export type { OpenTxnflowOptions };
+export { commandLineOf, waitPolicyFor, withTxnflow };

@@ -1,4 +1,6 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Alert, SqliteAlertStore } from '@txnflow/alerting';
 import type { Log } from '@txnflow/contracts';
 import { BUS_NAME, formatMoney, localTableName } from '@txnflow/contracts';
@@ -6,13 +8,16 @@ import { type IngestSummary, reportKeysFor, SqliteIngestStore } from '@txnflow/i
 import { SqliteLedgerStore } from '@txnflow/ledger';
 import {
   type Clock,
+  DATABASE_FILE,
   DriverLock,
   eventIdInBody,
+  LOCK_FILE,
   LocalRuntime,
   type LocalRuntimeOptions,
   NoSuchKeyError,
   parseFaultSpec,
   ReadOnlyRuntimeError,
+  ResourceNotFoundError,
   type RuntimeLog,
   readHolder,
   retryWithBackoff,
@@ -20,8 +25,11 @@ import {
   type TraceFact,
   type WaitPolicy,
 } from '../local/index.ts';
+import { NotADeadLetterQueueError } from './errors.ts';
 import { txnflowFaultKey } from './fault-keys.ts';
+import { type IngestReport, latestIngestReport } from './ingest-reports.ts';
 import { LOCAL_RETRY_BACKOFF } from './local-time-scale.ts';
+import { deadLetterSources, listQueueDepths, type QueueListing } from './queue-listing.ts';
 import { findLocalService, type LocalService, localServices } from './services.ts';
 import { UPLOADS_PREFIX, uploadKeyFor } from './upload-keys.ts';
 import {
@@ -115,6 +123,8 @@ class LocalTxnflow {
   readonly uploadsBucket = localBucketName('ingest', 'Uploads');
 
   readonly #ruleDeadLetters: ReadonlyMap<string, RuleRedriveTarget>;
+  /** Set on the empty state {@link openForReading} shows for a folder that holds none. */
+  #stand: { readonly dir: string } | undefined;
 
   private constructor(
     runtime: LocalRuntime,
@@ -122,6 +132,14 @@ class LocalTxnflow {
   ) {
     this.runtime = runtime;
     this.#ruleDeadLetters = ruleDeadLetters;
+  }
+
+  /**
+   * False when the folder held no state and this is the empty one set up beside it (see
+   * {@link openForReading}): nothing was created in the folder.
+   */
+  get hasState(): boolean {
+    return this.#stand === undefined;
   }
 
   /**
@@ -201,9 +219,13 @@ class LocalTxnflow {
   }
 
   /**
-   * Opens the state folder for listings without ever driving it: read-only when it is set up;
-   * a new folder nobody drives is set up first (as a driver, closed at once); one whose
-   * driver is still setting it up is waited for, at most `wait.timeoutMs`.
+   * Opens the state folder for listings without ever driving it: read-only when it is set up.
+   * A folder that holds no state (no `runtime.sqlite`, nobody setting it up) is neither created
+   * nor set up: what is shown is an empty state, set up in a temporary folder and removed on
+   * close ({@link hasState} is false). A folder whose driver is still setting it up is waited
+   * for, at most `wait.timeoutMs`; one an earlier version left without this version's schema
+   * or wiring, and nobody drives, is brought up to date first (as a driver, closed before it
+   * delivers anything).
    *
    * @example const txnflow = await LocalTxnflow.openForReading({ stateDir: '.txnflow' }, { timeoutMs: 60_000 });
    * @throws {StateFolderBusyError} when the folder's driver did not set it up in time.
@@ -217,6 +239,7 @@ class LocalTxnflow {
     const attempt = (): LocalTxnflow | undefined => {
       const reader = LocalTxnflow.openReadOnly({ stateDir });
       if (reader) return reader;
+      if (holdsNoState(stateDir)) return LocalTxnflow.#openEmpty(options);
       const lock = DriverLock.tryAcquire(stateDir, options.owner);
       if (!lock) return undefined;
       LocalTxnflow.open({ ...options, lock }).close();
@@ -230,6 +253,21 @@ class LocalTxnflow {
     });
     if (reader) return reader;
     throw new StateFolderBusyError(stateDir, readHolder(stateDir), now() - started);
+  }
+
+  /** An empty state, set up in a temporary folder that {@link close} removes. */
+  static #openEmpty(options: OpenLocalTxnflowOptions): LocalTxnflow {
+    const dir = mkdtempSync(join(tmpdir(), 'txnflow-empty-state-'));
+    try {
+      LocalTxnflow.open({ ...options, stateDir: dir, lock: undefined }).close();
+      const reader = LocalTxnflow.openReadOnly({ stateDir: dir });
+      if (!reader) throw new Error(`the empty state set up in ${dir} cannot be read`);
+      reader.#stand = { dir };
+      return reader;
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
   }
 
   /**
@@ -370,6 +408,28 @@ class LocalTxnflow {
     }));
   }
 
+  /** Every queue and dead-letter queue with its depth (visible, in flight), by name. */
+  queues(): QueueListing[] {
+    return listQueueDepths(this.runtime.listQueues(), localServices);
+  }
+
+  /**
+   * The summary and rejects report of the latest ingest of a file (its bucket key, or the
+   * name it was uploaded under), with where they are on disk.
+   *
+   * @throws {NoIngestReportError} when no upload matches or none was ingested to the end.
+   */
+  ingestReport(file: string): Promise<IngestReport> {
+    return latestIngestReport(this.runtime, this.uploadsBucket, file);
+  }
+
+  /** Whether nothing was ever uploaded or published here: no state, or an empty one. */
+  holdsNothing(): boolean {
+    if (!this.hasState) return true;
+    if (this.archiveSpan() !== undefined) return false;
+    return this.runtime.listObjects({ bucket: this.uploadsBucket }).length === 0;
+  }
+
   /** The messages now in a queue, left in place; `id` first, as the CLI lists them. */
   queue(name: string) {
     return this.runtime.peekMessages(name).map((m) => ({ id: m.messageId, ...m }));
@@ -434,12 +494,26 @@ class LocalTxnflow {
   /**
    * Gives a dead-letter queue's messages another try: a queue's DLQ moves them back to the
    * queue (SQS redrive); a rule's DLQ hands each event to the rule's target again, as an
-   * operator re-driving an EventBridge DLQ would. Runs until idle.
+   * operator re-driving an EventBridge DLQ would; with `to`, they all go to that queue
+   * instead (SQS's StartMessageMoveTask with a DestinationArn). Runs until idle.
+   *
+   * @throws {NotADeadLetterQueueError} when `queue` is not one of the services' DLQs.
+   * @throws {ResourceNotFoundError} when `queue` or `to` does not exist.
    */
-  async redrive(queue: string): Promise<{ queue: string; moved: number; failed: number }> {
+  async redrive(
+    queue: string,
+    to?: string,
+  ): Promise<{ queue: string; moved: number; failed: number }> {
+    const found = this.runtime.listQueues().find((q) => q.name === queue);
+    if (!found) {
+      throw new ResourceNotFoundError('Queue', queue, 'AWS.SimpleQueueService.NonExistentQueue');
+    }
+    if (!deadLetterSources(localServices).has(queue)) {
+      throw new NotADeadLetterQueueError(queue, found.deadLetterQueue);
+    }
     const rule = this.#ruleDeadLetters.get(queue);
-    if (!rule) {
-      const moved = this.runtime.moveMessages({ from: queue });
+    if (!rule || to !== undefined) {
+      const moved = this.runtime.moveMessages({ from: queue, ...(to === undefined ? {} : { to }) });
       await this.runUntilIdle();
       return { queue, moved, failed: 0 };
     }
@@ -513,7 +587,23 @@ class LocalTxnflow {
 
   close(): void {
     this.runtime.close();
+    if (this.#stand) rmSync(this.#stand.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Whether the folder holds no state and nobody is setting one up: no database file, and no
+ * driver's lock file (a driver creates that first), or one nobody holds.
+ */
+function holdsNoState(stateDir: string): boolean {
+  const folder = statSync(stateDir, { throwIfNoEntry: false });
+  if (folder && !folder.isDirectory()) throw new Error(`${stateDir} is a file, not a folder`);
+  if (existsSync(join(stateDir, DATABASE_FILE))) return false;
+  if (!existsSync(join(stateDir, LOCK_FILE))) return true;
+  const lock = DriverLock.tryAcquire(stateDir);
+  if (!lock) return false;
+  lock.release();
+  return !existsSync(join(stateDir, DATABASE_FILE));
 }
 
 export type { DeadLetterCount, IngestedFile, OpenLocalTxnflowOptions, Upload };

@@ -63,6 +63,7 @@ export type {
 export type {
   CreateQueueParams,
   MessageSystemAttributes,
+  QueueDepth,
   QueuedMessage,
   ReceivedMessage,
   ReceiveMessagesParams,

@@ -32,6 +32,7 @@ import { createFaultInjector, type FaultOptions, parseFaultSpec } from './faults
 import type { CreateEventSourceMappingParams } from './queues/event-source-mapping.ts';
 import type {
   CreateQueueParams,
+  QueueDepth,
   QueuedMessage,
   ReceivedMessage,
   ReceiveMessagesParams,
@@ -292,6 +293,11 @@ class LocalRuntime {
     return this.#open().queues.peek(queue);
   }
 
+  /** Every queue with its depth, as ListQueues and GetQueueAttributes tell, by name. */
+  listQueues(): QueueDepth[] {
+    return this.#open().queues.list();
+  }
+
   /** Redrive: moves a DLQ's messages back to its source queue (or to `to`); the count moved. */
   moveMessages(params: { readonly from: string; readonly to?: string }): number {
     return this.#writable('moveMessages').queues.move(params);
@@ -340,6 +346,11 @@ class LocalRuntime {
    */
   getObject(params: GetObjectParams): Readable {
     return this.#open().buckets.get(params);
+  }
+
+  /** Where the body of an object (its current version, or `versionId`) is on disk. */
+  objectPath(params: GetObjectParams): string {
+    return this.#open().buckets.pathOf(params);
   }
 
   listObjects(params: { readonly bucket: string; readonly prefix?: string }): ObjectSummary[] {

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-// The txnflow CLI. TypeScript runs through tsx's loader: no build step to forget.
-import { register } from 'tsx/esm/api';
+// The txnflow CLI: its TypeScript sources, bundled on first use (see load-cli.js).
+import { loadCli } from './load-cli.js';
 
-register();
-const { main } = await import('../main.ts');
+const { main } = await loadCli();
 process.exitCode = await main(process.argv.slice(2), {
   out: process.stdout,
   err: process.stderr,

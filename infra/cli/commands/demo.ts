@@ -1,11 +1,13 @@
 import { readdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATABASE_FILE, DriverLock, HOLDER_FILE, LOCK_FILE } from '../../local/index.ts';
 import {
   type CliArgs,
   type CliIo,
   commandLineOf,
+  DEFAULT_STATE_DIR,
+  DEMO_STATE_DIR,
   UsageError,
   waitPolicyFor,
   withTxnflow,
@@ -41,13 +43,33 @@ async function clearStateFolder(stateDir: string): Promise<void> {
 
 const section = (title: string, body: string): string => `\n== ${title}\n${body}\n`;
 
+/** How to look at the demo's state afterwards: every command needs its --state. */
+function lookFurther(stateDir: string): string {
+  const near = relative(process.cwd(), stateDir);
+  const state = near === '' || near.startsWith('..') || isAbsolute(near) ? stateDir : near;
+  const commands = [
+    'balances',
+    'queues',
+    'queue CustomerNotify',
+    'trace C1/T1008',
+    `report ${basename(SAMPLE)}`,
+    'events',
+  ];
+  return [
+    '',
+    `The demo's state is in ${state}, not in the default ./.txnflow: give every command --state ${state}, e.g.`,
+    ...commands.map((c) => `  npx txnflow ${c} --state ${state}`),
+    '',
+  ].join('\n');
+}
+
 /**
  * `txnflow demo` (what `npm start` runs): a fresh state folder, the sample file ingested,
  * and a report of the tables, balances, alerts, both queues and the email. Exits as the
  * ingest did.
  */
 async function runDemo(args: CliArgs, io: CliIo): Promise<number> {
-  const stateDir = resolve(args.stateDir === '.txnflow' ? join('.txnflow', 'demo') : args.stateDir);
+  const stateDir = resolve(args.stateDir === DEFAULT_STATE_DIR ? DEMO_STATE_DIR : args.stateDir);
   await assertStateFolder(stateDir);
   // Held from before the folder is emptied until the ingest closes: nobody drives it meanwhile.
   const lock = await DriverLock.acquire(
@@ -113,7 +135,7 @@ async function runDemo(args: CliArgs, io: CliIo): Promise<number> {
             `Email outbox: ${emails.length} message(s)`,
             emails.map((e) => `--- ${e.file}\n${e.raw ?? ''}`).join('\n'),
           ) +
-          `\nExplore further: npx txnflow balances --state ${stateDir}  (or alerts, queue CustomerNotify, outbox, events)\n`,
+          lookFurther(stateDir),
       );
     },
     { readOnly: true },

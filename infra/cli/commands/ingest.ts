@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { DeadLetterCount, IngestedFile } from '../../local-app/local-txnflow.ts';
 import {
   type CliArgs,
@@ -89,7 +90,9 @@ function renderFile(f: FileOutput): string {
   if (f.status === 'unreadable') return `${name}: not read: ${f.reason}`;
   const head = `${name}: ${f.accepted} accepted, ${f.duplicates} duplicates, ${f.rejected.length} rejected`;
   const lines = f.rejected.map((r) => `  line ${r.line}: ${r.reason}`);
-  return [head, ...lines, `  rejects report: ${f.rejectsReport}`].join('\n');
+  return [head, ...lines, `  rejects report: ${f.rejectsReport} (txnflow report ${f.file})`].join(
+    '\n',
+  );
 }
 
 /** The lines that say what needs attention, and what to run; none when all went well. */
@@ -108,6 +111,21 @@ function attentionLines(output: IngestOutput): string[] {
   return [...files, ...queues];
 }
 
+/** The size of a file to ingest; a usage error naming it when it is not a readable file. */
+async function sizeOfFile(file: string): Promise<number> {
+  const info = await stat(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new UsageError(`no such file: ${file}`);
+    throw new UsageError(`cannot read ${file}: ${error.message}`, { cause: error });
+  });
+  if (info.isDirectory()) {
+    throw new UsageError(
+      `${file} is a directory, not a file: ingest takes files (${join(file, '*.txt')} names the .txt files in it)`,
+    );
+  }
+  if (!info.isFile()) throw new UsageError(`${file} is not a regular file`);
+  return info.size;
+}
+
 /**
  * `txnflow ingest FILE…`: uploads each file to the local bucket under its own key, runs
  * until idle, prints each file's summary and any dead letters, and returns the exit code:
@@ -119,9 +137,7 @@ async function runIngest(args: CliArgs, io: CliIo, open: OpenTxnflowOptions = {}
   if (args.positionals.length === 0) throw new UsageError('ingest needs at least one FILE');
   const sizes = new Map<string, number>();
   for (const file of args.positionals) {
-    const info = await stat(file).catch(() => undefined);
-    if (!info?.isFile()) throw new UsageError(`no such file: ${file}`);
-    sizes.set(file, info.size);
+    sizes.set(file, await sizeOfFile(file));
   }
   const totals = new Map<string, number>();
   const bar = createProgressBar(io.err, totals);

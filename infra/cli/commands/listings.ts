@@ -1,10 +1,12 @@
 import { type CliArgs, type CliIo, print, UsageError, withTxnflow } from '../cli-context.ts';
+import { messageLines } from '../render/queue-messages.ts';
 import { renderTable } from '../render/table.ts';
 
 /**
- * `balances`, `entries`, `customers`, `transactions`, `alerts`, `queue NAME`, `outbox`, `events`,
- * `events dropped` (what PutEvents dropped because its bus does not exist): read
- * only, so they work while another process drives the state folder.
+ * `balances`, `entries`, `customers`, `transactions`, `alerts`, `queues`, `queue NAME`,
+ * `outbox`, `events`, `events dropped` (what PutEvents dropped because its bus does not
+ * exist): read only, so they work while another process drives the state folder, and create
+ * nothing where there is no state yet.
  */
 async function runListing(args: CliArgs, io: CliIo): Promise<void> {
   await withTxnflow(
@@ -35,12 +37,16 @@ async function runListing(args: CliArgs, io: CliIo): Promise<void> {
               'emailed',
             ]),
           );
+        case 'queues':
+          return print(io, args, txnflow.queues(), (rows) =>
+            renderTable(rows, ['queue', 'visible', 'inFlight', 'deadLetterOf']),
+          );
         case 'queue': {
           const name = args.positionals[0];
           if (!name)
             throw new UsageError('queue needs a queue name, e.g. txnflow queue CustomerNotify');
           return print(io, args, txnflow.queue(name), (rows) =>
-            renderTable(rows as Record<string, unknown>[]),
+            renderTable(messageLines(rows, Date.now())),
           );
         }
         case 'outbox':

@@ -77,17 +77,16 @@ async function runReset(args: CliArgs, io: CliIo): Promise<void> {
   print(io, args, result, (r) => `emptied ${r.tables.join(', ')}`);
 }
 
-/** `txnflow redrive QUEUE`: moves a DLQ's messages back to their source queue, runs until idle. */
+/**
+ * `txnflow redrive DLQ [--to QUEUE]`: gives a dead-letter queue's messages another try, where
+ * they failed or in QUEUE, and runs until idle. Only dead-letter queues are redriven.
+ */
 async function runRedrive(args: CliArgs, io: CliIo): Promise<void> {
   const queue = args.positionals[0];
-  if (!queue) throw new UsageError('redrive needs a dead-letter QUEUE, e.g. LedgerTransactionsDLQ');
-  const result = await withTxnflow(args, io, (txnflow) => txnflow.redrive(queue));
-  print(
-    io,
-    args,
-    result,
-    (r) => `moved ${r.moved} message(s) from ${r.queue} back for another try`,
-  );
+  if (!queue) throw new UsageError('redrive needs a dead-letter queue, e.g. LedgerTransactionsDLQ');
+  const result = await withTxnflow(args, io, (txnflow) => txnflow.redrive(queue, args.to));
+  const where = args.to === undefined ? 'back for another try' : `to ${args.to}`;
+  print(io, args, result, (r) => `moved ${r.moved} message(s) from ${r.queue} ${where}`);
 }
 
 async function jsonArgument(flag: string, value: string | undefined): Promise<string> {

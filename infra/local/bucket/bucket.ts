@@ -251,6 +251,18 @@ class Buckets {
    * @throws {NoSuchVersionError} when the key has no version of that id.
    */
   get(params: GetObjectParams): Readable {
+    const fd = openSync(this.pathOf(params), 'r');
+    return createReadStream('', { fd });
+  }
+
+  /**
+   * The file holding the body of the current version, or of the version named: where an
+   * object is on disk.
+   *
+   * @throws {NoSuchKeyError} when the key does not exist.
+   * @throws {NoSuchVersionError} when the key has no version of that id.
+   */
+  pathOf(params: GetObjectParams): string {
     const { id } = this.#require(params.bucket);
     const current = this.#selectObject.get(id, params.key);
     const { versionId } = params;
@@ -261,8 +273,7 @@ class Buckets {
       if (!row) throw new NoSuchVersionError(params.bucket, params.key, versionId);
     }
     if (!row) throw new NoSuchKeyError(params.bucket, params.key);
-    const fd = openSync(join(this.#options.dir, row.file), 'r');
-    return createReadStream('', { fd });
+    return join(this.#options.dir, row.file);
   }
 
   /** ListObjectsV2: keys in UTF-8 byte order, optionally under a prefix. */

@@ -70,6 +70,20 @@ type QueuedMessage = {
   readonly body: string;
 };
 
+/**
+ * A queue and its depth, as ListQueues and GetQueueAttributes tell: `visible` messages
+ * (ApproximateNumberOfMessages) and `inFlight` ones, received and not deleted yet or waiting
+ * out a failure (ApproximateNumberOfMessagesNotVisible).
+ */
+type QueueDepth = {
+  readonly name: string;
+  readonly arn: string;
+  /** Where its messages go after `maxReceiveCount` receives; absent when nowhere. */
+  readonly deadLetterQueue?: string;
+  readonly visible: number;
+  readonly inFlight: number;
+};
+
 /** A queue's settings, cached: the dispatcher writes to queues by name. */
 interface QueueInfo {
   readonly id: number;
@@ -434,6 +448,32 @@ class Queues {
     this.#deleteReceived.run(rowId, queueId, receiveCount);
   }
 
+  /** Every queue with its depth, by name. */
+  list(): QueueDepth[] {
+    const now = this.#clock.now();
+    const counts = this.#db
+      .prepare(
+        'SELECT queue_id AS id, SUM(visible_at <= ?) AS visible, COUNT(*) AS total ' +
+          'FROM rt_messages GROUP BY queue_id',
+      )
+      .all(now) as { id: number; visible: number; total: number }[];
+    const byQueue = new Map(counts.map((c) => [c.id, c]));
+    return [...this.#byName.values()]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((queue) => {
+        const count = byQueue.get(queue.id);
+        // Held messages look visible in the file: only this process knows it holds them.
+        const visible = Math.max(0, (count?.visible ?? 0) - (this.#held.get(queue.id)?.size ?? 0));
+        return {
+          name: queue.name,
+          arn: queue.arn,
+          ...(queue.deadLetterQueue ? { deadLetterQueue: queue.deadLetterQueue } : {}),
+          visible,
+          inFlight: (count?.total ?? 0) - visible,
+        };
+      });
+  }
+
   /** Lists a queue's messages without receiving them. */
   peek(name: string): QueuedMessage[] {
     const queue = this.require(name);
@@ -691,6 +731,7 @@ export type {
   CreateQueueParams,
   MessageContent,
   MessageSystemAttributes,
+  QueueDepth,
   QueuedMessage,
   QueueInfo,
   ReceivedMessage,

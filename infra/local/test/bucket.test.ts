@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -245,6 +245,31 @@ describe('Class: LocalRuntime', () => {
       // Assess
       expect(act).toThrow(NoSuchVersionError);
       expect(act).toThrow(/versioned\/k\?versionId=nope/);
+    });
+  });
+
+  describe('Method: objectPath', () => {
+    it('names the file under the state folder that holds each version of an object', async () => {
+      // Prepare
+      h.rt.createBucket({ name: 'versioned', versioned: true });
+      const first = await h.rt.putObject({ bucket: 'versioned', key: 'k', body: 'first' });
+      await h.rt.putObject({ bucket: 'versioned', key: 'k', body: 'second' });
+
+      // Act
+      const firstPath = h.rt.objectPath({
+        bucket: 'versioned',
+        key: 'k',
+        versionId: first.versionId,
+      });
+      const currentPath = h.rt.objectPath({ bucket: 'versioned', key: 'k' });
+
+      // Assess
+      expect(firstPath.startsWith(join(h.stateDir, 'objects'))).toBe(true);
+      expect(await readFile(firstPath, 'utf8')).toBe('first');
+      expect(await readFile(currentPath, 'utf8')).toBe('second');
+      expect(() => h.rt.objectPath({ bucket: 'versioned', key: 'missing' })).toThrow(
+        NoSuchKeyError,
+      );
     });
   });
 

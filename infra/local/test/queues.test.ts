@@ -184,6 +184,31 @@ describe('Class: LocalRuntime', () => {
     });
   });
 
+  describe('Method: listQueues', () => {
+    it('lists every queue by name with its dead-letter queue and its visible and in-flight messages', () => {
+      // Prepare
+      h.rt.sendMessage({ queue: 'Work', body: 'a' });
+      h.rt.sendMessage({ queue: 'Work', body: 'b' });
+      h.rt.sendMessage({ queue: 'WorkDLQ', body: 'c' });
+      h.rt.receiveMessages({ queue: 'Work', maxMessages: 1 });
+
+      // Act
+      const queues = h.rt.listQueues();
+
+      // Assess
+      expect(queues).toEqual([
+        {
+          name: 'Work',
+          arn: expect.stringMatching(/:Work$/),
+          deadLetterQueue: 'WorkDLQ',
+          visible: 1,
+          inFlight: 1,
+        },
+        { name: 'WorkDLQ', arn: expect.stringMatching(/:WorkDLQ$/), visible: 1, inFlight: 0 },
+      ]);
+    });
+  });
+
   describe('Method: moveMessages', () => {
     it('redrives a dead-letter queue back to its source queue by default', () => {
       // Prepare

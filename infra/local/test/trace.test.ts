@@ -162,6 +162,51 @@ describe('Class: LocalRuntime, trace facts', () => {
       ]);
     });
 
+    it("keeps a batch's receives and a turn's messages sent in a row each, and reads back one fact per event", async () => {
+      // Prepare: one message of the batch fails, the others are taken.
+      let first = true;
+      h.rt.registerHandler('consumer', async (event) => {
+        const { Records } = event as SqsEvent;
+        const failed = first ? [{ itemIdentifier: Records[1]?.messageId ?? '' }] : [];
+        first = false;
+        return { batchItemFailures: failed };
+      });
+      h.rt.createEventSourceMapping({ queue: 'Orders', handler: 'consumer', batchSize: 10 });
+
+      // Act
+      const ids = putAll(h.rt, [order(1), order(2), order(3)]);
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      const perEvent = ids.map((id) => factsOf(h, id).map((f) => f.kind));
+      expect(perEvent).toEqual([
+        ['sent', 'receive'],
+        ['sent', 'receive', 'receive'],
+        ['sent', 'receive'],
+      ]);
+      const second = factsOf(h, ids[1] ?? '').filter((f) => f.kind === 'receive');
+      expect(second).toEqual([
+        expect.objectContaining({
+          receiveCount: 1,
+          outcome: 'failed',
+          eventSeq: expect.any(Number),
+        }),
+        expect.objectContaining({ receiveCount: 2, outcome: 'ok', replayId: null, ref: null }),
+      ]);
+      expect(second[1]).not.toHaveProperty('error');
+      const rows = h.rt.db.prepare('SELECT kind, facts FROM rt_trace ORDER BY id').all() as {
+        kind: string;
+        facts: number;
+      }[];
+      expect(rows).toEqual([
+        { kind: 'sent', facts: 3 },
+        { kind: 'receive', facts: 3 },
+        { kind: 'batch', facts: 1 },
+        { kind: 'receive', facts: 1 },
+        { kind: 'batch', facts: 1 },
+      ]);
+    });
+
     it('records nothing when tracing is off', async () => {
       // Prepare
       h.reopen({ trace: { enabled: false } });

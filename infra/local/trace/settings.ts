@@ -11,7 +11,10 @@ interface TraceSettings {
   readonly maxFacts?: number;
 }
 
-/** The retention when nothing says otherwise: about 200 MB of facts, 300,000 rows' worth. */
+/**
+ * The retention when nothing says otherwise: about 200 MB of facts, some 450,000 rows' worth
+ * (a row's message to the ledger's queue and its receive, plus a share of batches and alerts).
+ */
 const DEFAULT_MAX_FACTS = 1_000_000;
 
 /** A `TXNFLOW_TRACE` or `TXNFLOW_TRACE_KEEP` value that cannot be read. */

@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -81,17 +82,51 @@ describe('Class: LocalTxnflow, drivers and readers of one state folder', () => {
       expect(() => reader.reset('ledger')).toThrow(ReadOnlyRuntimeError);
     });
 
-    it('sets up a new folder nobody drives, and shows it empty', async () => {
-      // Act
+    it('shows a folder that holds no state as empty, and creates nothing', async () => {
+      // Prepare
+      const folder = join(stateDir, 'new');
       const wait = fakeWait();
-      const reader = keep(
-        await LocalTxnflow.openForReading({ stateDir: join(stateDir, 'new') }, wait.policy),
-      );
+
+      // Act
+      const reader = await LocalTxnflow.openForReading({ stateDir: folder }, wait.policy);
+      const seen = {
+        balances: await reader.balances(),
+        queue: reader.queue('CustomerNotify'),
+        hasState: reader.hasState,
+      };
+      reader.close();
 
       // Assess
-      expect(await reader.balances()).toEqual([]);
-      expect(reader.queue('CustomerNotify')).toEqual([]);
+      expect(seen).toEqual({ balances: [], queue: [], hasState: false });
       expect(wait.pauses()).toBe(0);
+      expect(existsSync(folder)).toBe(false);
+    });
+
+    it('shows a folder holding only a lock file nobody holds as empty, and adds nothing to it', async () => {
+      // Prepare: a driver that stopped before it created anything left its lock file.
+      holdFolder('txnflow ingest a.txt').release();
+      const before = await readdir(stateDir);
+
+      // Act
+      const reader = await LocalTxnflow.openForReading({ stateDir }, fakeWait().policy);
+      const hasState = reader.hasState;
+      reader.close();
+
+      // Assess
+      expect(hasState).toBe(false);
+      expect(await readdir(stateDir)).toEqual(before);
+    });
+
+    it('reads a folder that has state as it is', async () => {
+      // Prepare
+      LocalTxnflow.open({ stateDir, env: {} }).close();
+
+      // Act
+      const reader = keep(await LocalTxnflow.openForReading({ stateDir }, fakeWait().policy));
+
+      // Assess
+      expect(reader.hasState).toBe(true);
+      expect(reader.runtime.drives).toBe(false);
     });
 
     it('waits for a driver that has not set the folder up yet, saying whom it waits for', async () => {
