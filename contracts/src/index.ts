@@ -20,6 +20,7 @@ export type {
   TransactionRecordedV1,
   TransactionRecordedV1Data,
 } from './generated/TransactionRecorded.v1.ts';
+export { LISTING_ATTRIBUTE, LISTING_INDEX, listingValue } from './listing-index.ts';
 export type { MigratableDatabase } from './local-table-migrations.ts';
 export {
   LocalTablesOutdatedError,
@@ -29,6 +30,8 @@ export {
 export type { Log } from './log.ts';
 export type { Cents } from './money.ts';
 export { formatMoney, MAX_MONEY_CENTS, parseMoney } from './money.ts';
+export type { Page, PageRequest } from './pages.ts';
+export { pageOf } from './pages.ts';
 export type {
   ContractEvent,
   EventCause,
@@ -67,6 +70,7 @@ export {
   resolveManifest,
 } from './resolve-manifest.ts';
 export type {
+  ApiSpec,
   BucketSpec,
   EventPattern,
   HandlerSpec,
@@ -75,6 +79,7 @@ export type {
   SubscriptionSpec,
   SubscriptionTarget,
   TableItemAction,
+  TableReadAction,
   TableSpec,
   TopicSpec,
 } from './service-manifest.ts';

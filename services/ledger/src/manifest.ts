@@ -16,6 +16,7 @@ const ledgerManifest: ServiceManifest = {
       name: 'TransactionTotal',
       partitionKey: 'customerId',
       itemActions: ['BatchGetItem', 'GetItem', 'UpdateItem'],
+      listing: { sortKey: 'customerId', include: ['balanceCents', 'version'] },
     },
     {
       name: 'LedgerEntries',
@@ -34,6 +35,12 @@ const ledgerManifest: ServiceManifest = {
   queues: [{ name: 'LedgerTransactions', maxReceiveCount: 5, visibilityTimeoutSeconds: 360 }],
   topics: [],
   buckets: [],
+  // The query API: balances (a page of the Listing index, or one item) and a customer's
+  // entries (a Query of its partition, beside its balance item's pending entries).
+  api: {
+    entry: 'src/lambda/http-api.ts',
+    tableReads: { TransactionTotal: ['GetItem', 'Query'], LedgerEntries: ['Query'] },
+  },
   subscriptions: [
     {
       rule: 'TransactionRecordedToLedger',
