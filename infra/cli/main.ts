@@ -10,6 +10,7 @@ import {
   runResume,
   runTestPattern,
 } from './commands/operations.ts';
+import { runServe } from './commands/serve.ts';
 import { runTrace } from './commands/trace.ts';
 
 const USAGE = `txnflow: ingest transactions files and watch balances and alerts, locally.
@@ -32,6 +33,8 @@ Usage: txnflow <command> [options]      (state in ./.txnflow, or --state DIR)
   trace ID                      what happened to an upload key, a transaction C2/T1008, an alert id
                                 C2:T1012, an event id or a correlation id: the causal tree, with times
          [--aws --stage STAGE]    ...or on the deployed stage (CloudWatch Logs Insights, DLQs, archive)
+  serve [--port N] [--host H] [--max-upload-mb N]   the console and the services' APIs on one port
+                                of 127.0.0.1 (default 4000), driving the state folder until Ctrl-C
 
 Options: --json (print one JSON value and nothing else), --state DIR, --help,
          --wait SECONDS (how long to wait for another process using the state folder; default 1800)
@@ -64,6 +67,9 @@ function parseCli(argv: readonly string[]): CliArgs & { help: boolean } {
       pattern: { type: 'string' },
       event: { type: 'string' },
       wait: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'max-upload-mb': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -82,6 +88,9 @@ function parseCli(argv: readonly string[]): CliArgs & { help: boolean } {
     pattern: values.pattern,
     event: values.event,
     waitMs: parseWait(values.wait),
+    port: values.port,
+    host: values.host,
+    maxUploadMb: values['max-upload-mb'],
     help: values.help ?? false,
   };
 }
@@ -123,6 +132,9 @@ async function dispatch(args: CliArgs, io: CliIo): Promise<number> {
       return 0;
     case 'trace':
       return runTrace(args, io);
+    case 'serve':
+      await runServe(args, io);
+      return 0;
     default:
       throw new UsageError(`unknown command "${args.command}"`);
   }
