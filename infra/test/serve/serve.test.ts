@@ -3,10 +3,22 @@ import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SAMPLE, type ServedTxnflow, serveTxnflow } from './support.ts';
 
+/** What the tests read of the answers (each checked by the assertions that read it). */
+interface Answer {
+  readonly items: readonly Record<string, unknown>[];
+  readonly paths: Readonly<Record<string, unknown>>;
+  readonly balance: string;
+  readonly type: string;
+  readonly outbox: readonly { messageId: string; subject: string }[];
+  readonly archive: { first: string; last: string };
+  readonly replays: readonly unknown[];
+  readonly queues: readonly { name: string; messages: number }[];
+}
+
 describe('txnflow serve', () => {
   let served: ServedTxnflow;
   const url = (path: string) => new URL(path, served.server.url).href;
-  const getJson = async (path: string) => (await fetch(url(path))).json();
+  const getJson = async (path: string) => (await (await fetch(url(path))).json()) as Answer;
   const uploadSample = async (name = 'transactions.txt') =>
     served.post(`/api/ingest/uploads?name=${name}`, {
       body: await readFile(SAMPLE),
@@ -76,7 +88,9 @@ describe('txnflow serve', () => {
       const refused = await Promise.all(attempts);
 
       expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403]);
-      expect(await Promise.all(refused.map(async (r) => (await r.json()).type))).toEqual([
+      expect(
+        await Promise.all(refused.map(async (r) => ((await r.json()) as Answer).type)),
+      ).toEqual([
         'urn:txnflow:problem:cross-origin',
         'urn:txnflow:problem:cross-origin',
         'urn:txnflow:problem:bad-token',
@@ -136,6 +150,7 @@ describe('txnflow serve', () => {
       await uploadSample();
       await served.txnflow.runUntilIdle();
       const [email] = (await getJson('/api/console/overview')).outbox;
+      if (!email) throw new Error('no email in the outbox');
 
       const opened = await getJson(`/api/console/outbox/${encodeURIComponent(email.messageId)}`);
       const traversal = await fetch(
@@ -202,9 +217,7 @@ describe('txnflow serve', () => {
         }),
       ]);
       expect(overview.outbox).toHaveLength(1);
-      expect(
-        overview.queues.find((q: { name: string }) => q.name === 'CustomerNotify').messages,
-      ).toBe(1);
+      expect(overview.queues.find((q) => q.name === 'CustomerNotify')?.messages).toBe(1);
       expect((await getJson('/api/ledger/balances/C2')).balance).toBe('1750.00');
     });
 
