@@ -54,6 +54,7 @@ export {
 export { toRegistrySchema } from './registry-schema.ts';
 export type {
   DeadLetterQueueRef,
+  ResolvedApi,
   ResolvedConsumer,
   ResolvedHandler,
   ResolvedManifest,

@@ -1,9 +1,10 @@
-import type { TableSpec } from '@txnflow/contracts';
+import { LISTING_ATTRIBUTE, LISTING_INDEX, type TableSpec } from '@txnflow/contracts';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import {
   AttributeType,
   BillingMode,
   type ITable,
+  ProjectionType,
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
@@ -30,7 +31,8 @@ class UnknownTableError extends Error {
 /**
  * A service's DynamoDB tables, one per manifest TableSpec (`TransactionsTable`): on-demand,
  * point-in-time recovery, deletion protection, retained on stack deletion, encrypted with
- * the AWS managed key (auditable in CloudTrail, no key to run).
+ * the AWS managed key (auditable in CloudTrail, no key to run); a table the manifest lists
+ * gets its `Listing` index.
  *
  * @example new ServiceTables(this, 'Tables', { tables: ledgerManifest.tables }).table('TransactionTotal')
  */
@@ -49,6 +51,18 @@ class ServiceTables extends Construct {
         encryption: TableEncryption.AWS_MANAGED,
         removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       });
+      if (spec.listing) {
+        // Lists the table by Query, never Scan (contracts' listing-index.ts says the price).
+        const { sortKey, include } = spec.listing;
+        table.addGlobalSecondaryIndex({
+          indexName: LISTING_INDEX,
+          partitionKey: { name: LISTING_ATTRIBUTE, type: AttributeType.STRING },
+          sortKey: { name: sortKey, type: AttributeType.STRING },
+          ...(include
+            ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...include] }
+            : { projectionType: ProjectionType.ALL }),
+        });
+      }
       this.#tables.set(spec.name, table);
     }
   }
