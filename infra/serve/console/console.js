@@ -328,12 +328,21 @@ function renderRules(rules) {
 // ---- archive and replays ----
 
 let rulesShown = false;
+// The window follows the archive's span until the person edits it.
+let windowEdited = false;
+for (const id of ['replay-from', 'replay-to']) {
+  $(id).addEventListener('input', () => {
+    windowEdited = true;
+  });
+}
+
 function renderArchive(archive, rules, replays) {
   $('archive-summary').textContent = archive.first
     ? `${archive.name}: ${archive.events} event(s), event times ${archive.first} to ${archive.last}`
     : `${archive.name}: empty`;
-  if (archive.first && !$('replay-from').value) $('replay-from').value = archive.first;
-  if (archive.last && !$('replay-to').value) {
+  if (archive.first && !windowEdited) {
+    $('replay-from').value = archive.first;
+    // A replay's end is exclusive of nothing it should take: one second past the last event.
     $('replay-to').value = new Date(Date.parse(archive.last) + 1000).toISOString();
   }
   if (!rulesShown) {
