@@ -107,6 +107,37 @@ describeInChromium('the txnflow console', (browser) => {
     });
   });
 
+  describe('what a file carries is shown as text', () => {
+    beforeEach(async () => {
+      served = await serveTxnflow();
+    });
+
+    it('shows an address holding markup as text, never as markup', {
+      timeout: BROWSER_TEST_MS,
+    }, async () => {
+      const { writeFile, mkdtemp } = await import('node:fs/promises');
+      const { tmpdir } = await import('node:os');
+      const { join } = await import('node:path');
+      const file = join(await mkdtemp(join(tmpdir(), 'txnflow-markup-')), 'markup.txt');
+      const address = '<img src=x onerror="window.txnflowInjected=1">';
+      await writeFile(
+        file,
+        `customer_id|customer_address|trn_id|trn_date|trn_amount\nC7|${address}|T1|2023-03-01|10.00\n`,
+      );
+      const page = await openConsole(browser(), served);
+
+      await page.getByLabel(/^File/).setInputFiles(file);
+      await page.getByRole('button', { name: 'Upload', exact: true }).click();
+      await waitForRow(page, '#customers-table', 'C7');
+
+      expect(await rowOf(page, '#customers-table', 'C7').locator('td').first().textContent()).toBe(
+        address,
+      );
+      expect(await page.locator('#customers-table img').count()).toBe(0);
+      expect(await page.evaluate('window.txnflowInjected')).toBeUndefined();
+    });
+  });
+
   describe('an upload that ingest could not take', () => {
     beforeEach(async () => {
       // Ingest failing every attempt: the upload's "Object Created" ends in its rule's DLQ.
