@@ -26,7 +26,8 @@ interface TableSpec {
   readonly itemActions: readonly TableItemAction[];
   /**
    * Lists the table with Query, never Scan: a fixed-partition index (see listing-index.ts)
-   * sorted by `sortKey`, projecting `include` besides the keys (every attribute when absent).
+   * sorted by `sortKey`, projecting `include` besides the keys (every attribute when absent,
+   * the keys alone when empty: then a write that changes no key never writes the index).
    * @default - not listed
    */
   readonly listing?: {

@@ -173,9 +173,11 @@ function tableInput(spec: TableSpec, tableName: string) {
       { AttributeName: LISTING_ATTRIBUTE, KeyType: 'HASH' as const },
       { AttributeName: spec.listing.sortKey, KeyType: 'RANGE' as const },
     ],
-    Projection: spec.listing.include
-      ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...spec.listing.include] }
-      : { ProjectionType: 'ALL' as const },
+    Projection: !spec.listing.include
+      ? { ProjectionType: 'ALL' as const }
+      : spec.listing.include.length === 0
+        ? { ProjectionType: 'KEYS_ONLY' as const }
+        : { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...spec.listing.include] },
   };
   const attributes = new Set([
     ...keys.map((k) => k.AttributeName),

@@ -20,6 +20,13 @@ interface ServiceTablesProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** The index's projection: the attributes named besides the keys, none, or all of them. */
+function projectionOf(include: readonly string[] | undefined) {
+  if (!include) return { projectionType: ProjectionType.ALL };
+  if (include.length === 0) return { projectionType: ProjectionType.KEYS_ONLY };
+  return { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...include] };
+}
+
 /** A manifest table name no table of this service has. */
 class UnknownTableError extends Error {
   constructor(name: string, known: readonly string[]) {
@@ -58,9 +65,7 @@ class ServiceTables extends Construct {
           indexName: LISTING_INDEX,
           partitionKey: { name: LISTING_ATTRIBUTE, type: AttributeType.STRING },
           sortKey: { name: sortKey, type: AttributeType.STRING },
-          ...(include
-            ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...include] }
-            : { projectionType: ProjectionType.ALL }),
+          ...projectionOf(include),
         });
       }
       this.#tables.set(spec.name, table);

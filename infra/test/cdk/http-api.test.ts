@@ -66,7 +66,7 @@ describe('Service stacks: the query API', () => {
 
   const apiActions: readonly (readonly [StackKey, readonly string[]])[] = [
     ['ingest', ['dynamodb:GetItem', 'dynamodb:Query', 's3:PutObject']],
-    ['ledger', ['dynamodb:GetItem', 'dynamodb:Query']],
+    ['ledger', ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']],
     ['alerting', ['dynamodb:Query']],
   ];
 
@@ -89,26 +89,30 @@ describe('Service stacks: the query API', () => {
   });
 
   it.each([
-    ['ingest', 'Customer', 'customerId'],
-    ['ledger', 'TransactionTotal', 'customerId'],
-    ['alerting', 'Alerts', 'listingKey'],
-  ] as const)('the %s table %s has its Listing index, sorted by %s', (stack, table, sortKey) => {
-    const template = templateOf('defaults', stack);
-    const id = logicalId(template, 'AWS::DynamoDB::Table', `Tables${table}Table`);
-    const [[, resource]] = resourcesOfType(template, 'AWS::DynamoDB::Table').filter(
-      ([tableId]) => tableId === id,
-    ) as [[string, Json]];
+    ['ingest', 'Customer', 'customerId', 'INCLUDE'],
+    ['ledger', 'TransactionTotal', 'customerId', 'KEYS_ONLY'],
+    ['alerting', 'Alerts', 'listingKey', 'ALL'],
+  ] as const)(
+    'the %s table %s has its Listing index, sorted by %s, projecting %s',
+    (stack, table, sortKey, projection) => {
+      const template = templateOf('defaults', stack);
+      const id = logicalId(template, 'AWS::DynamoDB::Table', `Tables${table}Table`);
+      const [[, resource]] = resourcesOfType(template, 'AWS::DynamoDB::Table').filter(
+        ([tableId]) => tableId === id,
+      ) as [[string, Json]];
 
-    expect(propertiesOf(resource).GlobalSecondaryIndexes).toEqual([
-      expect.objectContaining({
-        IndexName: 'Listing',
-        KeySchema: [
-          { AttributeName: 'listing', KeyType: 'HASH' },
-          { AttributeName: sortKey, KeyType: 'RANGE' },
-        ],
-      }),
-    ]);
-  });
+      expect(propertiesOf(resource).GlobalSecondaryIndexes).toEqual([
+        expect.objectContaining({
+          IndexName: 'Listing',
+          KeySchema: [
+            { AttributeName: 'listing', KeyType: 'HASH' },
+            { AttributeName: sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: expect.objectContaining({ ProjectionType: projection }),
+        }),
+      ]);
+    },
+  );
 });
 
 describe('Every stack: no role may Scan', () => {

@@ -16,7 +16,8 @@ const ledgerManifest: ServiceManifest = {
       name: 'TransactionTotal',
       partitionKey: 'customerId',
       itemActions: ['BatchGetItem', 'GetItem', 'UpdateItem'],
-      listing: { sortKey: 'customerId', include: ['balanceCents', 'version'] },
+      // Keys only: a commit changes no key, so it writes the index only when it creates a balance.
+      listing: { sortKey: 'customerId', include: [] },
     },
     {
       name: 'LedgerEntries',
@@ -35,11 +36,14 @@ const ledgerManifest: ServiceManifest = {
   queues: [{ name: 'LedgerTransactions', maxReceiveCount: 5, visibilityTimeoutSeconds: 360 }],
   topics: [],
   buckets: [],
-  // The query API: balances (a page of the Listing index, or one item) and a customer's
-  // entries (a Query of its partition, beside its balance item's pending entries).
+  // The query API: balances (a page of the Listing index, then its items in one batch, or one
+  // item) and a customer's entries (a Query of its partition, beside its pending entries).
   api: {
     entry: 'src/lambda/http-api.ts',
-    tableReads: { TransactionTotal: ['GetItem', 'Query'], LedgerEntries: ['Query'] },
+    tableReads: {
+      TransactionTotal: ['BatchGetItem', 'GetItem', 'Query'],
+      LedgerEntries: ['Query'],
+    },
   },
   subscriptions: [
     {

@@ -435,16 +435,19 @@ class DynamoDbLedgerStore implements LedgerStore, LedgerQueries {
     return [...entries.values()].sort((a, b) => a.version - b.version);
   }
 
-  /** A Query of TransactionTotal's `Listing` index (eventually consistent, as every index). */
+  /**
+   * A Query of TransactionTotal's `Listing` index for the page's keys, then the balances
+   * themselves (one BatchGetItem, eventually consistent). The index holds keys only, so a
+   * commit, which changes the balance and no key, writes the index only when it creates the
+   * balance item: listing costs reads when it is used, not a write per commit.
+   */
   async balancesPage({ after, limit }: PageRequest): Promise<Page<Balance>> {
     const { Items = [] } = await this.#client.send(
       new QueryCommand({
         TableName: this.#tables.transactionTotal,
         IndexName: LISTING_INDEX,
         KeyConditionExpression:
-          after === undefined
-            ? '#listing = :listing'
-            : '#listing = :listing AND customerId > :after',
+          after === undefined ? '#listing = :listing' : '#listing = :listing AND customerId > :after',
         ExpressionAttributeNames: { '#listing': LISTING_ATTRIBUTE },
         ExpressionAttributeValues: {
           ':listing': listingValue('TransactionTotal'),
@@ -454,8 +457,19 @@ class DynamoDbLedgerStore implements LedgerStore, LedgerQueries {
         Limit: limit + 1,
       }),
     );
-    const balances = Items.map((item) => toBalance(String(item.customerId), item));
-    return pageOf(balances, limit, (b) => b.customerId);
+    const ids = Items.map((item) => String(item.customerId));
+    const page = pageOf(ids, limit, (id) => id);
+    const items = await batchGetItems(
+      this.#client,
+      this.#tables.transactionTotal,
+      page.items.map((customerId) => ({ customerId })),
+      false,
+      this.#batchGet,
+    );
+    const byId = new Map(items.map((item) => [String(item.customerId), item]));
+    // A balance listed by the index is never deleted, so each id has its item.
+    const balances = page.items.map((id) => toBalance(id, byId.get(id)));
+    return page.next === undefined ? { items: balances } : { items: balances, next: page.next };
   }
 
   async findBalance(customerId: string): Promise<Balance | undefined> {
