@@ -1,11 +1,12 @@
 /**
  * How a DynamoDB table is listed without a Scan: a global secondary index whose partition key
  * holds one value for every item (the table's name), sorted by the manifest's listing sort
- * key, read with Query a page at a time. The price: every write of a listed item also writes
- * the index (projecting few attributes keeps that write at one unit), and one partition of
- * the index takes at most about 1,000 writes a second, throttling the table's writes beyond
- * that; listings are for operators and consoles, so the listed tables are the small ones
- * (customers, balances, alerts), never the transactions or the ledger's entries.
+ * key, read with Query a page at a time. The price: a write that creates a listed item, or
+ * changes what the index projects, also writes the index (an index of keys only is written
+ * once per item), and one partition of the index takes at most about 1,000 writes a second,
+ * throttling the table's writes beyond that; listings are for operators and consoles, so the
+ * listed tables are the small ones (customers, balances, alerts), never the transactions or
+ * the ledger's entries.
  */
 
 /** The index's name on every listed table. */

@@ -447,7 +447,9 @@ class DynamoDbLedgerStore implements LedgerStore, LedgerQueries {
         TableName: this.#tables.transactionTotal,
         IndexName: LISTING_INDEX,
         KeyConditionExpression:
-          after === undefined ? '#listing = :listing' : '#listing = :listing AND customerId > :after',
+          after === undefined
+            ? '#listing = :listing'
+            : '#listing = :listing AND customerId > :after',
         ExpressionAttributeNames: { '#listing': LISTING_ATTRIBUTE },
         ExpressionAttributeValues: {
           ':listing': listingValue('TransactionTotal'),
