@@ -47,6 +47,7 @@ export type {
 } from './generated/TransactionRecorded.v1.ts';
 export type { ReadGuard } from './guarded-view.ts';
 export { guardReads } from './guarded-view.ts';
+export { LISTING_ATTRIBUTE, LISTING_INDEX, listingValue } from './listing-index.ts';
 export type { MigratableDatabase } from './local-table-migrations.ts';
 export {
   LocalTablesOutdatedError,
@@ -56,6 +57,8 @@ export {
 export type { Log } from './log.ts';
 export type { Cents } from './money.ts';
 export { formatMoney, MAX_MONEY_CENTS, parseMoney } from './money.ts';
+export type { Page, PageRequest } from './pages.ts';
+export { pageOf } from './pages.ts';
 export type {
   ContractEvent,
   EventCause,
@@ -78,6 +81,7 @@ export {
 export { toRegistrySchema } from './registry-schema.ts';
 export type {
   DeadLetterQueueRef,
+  ResolvedApi,
   ResolvedConsumer,
   ResolvedHandler,
   ResolvedManifest,
@@ -97,6 +101,7 @@ export { renderSchemaChanges } from './schema-change-report.ts';
 export type { SchemaChange, SchemaChangeSources, UnreadableEvent } from './schema-changes.ts';
 export { classifySchemaChanges, needsNewVersion, schemaDiff } from './schema-changes.ts';
 export type {
+  ApiSpec,
   BucketSpec,
   EventPattern,
   HandlerSpec,
@@ -105,6 +110,7 @@ export type {
   SubscriptionSpec,
   SubscriptionTarget,
   TableItemAction,
+  TableReadAction,
   TableSpec,
   TopicSpec,
 } from './service-manifest.ts';

@@ -1,5 +1,6 @@
 import { ContractError } from './errors.ts';
 import type {
+  ApiSpec,
   HandlerSpec,
   QueueSpec,
   ServiceManifest,
@@ -30,6 +31,9 @@ const MANIFEST_DEFAULTS = {
    * batch: the consumer normally takes a message within seconds.
    */
   oldestMessageAlarmSeconds: 900,
+  /** A query answers in well under a second; an upload through the API is at most 6 MB. */
+  apiTimeoutSeconds: 10,
+  apiMemoryMb: 256,
 } as const;
 
 /** How often, and for how long, a failed delivery or invocation is tried again. */
@@ -96,11 +100,19 @@ interface ResolvedSubscription extends SubscriptionSpec {
   readonly deadLetterQueue: DeadLetterQueueRef;
 }
 
+interface ResolvedApi extends ApiSpec {
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+}
+
 /** A manifest with every default filled in and every reference checked. */
-interface ResolvedManifest extends Omit<ServiceManifest, 'handlers' | 'queues' | 'subscriptions'> {
+interface ResolvedManifest
+  extends Omit<ServiceManifest, 'handlers' | 'queues' | 'subscriptions' | 'api'> {
   readonly handlers: readonly ResolvedHandler[];
   readonly queues: readonly ResolvedQueue[];
   readonly subscriptions: readonly ResolvedSubscription[];
+  /** @default - no HTTP API */
+  readonly api?: ResolvedApi;
 }
 
 /** A manifest refers to a handler, queue or bucket it does not declare. */
@@ -161,6 +173,17 @@ function checkReferences(manifest: ServiceManifest): void {
     if (target.kind !== 'function') check(queues, 'queue', target.queue);
     if (target.kind !== 'queue') check(handlers, 'handler', target.handler);
   }
+  const tables = declared(manifest.tables);
+  for (const table of Object.keys(manifest.api?.tableReads ?? {})) check(tables, 'table', table);
+  check(buckets, 'bucket', manifest.api?.uploads?.bucket);
+}
+
+function resolveApi(api: ApiSpec): ResolvedApi {
+  return {
+    ...api,
+    timeoutSeconds: api.timeoutSeconds ?? MANIFEST_DEFAULTS.apiTimeoutSeconds,
+    memoryMb: api.memoryMb ?? MANIFEST_DEFAULTS.apiMemoryMb,
+  };
 }
 
 function resolveHandler(
@@ -240,11 +263,13 @@ function resolveManifest(manifest: ServiceManifest): ResolvedManifest {
     retryPolicy: ruleRetryPolicy(),
     deadLetterQueue: deadLetterQueueOf('rule', s.rule),
   }));
+  const { api, ...rest } = manifest;
   return {
-    ...manifest,
+    ...rest,
     handlers: manifest.handlers.map((h) => resolveHandler(h, subscriptions)),
     queues: manifest.queues.map((q) => resolveQueue(q, subscriptions)),
     subscriptions,
+    ...(api ? { api: resolveApi(api) } : {}),
   };
 }
 
@@ -262,6 +287,7 @@ function manifestDeadLetterQueues(manifest: ResolvedManifest): DeadLetterQueueRe
 
 export type {
   DeadLetterQueueRef,
+  ResolvedApi,
   ResolvedConsumer,
   ResolvedHandler,
   ResolvedManifest,

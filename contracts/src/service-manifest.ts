@@ -24,6 +24,16 @@ interface TableSpec {
   readonly sortKey?: string;
   /** The item actions the service's code calls on it: its functions get these and no more. */
   readonly itemActions: readonly TableItemAction[];
+  /**
+   * Lists the table with Query, never Scan: a fixed-partition index (see listing-index.ts)
+   * sorted by `sortKey`, projecting `include` besides the keys (every attribute when absent,
+   * the keys alone when empty: then a write that changes no key never writes the index).
+   * @default - not listed
+   */
+  readonly listing?: {
+    readonly sortKey: string;
+    readonly include?: readonly string[];
+  };
 }
 
 /** A Lambda function of the service. */
@@ -90,6 +100,29 @@ interface BucketSpec {
   readonly name: string;
 }
 
+/** What a service's query API may do to a table: read single items, and Query. */
+type TableReadAction = 'GetItem' | 'BatchGetItem' | 'Query';
+
+/**
+ * A service's HTTP API (its query side): on AWS a function behind an API Gateway HTTP API
+ * with IAM authorization in the service's stack; locally `txnflow serve` mounts it.
+ */
+interface ApiSpec {
+  /** The Lambda entry serving the API, relative to the service folder (exports `handler`). */
+  readonly entry: string;
+  /** What the API's code calls on each table (by manifest name): its role gets these only. */
+  readonly tableReads: Readonly<Record<string, readonly TableReadAction[]>>;
+  /**
+   * Uploads the API puts into a bucket of the service, under a key prefix.
+   * @default - the API writes nothing
+   */
+  readonly uploads?: { readonly bucket: string; readonly prefix: string };
+  /** @default 10 */
+  readonly timeoutSeconds?: number;
+  /** @default 256 */
+  readonly memoryMb?: number;
+}
+
 interface ServiceManifest {
   /** `ingest`, `ledger`, `alerting`: also the stack and table-name prefix. */
   readonly service: string;
@@ -102,12 +135,15 @@ interface ServiceManifest {
   readonly topics: readonly TopicSpec[];
   readonly buckets: readonly BucketSpec[];
   readonly subscriptions: readonly SubscriptionSpec[];
+  /** @default - no HTTP API */
+  readonly api?: ApiSpec;
 }
 
 /** The name of the custom bus, without stage: stacks and the local runtime append nothing locally. */
 const BUS_NAME = 'txnflow';
 
 export type {
+  ApiSpec,
   BucketSpec,
   EventPattern,
   HandlerSpec,
@@ -116,6 +152,7 @@ export type {
   SubscriptionSpec,
   SubscriptionTarget,
   TableItemAction,
+  TableReadAction,
   TableSpec,
   TopicSpec,
 };

@@ -205,3 +205,40 @@ describe('Function: resolveManifest', () => {
     expect(MANIFEST_DEFAULTS.maximumEventAgeSeconds).toBeLessThanOrEqual(21_600);
   });
 });
+
+describe('Function: resolveManifest, the query API', () => {
+  const base = manifest({
+    service: 'svc',
+    tables: [{ name: 'Balances', partitionKey: 'id', itemActions: [] }],
+  });
+
+  it('fills in the API function’s timeout and memory', () => {
+    const resolved = resolveManifest({
+      ...base,
+      api: { entry: 'src/lambda/http-api.ts', tableReads: { Balances: ['Query'] } },
+    });
+
+    expect(resolved.api).toEqual({
+      entry: 'src/lambda/http-api.ts',
+      tableReads: { Balances: ['Query'] },
+      timeoutSeconds: 10,
+      memoryMb: 256,
+    });
+  });
+
+  it('refuses an API that reads a table or uploads to a bucket the manifest does not declare', () => {
+    const reading: ServiceManifest['api'] = { entry: 'x.ts', tableReads: { Ghost: ['Query'] } };
+    const uploading: ServiceManifest['api'] = {
+      entry: 'x.ts',
+      tableReads: {},
+      uploads: { bucket: 'Nope', prefix: 'in/' },
+    };
+
+    expect(() => resolveManifest({ ...base, api: reading })).toThrowError(
+      'svc manifest refers to table "Ghost", which it does not declare',
+    );
+    expect(() => resolveManifest({ ...base, api: uploading })).toThrowError(
+      'svc manifest refers to bucket "Nope", which it does not declare',
+    );
+  });
+});

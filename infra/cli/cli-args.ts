@@ -24,6 +24,10 @@ interface CliArgs {
   readonly event?: string | undefined;
   /** How long to wait for another process using the state folder, in ms. */
   readonly waitMs?: number | undefined;
+  /** `serve`: where to listen, and the upload limit. */
+  readonly port?: string | undefined;
+  readonly host?: string | undefined;
+  readonly maxUploadMb?: string | undefined;
 }
 
 /** Where a command writes: stdout for results, stderr for progress and errors. */

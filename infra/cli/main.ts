@@ -24,6 +24,8 @@ Usage: txnflow <command> [options]      (state in ./.txnflow, or --state DIR; np
   trace ID                      what happened to an upload key, a transaction C2/T1008, an alert id
                                 C2:T1012, an event id or a correlation id: the causal tree, with times
          [--aws --stage STAGE]    ...or on the deployed stage (CloudWatch Logs Insights, DLQs, archive)
+  serve [--port N] [--host H] [--max-upload-mb N]   the console and the services' APIs on one port
+                                of 127.0.0.1 (default 4000), driving the state folder until Ctrl-C
 
 Options: --json (print one JSON value and nothing else), --state DIR, --help, --version,
          --wait SECONDS (how long to wait for another process using the state folder; default 1800)
@@ -42,7 +44,10 @@ type OptionName =
   | 'aws'
   | 'stage'
   | 'pattern'
-  | 'event';
+  | 'event'
+  | 'port'
+  | 'host'
+  | 'max-upload-mb';
 
 /**
  * What a command takes besides the global options: its positional arguments (`FILE...` takes
@@ -112,6 +117,11 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     options: ['aws', 'stage'],
     run: async (a, io) => (await import('./commands/trace.ts')).runTrace(a, io),
   },
+  serve: {
+    args: [],
+    options: ['port', 'host', 'max-upload-mb'],
+    run: done(async () => (await import('./commands/serve.ts')).runServe),
+  },
 };
 
 /** Refuses missing and extra positional arguments, and options the command does not take. */
@@ -176,6 +186,9 @@ function parseCli(argv: readonly string[]): ParsedCli {
     stage: values.stage ?? 'dev',
     pattern: values.pattern,
     event: values.event,
+    port: values.port,
+    host: values.host,
+    maxUploadMb: values['max-upload-mb'],
     waitMs: parseWait(values.wait),
     help: values.help ?? false,
     version: values.version ?? false,
@@ -199,6 +212,9 @@ function parseOptions(argv: readonly string[]) {
         stage: { type: 'string' },
         pattern: { type: 'string' },
         event: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'max-upload-mb': { type: 'string' },
         wait: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },

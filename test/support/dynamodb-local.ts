@@ -13,7 +13,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { TableSpec } from '@txnflow/contracts';
+import { LISTING_ATTRIBUTE, LISTING_INDEX, type TableSpec } from '@txnflow/contracts';
 import { afterAll, beforeAll, describe } from 'vitest';
 
 const run = promisify(execFile);
@@ -166,14 +166,32 @@ function tableInput(spec: TableSpec, tableName: string) {
     { AttributeName: spec.partitionKey, KeyType: 'HASH' as const },
     ...(spec.sortKey ? [{ AttributeName: spec.sortKey, KeyType: 'RANGE' as const }] : []),
   ];
+  // The listing index, as ServiceTables makes it (see contracts' listing-index.ts).
+  const listing = spec.listing && {
+    IndexName: LISTING_INDEX,
+    KeySchema: [
+      { AttributeName: LISTING_ATTRIBUTE, KeyType: 'HASH' as const },
+      { AttributeName: spec.listing.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: !spec.listing.include
+      ? { ProjectionType: 'ALL' as const }
+      : spec.listing.include.length === 0
+        ? { ProjectionType: 'KEYS_ONLY' as const }
+        : { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...spec.listing.include] },
+  };
+  const attributes = new Set([
+    ...keys.map((k) => k.AttributeName),
+    ...(listing ? listing.KeySchema.map((k) => k.AttributeName) : []),
+  ]);
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST' as const,
     KeySchema: keys,
-    AttributeDefinitions: keys.map((k) => ({
-      AttributeName: k.AttributeName,
+    AttributeDefinitions: [...attributes].map((name) => ({
+      AttributeName: name,
       AttributeType: 'S' as const,
     })),
+    ...(listing ? { GlobalSecondaryIndexes: [listing] } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ export { forEachBounded } from './bounded.ts';
 export { assertEventBusExists, EventBusNotFoundError } from './event-bus-check.ts';
 export { createEventBridgeTransport } from './eventbridge-transport.ts';
 export {
+  bucketEnvName,
   LambdaEnv,
   MissingEnvironmentError,
   queueEnvName,

@@ -44,6 +44,15 @@ function topicEnvName(topic: string): string {
   return `${constantCase(topic)}_TOPIC_ARN`;
 }
 
+/**
+ * The variable carrying a manifest bucket's physical name.
+ *
+ * @example bucketEnvName('Uploads') // 'UPLOADS_BUCKET_NAME'
+ */
+function bucketEnvName(bucket: string): string {
+  return `${constantCase(bucket)}_BUCKET_NAME`;
+}
+
 /** Variables a Lambda entry needs are missing or empty: a deployment bug, named. */
 class MissingEnvironmentError extends ContractError {
   readonly missing: readonly string[];
@@ -73,6 +82,7 @@ function readEnvironment<const T extends readonly string[]>(
 }
 
 export {
+  bucketEnvName,
   LambdaEnv,
   MissingEnvironmentError,
   queueEnvName,

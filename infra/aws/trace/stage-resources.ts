@@ -110,7 +110,12 @@ async function discoverStage(
       const id = resource.LogicalResourceId ?? '';
       const physical = resource.PhysicalResourceId;
       if (!physical) continue;
-      if (resource.ResourceType === 'AWS::Logs::LogGroup' && /FunctionLogs[0-9A-F]{8}$/.test(id)) {
+      // The event handlers' logs; not the query API's (ApiFunction), which logs requests.
+      if (
+        resource.ResourceType === 'AWS::Logs::LogGroup' &&
+        /FunctionLogs[0-9A-F]{8}$/.test(id) &&
+        !/ApiFunctionLogs[0-9A-F]{8}$/.test(id)
+      ) {
         logGroups.push({ service: manifest.service, name: physical });
       }
       if (resource.ResourceType === 'AWS::SQS::Queue') {

@@ -1,9 +1,10 @@
-import type { TableSpec } from '@txnflow/contracts';
+import { LISTING_ATTRIBUTE, LISTING_INDEX, type TableSpec } from '@txnflow/contracts';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import {
   AttributeType,
   BillingMode,
   type ITable,
+  ProjectionType,
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
@@ -19,6 +20,13 @@ interface ServiceTablesProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** The index's projection: the attributes named besides the keys, none, or all of them. */
+function projectionOf(include: readonly string[] | undefined) {
+  if (!include) return { projectionType: ProjectionType.ALL };
+  if (include.length === 0) return { projectionType: ProjectionType.KEYS_ONLY };
+  return { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...include] };
+}
+
 /** A manifest table name no table of this service has. */
 class UnknownTableError extends Error {
   constructor(name: string, known: readonly string[]) {
@@ -30,7 +38,8 @@ class UnknownTableError extends Error {
 /**
  * A service's DynamoDB tables, one per manifest TableSpec (`TransactionsTable`): on-demand,
  * point-in-time recovery, deletion protection, retained on stack deletion, encrypted with
- * the AWS managed key (auditable in CloudTrail, no key to run).
+ * the AWS managed key (auditable in CloudTrail, no key to run); a table the manifest lists
+ * gets its `Listing` index.
  *
  * @example new ServiceTables(this, 'Tables', { tables: ledgerManifest.tables }).table('TransactionTotal')
  */
@@ -49,6 +58,16 @@ class ServiceTables extends Construct {
         encryption: TableEncryption.AWS_MANAGED,
         removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       });
+      if (spec.listing) {
+        // Lists the table by Query, never Scan (contracts' listing-index.ts says the price).
+        const { sortKey, include } = spec.listing;
+        table.addGlobalSecondaryIndex({
+          indexName: LISTING_INDEX,
+          partitionKey: { name: LISTING_ATTRIBUTE, type: AttributeType.STRING },
+          sortKey: { name: sortKey, type: AttributeType.STRING },
+          ...projectionOf(include),
+        });
+      }
       this.#tables.set(spec.name, table);
     }
   }

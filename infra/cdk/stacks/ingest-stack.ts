@@ -1,4 +1,4 @@
-import { ingestManifest, REPORTS_PREFIX } from '@txnflow/ingest';
+import { ingestManifest, REPORTS_PREFIX, UPLOADS_PREFIX } from '@txnflow/ingest';
 import { type App, Validations } from 'aws-cdk-lib';
 import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
@@ -43,6 +43,15 @@ class IngestStack extends ServiceStack {
       { id: `AwsSolutions-IAM5[Resource::${bucketArn}/*]`, reason: why },
       { id: `AwsSolutions-IAM5[Resource::${bucketArn}/${REPORTS_PREFIX}*]`, reason: why },
     );
+    const api = this.httpApi?.function;
+    if (api) {
+      Validations.of(api.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${bucketArn}/${UPLOADS_PREFIX}*]`,
+        reason:
+          "The query API puts uploads under incoming/ with the uploader's file name, known only " +
+          'per request: object ARNs under that prefix of the one uploads bucket, one action.',
+      });
+    }
   }
 }
 

@@ -1,13 +1,15 @@
 import { join } from 'node:path';
 import {
   type DeadLetterQueueRef,
+  LISTING_INDEX,
+  type ResolvedApi,
   type ResolvedHandler,
   type ResolvedManifest,
   type ResolvedSubscription,
   resolveManifest,
   type ServiceManifest,
 } from '@txnflow/contracts';
-import { LambdaEnv, tableEnvName, topicEnvName } from '@txnflow/contracts/aws';
+import { bucketEnvName, LambdaEnv, tableEnvName, topicEnvName } from '@txnflow/contracts/aws';
 import { CfnOutput, CfnParameter, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus, type IEventBus, type IRule } from 'aws-cdk-lib/aws-events';
 import { Grant } from 'aws-cdk-lib/aws-iam';
@@ -24,6 +26,7 @@ import { RuleToFunction } from '../constructs/rule-to-function.ts';
 import { RuleToQueue } from '../constructs/rule-to-queue.ts';
 import { RuleToQueueConsumer } from '../constructs/rule-to-queue-consumer.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
+import { ServiceHttpApi } from '../constructs/service-http-api.ts';
 import { ServiceMonitoring } from '../constructs/service-monitoring.ts';
 import { ServiceQueue } from '../constructs/service-queue.ts';
 import { ServiceTables } from '../constructs/service-tables.ts';
@@ -33,6 +36,7 @@ import {
   opsTopicName,
   ruleDescription,
   serviceRolePath,
+  stackName,
 } from '../names.ts';
 import { grantDescribeEventBus, grantPutEventsAs } from '../put-events-grant.ts';
 
@@ -86,6 +90,8 @@ class ServiceStack extends Stack {
   readonly functions: ReadonlyMap<string, ServiceFunction>;
   readonly rules: ReadonlyMap<string, IRule>;
   readonly monitoring: ServiceMonitoring;
+  /** The service's query API and its function, when the manifest declares one. */
+  readonly httpApi?: { readonly api: ServiceHttpApi; readonly function: ServiceFunction };
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -123,6 +129,7 @@ class ServiceStack extends Stack {
       manifest.handlers.map((handler) => [handler.name, this.#createFunction(handler, props)]),
     );
     this.rules = new Map(manifest.subscriptions.map((s) => [s.rule, this.#subscribe(s)]));
+    if (manifest.api) this.httpApi = this.#createHttpApi(manifest.api, props);
     this.#describeOutputs();
     this.monitoring = this.#monitor(props.stage);
   }
@@ -245,8 +252,12 @@ class ServiceStack extends Stack {
     // Each table's item actions as its manifest declares them: no Scan, Query or DeleteItem
     // (listing is for operators, and nothing deletes).
     for (const spec of manifest.tables) {
-      const actions = spec.itemActions.map((action) => `dynamodb:${action}`);
-      this.tables.table(spec.name).grant(fn.function, ...actions);
+      // On the table itself: `grant` would add its indexes (`/index/*`), which no item action reads.
+      Grant.addToPrincipal({
+        grantee: fn.function,
+        actions: spec.itemActions.map((action) => `dynamodb:${action}`),
+        resourceArns: [this.tables.table(spec.name).tableArn],
+      });
     }
     for (const [, topic] of this.topics) topic.grantPublish(fn.function);
     if (manifest.publishes.length > 0) {
@@ -262,6 +273,56 @@ class ServiceStack extends Stack {
         resourceArns: [poisonQueue.queueArn],
       });
     }
+  }
+
+  /**
+   * The query API: a function of its own, whose role may only read the tables the manifest
+   * names, with the actions it names (GetItem, Query: never Scan), and put uploads under
+   * the bucket prefix it names; behind an HTTP API with IAM authorization.
+   */
+  #createHttpApi(api: ResolvedApi, props: ServiceStackProps) {
+    const { manifest } = this;
+    const environment: Record<string, string> = { ...props.environment };
+    for (const [name, table] of this.tables.entries()) {
+      environment[tableEnvName(name)] = table.tableName;
+    }
+    for (const [name, bucket] of this.buckets) environment[bucketEnvName(name)] = bucket.bucketName;
+    // Named after the service: construct paths name the role's policy, unique in a stage.
+    const fn = new ServiceFunction(this, `${pascal(manifest.service)}ApiFunction`, {
+      service: manifest.service,
+      entry: join(props.serviceDir, api.entry),
+      depsLockFilePath: props.depsLockFilePath,
+      timeout: Duration.seconds(api.timeoutSeconds),
+      memorySize: api.memoryMb,
+      rolePath: serviceRolePath(props.stage, manifest.service),
+      environment,
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+    });
+    for (const [name, actions] of Object.entries(api.tableReads)) {
+      const { tableArn } = this.tables.table(name);
+      const listed = manifest.tables.find((t) => t.name === name)?.listing;
+      Grant.addToPrincipal({
+        grantee: fn.function,
+        actions: actions.map((a) => `dynamodb:${a}`),
+        // The table, and its Listing index by name: no other index, no wildcard.
+        resourceArns: [tableArn, ...(listed ? [`${tableArn}/index/${LISTING_INDEX}`] : [])],
+      });
+    }
+    if (api.uploads) {
+      const bucket = built(this.buckets, api.uploads.bucket);
+      Grant.addToPrincipal({
+        grantee: fn.function,
+        actions: ['s3:PutObject'],
+        resourceArns: [bucket.arnForObjects(`${api.uploads.prefix}*`)],
+      });
+    }
+    const httpApi = new ServiceHttpApi(this, 'HttpApi', {
+      service: manifest.service,
+      apiName: stackName(props.stage, manifest.service),
+      handler: fn.function,
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+    });
+    return { api: httpApi, function: fn };
   }
 
   #subscribe(s: ResolvedSubscription): IRule {

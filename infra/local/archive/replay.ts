@@ -192,6 +192,9 @@ class Replays implements Worker {
         this.#o.clock().getTime(),
       );
     this.#active.push(params.name);
+    // Runs in the background, as on AWS: the scheduler's next turn starts it, whether or not
+    // anyone waits for the runtime to be idle (a server starting a replay does not).
+    this.#o.onDeliveries();
     return { replayArn: this.#o.arns.replay(params.name), state: ReplayState.Starting };
   }
 

@@ -153,6 +153,22 @@ describe('Class: LocalRuntime', () => {
       expect(received.notifier).toEqual([]);
     });
 
+    it('runs in the background, as StartReplay does: no one needs to wait for idle', async () => {
+      const replayed = new Promise<string>((resolve) => {
+        h.rt.registerHandler('ledger', async (event) => {
+          const e = event as { 'replay-name'?: string };
+          if (e['replay-name']) resolve(e['replay-name']);
+        });
+      });
+      putAll(h.rt, [onShop(1)]);
+      await h.rt.runUntilIdle(IDLE);
+
+      h.rt.startReplay({ name: 'background', archive: 'shop-archive', ...aroundNow() });
+
+      // Nothing waits for idle here: the replay must move on its own.
+      expect(await replayed).toBe('background');
+    });
+
     it('replays to every rule of the bus by default, and patterns see replay-name', async () => {
       // Prepare
       putAll(h.rt, [onShop(1)]);

@@ -20,6 +20,12 @@ interface NameRule {
  * it, or it has no name). A type missing here fails the test until someone classifies it.
  */
 const NAME_RULES: Readonly<Record<string, NameRule>> = {
+  // An HTTP API is found by its id; its name is a label, but one per stage and service.
+  'AWS::ApiGatewayV2::Api': { names: ['Name'] },
+  'AWS::ApiGatewayV2::Integration': { names: [] },
+  'AWS::ApiGatewayV2::Route': { names: [] },
+  // A stage's name ($default) is scoped to its API.
+  'AWS::ApiGatewayV2::Stage': { names: [] },
   'AWS::CDK::Metadata': { names: [] },
   'AWS::CloudWatch::Alarm': { names: ['AlarmName'] },
   'AWS::CloudWatch::Dashboard': { names: ['DashboardName'] },

@@ -116,11 +116,15 @@ describe('App: txnflow', () => {
     warnings = [...printed, ...annotations];
   }, 240_000);
 
-  async function bundleOf(service: string): Promise<string> {
+  /** The bundle of a service's event handler, or of its query API's function. */
+  async function bundleOf(service: string, kind: 'handler' | 'api' = 'handler'): Promise<string> {
     const { template } = assembly.getStackByName(`txnflow-qa-${service}`);
-    const functions = Object.values(template.Resources as Record<string, Resource>).filter(
-      (r) => r.Type === 'AWS::Lambda::Function',
-    );
+    const functions = Object.entries(template.Resources as Record<string, Resource>)
+      .filter(
+        ([id, r]) =>
+          r.Type === 'AWS::Lambda::Function' && id.includes('ApiFunction') === (kind === 'api'),
+      )
+      .map(([, r]) => r);
     expect(functions).toHaveLength(1);
     const assetHash = String(functions[0]?.Properties.Code.S3Key).replace(/\.zip$/, '');
     return join(assembly.directory, `asset.${assetHash}`);
@@ -154,8 +158,11 @@ describe('App: txnflow', () => {
   });
 
   it('bundles each function as one ESM file with its source map, needing only Node.js built-ins', async () => {
-    for (const service of services) {
-      const bundle = await bundleOf(service);
+    for (const [service, kind] of services.flatMap((s) => [
+      [s, 'handler'] as const,
+      [s, 'api'] as const,
+    ])) {
+      const bundle = await bundleOf(service, kind);
       expect((await readdir(bundle)).sort()).toEqual(['index.mjs', 'index.mjs.map']);
       const code = await readFile(join(bundle, 'index.mjs'), 'utf8');
       const imported = new Set([...code.matchAll(/\bfrom\s*"([^"]+)"/g)].map((m) => m[1]));
@@ -167,8 +174,11 @@ describe('App: txnflow', () => {
   });
 
   it('loads each bundle in Node.js and fails a cold start that lacks configuration, naming it', async () => {
-    for (const service of services) {
-      const loading = importBundle(await bundleOf(service), {});
+    for (const [service, kind] of services.flatMap((s) => [
+      [s, 'handler'] as const,
+      [s, 'api'] as const,
+    ])) {
+      const loading = importBundle(await bundleOf(service, kind), {});
 
       await expect(loading).rejects.toThrowError(
         /MissingEnvironmentError: missing environment variable/,

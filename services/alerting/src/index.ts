@@ -7,7 +7,10 @@ export type { RecordAlertDeps, RecordAlertOutcome } from './domain/record-alert.
 export { recordAlert } from './domain/record-alert.ts';
 export type { HighBalanceDetectedHandlerDeps } from './handlers/high-balance-detected.ts';
 export { makeHighBalanceDetectedHandler } from './handlers/high-balance-detected.ts';
+export type { AlertingApiDeps } from './http/alerting-api.ts';
+export { createAlertingApi } from './http/alerting-api.ts';
 export type { AlertingLocalContext } from './local.ts';
-export { createLocalAlertingHandlers } from './local.ts';
+export { createLocalAlertingApi, createLocalAlertingHandlers } from './local.ts';
 export { alertingManifest, originalHighBalanceDetected } from './manifest.ts';
-export type { Alert, AlertStore, Email, EmailNotifier } from './ports.ts';
+export type { Alert, AlertQueries, AlertStore, Email, EmailNotifier } from './ports.ts';
+export { alertListingKey } from './ports.ts';

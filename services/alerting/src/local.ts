@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { type LocalTopics, RuntimeTopicNotifier } from './adapters/local/runtime-topic-notifier.ts';
 import { SqliteAlertStore } from './adapters/local/sqlite-alert-store.ts';
 import { makeHighBalanceDetectedHandler } from './handlers/high-balance-detected.ts';
+import { createAlertingApi } from './http/alerting-api.ts';
 
 /** What the embedded local runtime lends alerting. */
 interface AlertingLocalContext {
@@ -28,5 +29,14 @@ function createLocalAlertingHandlers(ctx: AlertingLocalContext) {
   };
 }
 
+/**
+ * Alerting's API on its SQLite table.
+ *
+ * @example app.route('/api/alerting', createLocalAlertingApi({ db: runtime.db, log }));
+ */
+function createLocalAlertingApi(ctx: { readonly db: Database; readonly log: Pick<Log, 'error'> }) {
+  return createAlertingApi({ queries: new SqliteAlertStore(ctx.db), log: ctx.log });
+}
+
 export type { AlertingLocalContext };
-export { createLocalAlertingHandlers };
+export { createLocalAlertingApi, createLocalAlertingHandlers };

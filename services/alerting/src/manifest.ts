@@ -18,12 +18,19 @@ const alertingManifest: ServiceManifest = {
   source: EventSource.alerting,
   publishes: [],
   tables: [
-    { name: 'Alerts', partitionKey: 'alertId', itemActions: ['GetItem', 'PutItem', 'UpdateItem'] },
+    {
+      name: 'Alerts',
+      partitionKey: 'alertId',
+      itemActions: ['GetItem', 'PutItem', 'UpdateItem'],
+      listing: { sortKey: 'listingKey' },
+    },
   ],
   handlers: [{ name: 'highBalanceDetected', entry: 'src/lambda/high-balance-detected.ts' }],
   queues: [{ name: 'CustomerNotify' }, { name: 'CreditCollection' }],
   topics: [{ name: 'HighBalanceAlert', emailSubscription: true }],
   buckets: [],
+  // The query API: alerts, a page of the Alerts table's Listing index at a time.
+  api: { entry: 'src/lambda/http-api.ts', tableReads: { Alerts: ['Query'] } },
   subscriptions: [
     {
       rule: 'HighBalanceToAlerting',

@@ -1,4 +1,4 @@
-import type { Cents } from '@txnflow/contracts';
+import type { Cents, Page, PageRequest } from '@txnflow/contracts';
 
 /** A high-balance alert as the Alerts table keeps it. */
 interface Alert {
@@ -31,6 +31,23 @@ interface AlertStore {
   listAlerts(): Promise<Alert[]>;
 }
 
+/**
+ * The key alerts are listed by: detected time, then alert id.
+ *
+ * @example alertListingKey(alert) // '2026-11-03T10:00:00.000Z C2:T1012'
+ */
+const alertListingKey = (alert: Pick<Alert, 'detectedAt' | 'alertId'>): string =>
+  `${alert.detectedAt} ${alert.alertId}`;
+
+/**
+ * What alerting's query API reads: alerts in the order they were detected, a page at a time
+ * ({@link alertListingKey}). On DynamoDB a Query of the Alerts table's `Listing` index, never
+ * a Scan. Adapters: DynamoDB and SQLite.
+ */
+interface AlertQueries {
+  alertsPage(page: PageRequest): Promise<Page<Alert>>;
+}
+
 /** An email to the HighBalanceAlert topic's subscribers. */
 interface Email {
   readonly subject: string;
@@ -47,4 +64,5 @@ interface EmailNotifier {
   send(email: Email): Promise<SentEmail>;
 }
 
-export type { Alert, AlertStore, Email, EmailNotifier, SentEmail };
+export type { Alert, AlertQueries, AlertStore, Email, EmailNotifier, SentEmail };
+export { alertListingKey };

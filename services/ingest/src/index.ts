@@ -1,5 +1,7 @@
 export type { LocalBucket } from './adapters/local/runtime-object-store.ts';
 export { RuntimeObjectStore } from './adapters/local/runtime-object-store.ts';
+export type { LocalUploadBucket } from './adapters/local/runtime-upload-target.ts';
+export { RuntimeUploadTarget } from './adapters/local/runtime-upload-target.ts';
 export { SqliteIngestStore } from './adapters/local/sqlite-ingest-store.ts';
 export type {
   IngestFileDeps,
@@ -10,6 +12,7 @@ export type {
 export { ingestFile } from './domain/ingest-file.ts';
 export { REPORTS_PREFIX, renderRejectsReport, reportKeysFor } from './domain/reports.ts';
 export { uploadIdOf } from './domain/upload-id.ts';
+export { UPLOADS_PREFIX } from './domain/uploads-prefix.ts';
 export type {
   CreatedObject,
   ObjectCreatedEvent,
@@ -19,8 +22,11 @@ export { OBJECT_CREATED_SCHEMA, readObjectCreated } from './edge/object-created-
 export { decodeEventKey, InvalidEventKeyError } from './edge/s3-event-key.ts';
 export type { ObjectCreatedHandlerDeps, ObjectCreatedOutcome } from './handlers/object-created.ts';
 export { makeObjectCreatedHandler } from './handlers/object-created.ts';
-export type { IngestLocalContext } from './local.ts';
-export { createLocalIngestHandlers } from './local.ts';
+export type { IngestApiDeps } from './http/ingest-api.ts';
+export { createIngestApi } from './http/ingest-api.ts';
+export { checkFileName } from './http/upload-body.ts';
+export type { IngestLocalApiContext, IngestLocalContext } from './local.ts';
+export { createLocalIngestApi, createLocalIngestHandlers } from './local.ts';
 export { ingestManifest } from './manifest.ts';
 export { IngestError, InvalidHeaderError } from './parsing/errors.ts';
 export type { ParsedLine } from './parsing/read-transaction-rows.ts';
@@ -28,9 +34,12 @@ export { readTransactionRows } from './parsing/read-transaction-rows.ts';
 export { COLUMNS, validateRow } from './parsing/validate-row.ts';
 export type {
   Customer,
+  IngestQueries,
   IngestStore,
   ObjectStore,
   RecordedTransaction,
   RecordOutcome,
+  StoredUpload,
   TransactionRow,
+  UploadTarget,
 } from './ports.ts';

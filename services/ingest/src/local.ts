@@ -1,8 +1,13 @@
 import type { DeadLetterSink, EventPublisher, Log } from '@txnflow/contracts';
 import type { Database } from 'better-sqlite3';
 import { type LocalBucket, RuntimeObjectStore } from './adapters/local/runtime-object-store.ts';
+import {
+  type LocalUploadBucket,
+  RuntimeUploadTarget,
+} from './adapters/local/runtime-upload-target.ts';
 import { SqliteIngestStore } from './adapters/local/sqlite-ingest-store.ts';
 import { makeObjectCreatedHandler } from './handlers/object-created.ts';
+import { createIngestApi } from './http/ingest-api.ts';
 
 /** What the embedded local runtime lends ingest. */
 interface IngestLocalContext {
@@ -30,5 +35,29 @@ function createLocalIngestHandlers(ctx: IngestLocalContext) {
   };
 }
 
-export type { IngestLocalContext };
-export { createLocalIngestHandlers };
+/** What ingest's API needs of the local runtime. */
+interface IngestLocalApiContext {
+  readonly db: Database;
+  readonly bucket: LocalUploadBucket;
+  /** The uploads bucket's local name. */
+  readonly bucketName: string;
+  readonly maxUploadBytes: number;
+  readonly log: Pick<Log, 'error'>;
+}
+
+/**
+ * Ingest's API on the local adapters: its SQLite tables, uploads streamed into the local bucket.
+ *
+ * @example app.route('/api/ingest', createLocalIngestApi({ db, bucket: runtime, bucketName, maxUploadBytes, log }));
+ */
+function createLocalIngestApi(ctx: IngestLocalApiContext) {
+  return createIngestApi({
+    queries: new SqliteIngestStore(ctx.db),
+    uploads: new RuntimeUploadTarget(ctx.bucket, ctx.bucketName),
+    maxUploadBytes: ctx.maxUploadBytes,
+    log: ctx.log,
+  });
+}
+
+export type { IngestLocalApiContext, IngestLocalContext };
+export { createLocalIngestApi, createLocalIngestHandlers };

@@ -1,5 +1,6 @@
 import { EventSource, type ServiceManifest } from '@txnflow/contracts';
 import { REPORTS_PREFIX } from './domain/reports.ts';
+import { UPLOADS_PREFIX } from './domain/uploads-prefix.ts';
 
 /**
  * Ingest: the uploads bucket sends "Object Created" to the default bus (that is where S3
@@ -12,7 +13,12 @@ const ingestManifest: ServiceManifest = {
   // A row is one conditional PutItem (its failure returns the existing item); customers are
   // batch-written once per run; the outbox watermark is read and updated once per upload and batch.
   tables: [
-    { name: 'Customer', partitionKey: 'customerId', itemActions: ['BatchWriteItem'] },
+    {
+      name: 'Customer',
+      partitionKey: 'customerId',
+      itemActions: ['BatchWriteItem'],
+      listing: { sortKey: 'customerId', include: ['address'] },
+    },
     {
       name: 'Transactions',
       partitionKey: 'customerId',
@@ -32,6 +38,13 @@ const ingestManifest: ServiceManifest = {
   queues: [],
   topics: [],
   buckets: [{ name: 'Uploads' }],
+  // The query API: customers (a page of the Listing index, or one item) and a customer's
+  // transactions (a Query of its partition); uploads put under incoming/.
+  api: {
+    entry: 'src/lambda/http-api.ts',
+    tableReads: { Customer: ['GetItem', 'Query'], Transactions: ['Query'] },
+    uploads: { bucket: 'Uploads', prefix: UPLOADS_PREFIX },
+  },
   subscriptions: [
     {
       rule: 'UploadsObjectCreatedToIngest',

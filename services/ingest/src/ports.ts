@@ -1,4 +1,4 @@
-import type { Cents } from '@txnflow/contracts';
+import type { Cents, Page, PageRequest } from '@txnflow/contracts';
 
 /** One accepted row of a transactions file. */
 interface TransactionRow {
@@ -66,6 +66,37 @@ interface IngestStore {
   listTransactions(customerId?: string): Promise<RecordedTransaction[]>;
 }
 
+/**
+ * What ingest's query API reads of its tables, a page at a time in key order. On DynamoDB
+ * every read is a GetItem or a Query (customers through the table's `Listing` index), never
+ * a Scan. Adapters: DynamoDB and SQLite.
+ */
+interface IngestQueries {
+  /** Customers in id order. */
+  customersPage(page: PageRequest): Promise<Page<Customer>>;
+  findCustomer(customerId: string): Promise<Customer | undefined>;
+  /** A customer's transactions in transaction id order. */
+  transactionsPage(customerId: string, page: PageRequest): Promise<Page<RecordedTransaction>>;
+}
+
+/** One version of an object in the uploads bucket. */
+interface StoredUpload {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId: string;
+  readonly bytes: number;
+}
+
+/**
+ * The uploads bucket as the API writes to it: a put there is an upload (S3, and the local
+ * bucket alike, then send "Object Created", which starts ingest). Adapters: S3 and the
+ * local runtime's bucket.
+ */
+interface UploadTarget {
+  /** Streams the body to the key, as a new version of it. */
+  put(key: string, body: AsyncIterable<Uint8Array>): Promise<StoredUpload>;
+}
+
 /** The bucket: the uploaded file, and the reports written beside it. */
 interface ObjectStore {
   /** The body of one version of the object (S3's GetObject `VersionId`), or of the current one. */
@@ -75,9 +106,12 @@ interface ObjectStore {
 
 export type {
   Customer,
+  IngestQueries,
   IngestStore,
   ObjectStore,
   RecordedTransaction,
   RecordOutcome,
+  StoredUpload,
   TransactionRow,
+  UploadTarget,
 };

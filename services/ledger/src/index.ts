@@ -16,8 +16,10 @@ export {
 } from './domain/errors.ts';
 export type { TransactionRecordedHandlerDeps } from './handlers/transaction-recorded.ts';
 export { makeTransactionRecordedHandler } from './handlers/transaction-recorded.ts';
+export type { LedgerApiDeps } from './http/ledger-api.ts';
+export { createLedgerApi } from './http/ledger-api.ts';
 export type { LedgerLocalContext, LedgerLocalOptions } from './local.ts';
-export { createLocalLedgerHandlers } from './local.ts';
+export { createLocalLedgerApi, createLocalLedgerHandlers } from './local.ts';
 export { ledgerManifest } from './manifest.ts';
 export type {
   Balance,
@@ -26,5 +28,6 @@ export type {
   CustomerRead,
   CustomerSnapshot,
   LedgerEntry,
+  LedgerQueries,
   LedgerStore,
 } from './ports.ts';

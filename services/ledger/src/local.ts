@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { SqliteLedgerStore } from './adapters/local/sqlite-ledger-store.ts';
 import { readLedgerConfig } from './config.ts';
 import { makeTransactionRecordedHandler } from './handlers/transaction-recorded.ts';
+import { createLedgerApi } from './http/ledger-api.ts';
 
 /** What the embedded local runtime lends the ledger. */
 interface LedgerLocalContext {
@@ -36,5 +37,14 @@ function createLocalLedgerHandlers(ctx: LedgerLocalContext, options: LedgerLocal
   };
 }
 
+/**
+ * The ledger's API on its SQLite tables.
+ *
+ * @example app.route('/api/ledger', createLocalLedgerApi({ db: runtime.db, log }));
+ */
+function createLocalLedgerApi(ctx: { readonly db: Database; readonly log: Pick<Log, 'error'> }) {
+  return createLedgerApi({ queries: new SqliteLedgerStore(ctx.db), log: ctx.log });
+}
+
 export type { LedgerLocalContext, LedgerLocalOptions };
-export { createLocalLedgerHandlers };
+export { createLocalLedgerApi, createLocalLedgerHandlers };

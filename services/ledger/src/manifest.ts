@@ -16,6 +16,8 @@ const ledgerManifest: ServiceManifest = {
       name: 'TransactionTotal',
       partitionKey: 'customerId',
       itemActions: ['BatchGetItem', 'GetItem', 'UpdateItem'],
+      // Keys only: a commit changes no key, so it writes the index only when it creates a balance.
+      listing: { sortKey: 'customerId', include: [] },
     },
     {
       name: 'LedgerEntries',
@@ -34,6 +36,15 @@ const ledgerManifest: ServiceManifest = {
   queues: [{ name: 'LedgerTransactions', maxReceiveCount: 5, visibilityTimeoutSeconds: 360 }],
   topics: [],
   buckets: [],
+  // The query API: balances (a page of the Listing index, then its items in one batch, or one
+  // item) and a customer's entries (a Query of its partition, beside its pending entries).
+  api: {
+    entry: 'src/lambda/http-api.ts',
+    tableReads: {
+      TransactionTotal: ['BatchGetItem', 'GetItem', 'Query'],
+      LedgerEntries: ['Query'],
+    },
+  },
   subscriptions: [
     {
       rule: 'TransactionRecordedToLedger',

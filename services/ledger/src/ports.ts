@@ -1,4 +1,4 @@
-import type { Cents } from '@txnflow/contracts';
+import type { Cents, Page, PageRequest } from '@txnflow/contracts';
 
 /** A customer's balance and the version that guards concurrent updates to it. */
 interface Balance {
@@ -98,6 +98,22 @@ interface LedgerStore {
   listEntries(customerId: string): Promise<LedgerEntry[]>;
 }
 
+/**
+ * What the ledger's query API reads, a page at a time in key order. On DynamoDB every read is
+ * a GetItem or a Query (balances through TransactionTotal's `Listing` index), never a Scan.
+ * Adapters: DynamoDB and SQLite.
+ */
+interface LedgerQueries {
+  /** Balances in customer id order. */
+  balancesPage(page: PageRequest): Promise<Page<Balance>>;
+  findBalance(customerId: string): Promise<Balance | undefined>;
+  /**
+   * A customer's entries in transaction id order (each carries its chain `version`), those
+   * committed but not yet written as items of their own included.
+   */
+  entriesPage(customerId: string, page: PageRequest): Promise<Page<LedgerEntry>>;
+}
+
 export type {
   Balance,
   CommitResult,
@@ -105,5 +121,6 @@ export type {
   CustomerRead,
   CustomerSnapshot,
   LedgerEntry,
+  LedgerQueries,
   LedgerStore,
 };

@@ -3,9 +3,18 @@ import {
   GetCommand,
   PutCommand,
   paginateScan,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Alert, AlertStore } from '../../ports.ts';
+import {
+  LISTING_ATTRIBUTE,
+  LISTING_INDEX,
+  listingValue,
+  type Page,
+  type PageRequest,
+  pageOf,
+} from '@txnflow/contracts';
+import { type Alert, type AlertQueries, type AlertStore, alertListingKey } from '../../ports.ts';
 
 const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -28,14 +37,15 @@ const toAlert = (item: Record<string, unknown>): Alert => ({
 });
 
 /**
- * The AlertStore port on DynamoDB (table Alerts, partition key `alertId`). Every decision
+ * The AlertStore port on DynamoDB (table Alerts, partition key `alertId`; `listing` and
+ * `listingKey` put its items in the `Listing` index, so alerts are listed without a Scan). Every decision
  * is a condition on one item, so concurrent deliveries of one alert agree: the insert
  * (`attribute_not_exists`), and the email claim (not notified, no claim younger than the
  * lease; `emailClaimedAt` holds epoch milliseconds).
  *
  * @example new DynamoDbAlertStore(documentClient, process.env.ALERTS_TABLE_NAME)
  */
-class DynamoDbAlertStore implements AlertStore {
+class DynamoDbAlertStore implements AlertStore, AlertQueries {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
 
@@ -49,7 +59,11 @@ class DynamoDbAlertStore implements AlertStore {
       await this.#client.send(
         new PutCommand({
           TableName: this.#tableName,
-          Item: { ...alert },
+          Item: {
+            ...alert,
+            [LISTING_ATTRIBUTE]: listingValue('Alerts'),
+            listingKey: alertListingKey(alert),
+          },
           ConditionExpression: 'attribute_not_exists(alertId)',
         }),
       );
@@ -122,6 +136,28 @@ class DynamoDbAlertStore implements AlertStore {
     return alerts.sort(
       (a, b) => compare(a.detectedAt, b.detectedAt) || compare(a.alertId, b.alertId),
     );
+  }
+
+  /** A Query of the Alerts table's `Listing` index, by `listingKey` (see alertListingKey). */
+  async alertsPage({ after, limit }: PageRequest): Promise<Page<Alert>> {
+    const { Items = [] } = await this.#client.send(
+      new QueryCommand({
+        TableName: this.#tableName,
+        IndexName: LISTING_INDEX,
+        KeyConditionExpression:
+          after === undefined
+            ? '#listing = :listing'
+            : '#listing = :listing AND listingKey > :after',
+        ExpressionAttributeNames: { '#listing': LISTING_ATTRIBUTE },
+        ExpressionAttributeValues: {
+          ':listing': listingValue('Alerts'),
+          ...(after === undefined ? {} : { ':after': after }),
+        },
+        // One item past the page tells whether another page follows.
+        Limit: limit + 1,
+      }),
+    );
+    return pageOf(Items.map(toAlert), limit, alertListingKey);
   }
 }
 

@@ -1,6 +1,6 @@
-import { localTableName } from '@txnflow/contracts';
+import { localTableName, type Page, type PageRequest, pageOf } from '@txnflow/contracts';
 import type { Database, Statement } from 'better-sqlite3';
-import type { Alert, AlertStore } from '../../ports.ts';
+import { type Alert, type AlertQueries, type AlertStore, alertListingKey } from '../../ports.ts';
 
 const ALERTS = localTableName('alerting', 'Alerts');
 
@@ -35,12 +35,13 @@ const toAlert = (row: AlertRow): Alert => ({
  *
  * @example const store = new SqliteAlertStore(runtime.db);
  */
-class SqliteAlertStore implements AlertStore {
+class SqliteAlertStore implements AlertStore, AlertQueries {
   readonly #insert: Statement;
   readonly #select: Statement<[string], AlertRow>;
   readonly #markNotified: Statement;
   readonly #claimEmail: Statement;
   readonly #list: Statement<[], AlertRow>;
+  readonly #listAfter: Statement<[string, number], AlertRow>;
 
   constructor(db: Database) {
     db.exec(`
@@ -70,6 +71,11 @@ class SqliteAlertStore implements AlertStore {
          AND (email_claimed_at IS NULL OR email_claimed_at <= @expired)`,
     );
     this.#list = db.prepare(`SELECT * FROM ${ALERTS} ORDER BY detected_at, alert_id`);
+    // The listing key of alertListingKey, as SQL.
+    this.#listAfter = db.prepare(
+      `SELECT * FROM ${ALERTS} WHERE detected_at || ' ' || alert_id > ?
+       ORDER BY detected_at || ' ' || alert_id LIMIT ?`,
+    );
   }
 
   async record(alert: Alert): Promise<'recorded' | 'duplicate'> {
@@ -98,6 +104,12 @@ class SqliteAlertStore implements AlertStore {
 
   async listAlerts(): Promise<Alert[]> {
     return this.#list.all().map(toAlert);
+  }
+
+  async alertsPage({ after, limit }: PageRequest): Promise<Page<Alert>> {
+    // One row past the page tells whether another page follows.
+    const rows = this.#listAfter.all(after ?? '', limit + 1);
+    return pageOf(rows.map(toAlert), limit, alertListingKey);
   }
 }
 

@@ -5,12 +5,22 @@ import {
   PutCommand,
   paginateQuery,
   paginateScan,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import {
+  LISTING_ATTRIBUTE,
+  LISTING_INDEX,
+  listingValue,
+  type Page,
+  type PageRequest,
+  pageOf,
+} from '@txnflow/contracts';
 import { forEachBounded } from '@txnflow/contracts/aws';
 import { IngestError } from '../../parsing/errors.ts';
 import type {
   Customer,
+  IngestQueries,
   IngestStore,
   RecordedTransaction,
   RecordOutcome,
@@ -20,7 +30,7 @@ import { type BatchPutOptions, batchPutItems } from './batch-put-items.ts';
 
 /** The physical names of ingest's tables (from the stack's environment). */
 interface IngestTableNames {
-  /** Partition key `customerId`; `address`. */
+  /** Partition key `customerId`; `address`; listed by its `Listing` index. */
   readonly customer: string;
   /** Partition key `customerId`, sort key `transactionId`. */
   readonly transactions: string;
@@ -114,7 +124,7 @@ function occurrenceRounds(rows: readonly TransactionRow[]): number[][] {
  *
  * @example new DynamoDbIngestStore(documentClient, { customer, transactions, uploads })
  */
-class DynamoDbIngestStore implements IngestStore {
+class DynamoDbIngestStore implements IngestStore, IngestQueries {
   readonly #client: DynamoDBDocumentClient;
   readonly #tables: IngestTableNames;
   readonly #concurrency: number;
@@ -181,7 +191,12 @@ class DynamoDbIngestStore implements IngestStore {
   }
 
   async putCustomers(customers: readonly Customer[]): Promise<void> {
-    const items = customers.map(({ customerId, address }) => ({ customerId, address }));
+    const listing = listingValue('Customer');
+    const items = customers.map(({ customerId, address }) => ({
+      customerId,
+      address,
+      [LISTING_ATTRIBUTE]: listing,
+    }));
     await batchPutItems(this.#client, this.#tables.customer, items, this.#batchPut);
   }
 
@@ -259,20 +274,76 @@ class DynamoDbIngestStore implements IngestStore {
           );
     const transactions: RecordedTransaction[] = [];
     for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        transactions.push({
-          customerId: String(item.customerId),
-          transactionId: String(item.transactionId),
-          transactionDate: String(item.transactionDate),
-          amountCents: Number(item.amountCents),
-        });
-      }
+      for (const item of page.Items ?? []) transactions.push(toRecordedTransaction(item));
     }
     return transactions.sort(
       (a, b) => compare(a.customerId, b.customerId) || compare(a.transactionId, b.transactionId),
     );
   }
+
+  /** A Query of the Customer table's `Listing` index (eventually consistent, as every index). */
+  async customersPage({ after, limit }: PageRequest): Promise<Page<Customer>> {
+    const { Items = [] } = await this.#client.send(
+      new QueryCommand({
+        TableName: this.#tables.customer,
+        IndexName: LISTING_INDEX,
+        KeyConditionExpression:
+          after === undefined
+            ? '#listing = :listing'
+            : '#listing = :listing AND customerId > :after',
+        ExpressionAttributeNames: { '#listing': LISTING_ATTRIBUTE },
+        ExpressionAttributeValues: {
+          ':listing': listingValue('Customer'),
+          ...(after === undefined ? {} : { ':after': after }),
+        },
+        // One item past the page tells whether another page follows.
+        Limit: limit + 1,
+      }),
+    );
+    const customers = Items.map((item) => ({
+      customerId: String(item.customerId),
+      address: String(item.address),
+    }));
+    return pageOf(customers, limit, (c) => c.customerId);
+  }
+
+  async findCustomer(customerId: string): Promise<Customer | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({ TableName: this.#tables.customer, Key: { customerId } }),
+    );
+    return Item
+      ? { customerId: String(Item.customerId), address: String(Item.address) }
+      : undefined;
+  }
+
+  async transactionsPage(
+    customerId: string,
+    { after, limit }: PageRequest,
+  ): Promise<Page<RecordedTransaction>> {
+    const { Items = [] } = await this.#client.send(
+      new QueryCommand({
+        TableName: this.#tables.transactions,
+        KeyConditionExpression:
+          after === undefined
+            ? 'customerId = :customerId'
+            : 'customerId = :customerId AND transactionId > :after',
+        ExpressionAttributeValues: {
+          ':customerId': customerId,
+          ...(after === undefined ? {} : { ':after': after }),
+        },
+        Limit: limit + 1,
+      }),
+    );
+    return pageOf(Items.map(toRecordedTransaction), limit, (t) => t.transactionId);
+  }
 }
+
+const toRecordedTransaction = (item: Record<string, unknown>): RecordedTransaction => ({
+  customerId: String(item.customerId),
+  transactionId: String(item.transactionId),
+  transactionDate: String(item.transactionDate),
+  amountCents: Number(item.amountCents),
+});
 
 export type { DynamoDbIngestStoreOptions, IngestTableNames };
 export { DynamoDbIngestStore, IngestStoreError };

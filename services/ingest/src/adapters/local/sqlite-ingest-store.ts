@@ -1,7 +1,14 @@
-import { localTableName, migrateLocalTables } from '@txnflow/contracts';
+import {
+  localTableName,
+  migrateLocalTables,
+  type Page,
+  type PageRequest,
+  pageOf,
+} from '@txnflow/contracts';
 import type { Database, Statement } from 'better-sqlite3';
 import type {
   Customer,
+  IngestQueries,
   IngestStore,
   RecordedTransaction,
   RecordOutcome,
@@ -55,7 +62,7 @@ interface TransactionRowRecord {
  *
  * @example const store = new SqliteIngestStore(runtime.db);
  */
-class SqliteIngestStore implements IngestStore {
+class SqliteIngestStore implements IngestStore, IngestQueries {
   readonly #insertTransaction: Statement;
   readonly #selectTransaction: Statement<
     [string, string],
@@ -66,6 +73,9 @@ class SqliteIngestStore implements IngestStore {
   readonly #listCustomers: Statement<[], { customer_id: string; address: string }>;
   readonly #listTransactions: Statement<[], TransactionRowRecord>;
   readonly #listTransactionsOf: Statement<[string], TransactionRowRecord>;
+  readonly #customersAfter: Statement<[string, number], { customer_id: string; address: string }>;
+  readonly #customer: Statement<[string], { customer_id: string; address: string }>;
+  readonly #transactionsAfter: Statement<[string, string, number], TransactionRowRecord>;
   readonly #recordBatch: (rows: readonly TransactionRow[], uploadId: string) => RecordOutcome[];
   readonly #putCustomers: (customers: readonly Customer[]) => void;
 
@@ -95,6 +105,14 @@ class SqliteIngestStore implements IngestStore {
     );
     this.#listTransactionsOf = db.prepare(
       `SELECT * FROM ${TRANSACTIONS} WHERE customer_id = ? ORDER BY transaction_id`,
+    );
+    this.#customersAfter = db.prepare(
+      `SELECT * FROM ${CUSTOMERS} WHERE customer_id > ? ORDER BY customer_id LIMIT ?`,
+    );
+    this.#customer = db.prepare(`SELECT * FROM ${CUSTOMERS} WHERE customer_id = ?`);
+    this.#transactionsAfter = db.prepare(
+      `SELECT * FROM ${TRANSACTIONS} WHERE customer_id = ? AND transaction_id > ?
+       ORDER BY transaction_id LIMIT ?`,
     );
     this.#recordBatch = db.transaction((rows: readonly TransactionRow[], uploadId: string) =>
       rows.map((row) => this.#recordRow(row, uploadId)),
@@ -157,13 +175,38 @@ class SqliteIngestStore implements IngestStore {
     const rows = customerId
       ? this.#listTransactionsOf.all(customerId)
       : this.#listTransactions.all();
-    return rows.map((r) => ({
-      customerId: r.customer_id,
-      transactionId: r.transaction_id,
-      transactionDate: r.transaction_date,
-      amountCents: r.amount_cents,
-    }));
+    return rows.map(toRecordedTransaction);
+  }
+
+  async customersPage({ after, limit }: PageRequest): Promise<Page<Customer>> {
+    // One row past the page tells whether another page follows.
+    const rows = this.#customersAfter.all(after ?? '', limit + 1);
+    return pageOf(
+      rows.map((r) => ({ customerId: r.customer_id, address: r.address })),
+      limit,
+      (c) => c.customerId,
+    );
+  }
+
+  async findCustomer(customerId: string): Promise<Customer | undefined> {
+    const row = this.#customer.get(customerId);
+    return row ? { customerId: row.customer_id, address: row.address } : undefined;
+  }
+
+  async transactionsPage(
+    customerId: string,
+    { after, limit }: PageRequest,
+  ): Promise<Page<RecordedTransaction>> {
+    const rows = this.#transactionsAfter.all(customerId, after ?? '', limit + 1);
+    return pageOf(rows.map(toRecordedTransaction), limit, (t) => t.transactionId);
   }
 }
+
+const toRecordedTransaction = (r: TransactionRowRecord): RecordedTransaction => ({
+  customerId: r.customer_id,
+  transactionId: r.transaction_id,
+  transactionDate: r.transaction_date,
+  amountCents: r.amount_cents,
+});
 
 export { SqliteIngestStore };

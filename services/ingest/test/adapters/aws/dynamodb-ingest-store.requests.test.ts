@@ -23,8 +23,9 @@ const store = (maxAttempts = 8) =>
     batchPut: { ...noWait, maxAttempts },
   });
 
+// `listing` puts the customer in the Customer table's Listing index (listed by Query).
 const customerPut = (customerId: string, address: string) => ({
-  PutRequest: { Item: { customerId, address } },
+  PutRequest: { Item: { customerId, address, listing: 'Customer' } },
 });
 
 /** What DynamoDB answers a conditional put whose item exists: the item, as AttributeValues. */

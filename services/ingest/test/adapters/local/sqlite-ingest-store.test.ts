@@ -2,10 +2,12 @@ import { localTableName } from '@txnflow/contracts';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SqliteIngestStore } from '../../../src/adapters/local/sqlite-ingest-store.ts';
+import { describeIngestQueries } from '../../ports/ingest-queries.suite.ts';
 import { describeIngestStore } from '../../ports/ingest-store.suite.ts';
 import { row } from '../../support/fakes.ts';
 
 describeIngestStore('SQLite', async () => new SqliteIngestStore(new Database(':memory:')));
+describeIngestQueries('SQLite', async () => new SqliteIngestStore(new Database(':memory:')));
 
 /** Ingest's tables as builds before the watermark left them: a `published` flag per row. */
 function stateOfAnOlderBuild(rows: [uploadId: string, line: number, published: 0 | 1][]) {

@@ -4,8 +4,17 @@ import {
   PutCommand,
   paginateQuery,
   paginateScan,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import {
+  LISTING_ATTRIBUTE,
+  LISTING_INDEX,
+  listingValue,
+  type Page,
+  type PageRequest,
+  pageOf,
+} from '@txnflow/contracts';
 import { forEachBounded } from '@txnflow/contracts/aws';
 import type {
   Balance,
@@ -14,6 +23,7 @@ import type {
   CustomerRead,
   CustomerSnapshot,
   LedgerEntry,
+  LedgerQueries,
   LedgerStore,
 } from '../../ports.ts';
 import { type BatchGetOptions, batchGetItems } from './batch-get-items.ts';
@@ -21,7 +31,10 @@ import { pendingEntriesOf, toPendingTuple } from './pending-entries.ts';
 
 /** The physical names of the ledger's tables (from the stack's environment). */
 interface LedgerTableNames {
-  /** Partition key `customerId`; `balanceCents`, `version`, `pending` (the last commit's entries). */
+  /**
+   * Partition key `customerId`; `balanceCents`, `version`, `pending` (the last commit's
+   * entries), `listing` (so its `Listing` index lists balances without a Scan).
+   */
   readonly transactionTotal: string;
   /** Partition key `customerId`, sort key `transactionId`; one item per applied entry. */
   readonly ledgerEntries: string;
@@ -130,7 +143,7 @@ const toBalance = (customerId: string, item: Item | undefined): Balance => ({
  *
  * @example new DynamoDbLedgerStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), names)
  */
-class DynamoDbLedgerStore implements LedgerStore {
+class DynamoDbLedgerStore implements LedgerStore, LedgerQueries {
   readonly #client: DynamoDBDocumentClient;
   readonly #tables: LedgerTableNames;
   readonly #concurrency: number;
@@ -335,12 +348,15 @@ class DynamoDbLedgerStore implements LedgerStore {
       ':after': last.balanceAfterCents,
       ':next': expectedVersion + entries.length,
       ':pending': entries.map(toPendingTuple),
+      ':listing': listingValue('TransactionTotal'),
     };
     if (expectedVersion > 0) values[':expected'] = expectedVersion;
     return new UpdateCommand({
       TableName: this.#tables.transactionTotal,
       Key: { customerId: last.customerId },
-      UpdateExpression: 'SET balanceCents = :after, version = :next, pending = :pending',
+      UpdateExpression:
+        'SET balanceCents = :after, version = :next, pending = :pending, #listing = :listing',
+      ExpressionAttributeNames: { '#listing': LISTING_ATTRIBUTE },
       ConditionExpression:
         expectedVersion === 0 ? 'attribute_not_exists(customerId)' : 'version = :expected',
       ExpressionAttributeValues: values,
@@ -418,6 +434,99 @@ class DynamoDbLedgerStore implements LedgerStore {
     }
     return [...entries.values()].sort((a, b) => a.version - b.version);
   }
+
+  /**
+   * A Query of TransactionTotal's `Listing` index for the page's keys, then the balances
+   * themselves (one BatchGetItem, eventually consistent). The index holds keys only, so a
+   * commit, which changes the balance and no key, writes the index only when it creates the
+   * balance item: listing costs reads when it is used, not a write per commit.
+   */
+  async balancesPage({ after, limit }: PageRequest): Promise<Page<Balance>> {
+    const { Items = [] } = await this.#client.send(
+      new QueryCommand({
+        TableName: this.#tables.transactionTotal,
+        IndexName: LISTING_INDEX,
+        KeyConditionExpression:
+          after === undefined
+            ? '#listing = :listing'
+            : '#listing = :listing AND customerId > :after',
+        ExpressionAttributeNames: { '#listing': LISTING_ATTRIBUTE },
+        ExpressionAttributeValues: {
+          ':listing': listingValue('TransactionTotal'),
+          ...(after === undefined ? {} : { ':after': after }),
+        },
+        // One item past the page tells whether another page follows.
+        Limit: limit + 1,
+      }),
+    );
+    const ids = Items.map((item) => String(item.customerId));
+    const page = pageOf(ids, limit, (id) => id);
+    const items = await batchGetItems(
+      this.#client,
+      this.#tables.transactionTotal,
+      page.items.map((customerId) => ({ customerId })),
+      false,
+      this.#batchGet,
+    );
+    const byId = new Map(items.map((item) => [String(item.customerId), item]));
+    // A balance listed by the index is never deleted, so each id has its item.
+    const balances = page.items.map((id) => toBalance(id, byId.get(id)));
+    return page.next === undefined ? { items: balances } : { items: balances, next: page.next };
+  }
+
+  async findBalance(customerId: string): Promise<Balance | undefined> {
+    const { Item } = await this.#client.send(
+      new GetCommand({ TableName: this.#tables.transactionTotal, Key: { customerId } }),
+    );
+    return Item ? toBalance(customerId, Item) : undefined;
+  }
+
+  /**
+   * A Query of the customer's entry items, with the entries its balance item still holds in
+   * `pending` (committed, not yet items) past `after`. One of those that sorts after the
+   * Query's last item is never in the page: the Query's `limit` + 1 items come before it.
+   */
+  async entriesPage(customerId: string, { after, limit }: PageRequest): Promise<Page<LedgerEntry>> {
+    // The balance first, then the items: an entry is in `pending` or an item, or both, when
+    // read in this order (a commit replaces `pending` only once it is written as items).
+    const { Item: balanceItem } = await this.#client.send(
+      new GetCommand({
+        TableName: this.#tables.transactionTotal,
+        Key: { customerId },
+        ConsistentRead: true,
+      }),
+    );
+    const { Items = [] } = await this.#client.send(
+      new QueryCommand({
+        TableName: this.#tables.ledgerEntries,
+        KeyConditionExpression:
+          after === undefined
+            ? 'customerId = :customerId'
+            : 'customerId = :customerId AND transactionId > :after',
+        ExpressionAttributeValues: {
+          ':customerId': customerId,
+          ...(after === undefined ? {} : { ':after': after }),
+        },
+        ConsistentRead: true,
+        Limit: limit + 1,
+      }),
+    );
+    const merged = new Map(Items.map((item) => [String(item.transactionId), toEntry(item)]));
+    for (const entry of pendingAfter(balanceItem, after)) {
+      if (!merged.has(entry.transactionId)) merged.set(entry.transactionId, entry);
+    }
+    const inOrder = [...merged.values()].sort((a, b) =>
+      a.transactionId < b.transactionId ? -1 : a.transactionId > b.transactionId ? 1 : 0,
+    );
+    return pageOf(inOrder, limit, (e) => e.transactionId);
+  }
+}
+
+/** A balance item's committed entries not yet items, past `after` by transaction id. */
+function pendingAfter(balanceItem: Item | undefined, after: string | undefined): LedgerEntry[] {
+  return (balanceItem ? pendingEntriesOf(balanceItem) : []).filter(
+    (e) => after === undefined || e.transactionId > after,
+  );
 }
 
 /** Each customer's balance and, of its asked-for transactions, those applied. */

@@ -1,4 +1,11 @@
-import { formatMoney, localTableName, migrateLocalTables } from '@txnflow/contracts';
+import {
+  formatMoney,
+  localTableName,
+  migrateLocalTables,
+  type Page,
+  type PageRequest,
+  pageOf,
+} from '@txnflow/contracts';
 import type { Database, Statement } from 'better-sqlite3';
 import type {
   Balance,
@@ -7,6 +14,7 @@ import type {
   CustomerRead,
   CustomerSnapshot,
   LedgerEntry,
+  LedgerQueries,
   LedgerStore,
 } from '../../ports.ts';
 
@@ -84,7 +92,7 @@ class CommitConflict extends Error {}
  *
  * @example const store = new SqliteLedgerStore(runtime.db);
  */
-class SqliteLedgerStore implements LedgerStore {
+class SqliteLedgerStore implements LedgerStore, LedgerQueries {
   readonly #selectBalances: Statement<
     [string],
     { customer_id: string; balance_cents: number; version: number }
@@ -103,6 +111,15 @@ class SqliteLedgerStore implements LedgerStore {
     [],
     { customer_id: string; balance_cents: bigint | number }
   >;
+  readonly #totalsAfter: Statement<
+    [string, number],
+    { customer_id: string; balance_cents: number; version: number }
+  >;
+  readonly #total: Statement<
+    [string],
+    { customer_id: string; balance_cents: number; version: number }
+  >;
+  readonly #entriesAfter: Statement<[string, string, number], EntryRow>;
   readonly #readAll: (customers: readonly CustomerRead[]) => Map<string, CustomerSnapshot>;
   readonly #commitAll: (commits: readonly CustomerCommit[]) => CommitResult[];
   readonly #commitCustomer: (commit: CustomerCommit) => void;
@@ -144,6 +161,14 @@ class SqliteLedgerStore implements LedgerStore {
         `SELECT customer_id, balance_cents FROM ${TOTALS} ORDER BY customer_id`,
       )
       .safeIntegers(true);
+    this.#totalsAfter = db.prepare(
+      `SELECT * FROM ${TOTALS} WHERE customer_id > ? ORDER BY customer_id LIMIT ?`,
+    );
+    this.#total = db.prepare(`SELECT * FROM ${TOTALS} WHERE customer_id = ?`);
+    this.#entriesAfter = db.prepare(
+      `SELECT * FROM ${ENTRIES} WHERE customer_id = ? AND transaction_id > ?
+       ORDER BY transaction_id LIMIT ?`,
+    );
     // One read transaction: every snapshot of a batch comes from the same moment.
     this.#readAll = db.transaction((customers: readonly CustomerRead[]) =>
       this.#readBatch(customers),
@@ -218,11 +243,7 @@ class SqliteLedgerStore implements LedgerStore {
   }
 
   async listBalances(): Promise<Balance[]> {
-    return this.#listTotals.all().map((row) => ({
-      customerId: row.customer_id,
-      cents: row.balance_cents,
-      version: row.version,
-    }));
+    return this.#listTotals.all().map(toBalance);
   }
 
   /**
@@ -243,6 +264,28 @@ class SqliteLedgerStore implements LedgerStore {
   async listEntries(customerId: string): Promise<LedgerEntry[]> {
     return this.#listEntries.all(customerId).map(toEntry);
   }
+
+  async balancesPage({ after, limit }: PageRequest): Promise<Page<Balance>> {
+    // One row past the page tells whether another page follows.
+    const rows = this.#totalsAfter.all(after ?? '', limit + 1);
+    return pageOf(rows.map(toBalance), limit, (b) => b.customerId);
+  }
+
+  async findBalance(customerId: string): Promise<Balance | undefined> {
+    const row = this.#total.get(customerId);
+    return row ? toBalance(row) : undefined;
+  }
+
+  async entriesPage(customerId: string, { after, limit }: PageRequest): Promise<Page<LedgerEntry>> {
+    const rows = this.#entriesAfter.all(customerId, after ?? '', limit + 1);
+    return pageOf(rows.map(toEntry), limit, (e) => e.transactionId);
+  }
 }
+
+const toBalance = (row: { customer_id: string; balance_cents: number; version: number }) => ({
+  customerId: row.customer_id,
+  cents: row.balance_cents,
+  version: row.version,
+});
 
 export { SqliteLedgerStore };

@@ -125,5 +125,36 @@ await describeOnDynamoDbLocal(
         ['T2', 2],
       ]);
     });
+
+    it("pages a customer's entries with those a crash left only in pending, each once and in order", async () => {
+      // T1..T5 committed and written; then T10, T11, T12 committed, T12 (the last) not
+      // written. By transaction id T10..T12 sort between T1 and T2, inside a page.
+      await store.commit([
+        { customerId: 'C1', expectedVersion: 0, entries: chainOf('C1', [1, 2, 3, 4, 5]) },
+      ]);
+      lost.add('C1/T12');
+      await store.commit([
+        {
+          customerId: 'C1',
+          expectedVersion: 5,
+          entries: chainOf('C1', [6, 7, 8], { from: { cents: 15, version: 5 }, firstId: 10 }),
+        },
+      ]);
+      expect(await itemsOf('C1')).toEqual(['T1', 'T10', 'T11', 'T2', 'T3', 'T4', 'T5']);
+
+      const pages: string[][] = [];
+      let after: string | undefined;
+      do {
+        const page = await store.entriesPage('C1', { after, limit: 3 });
+        pages.push(page.items.map((e) => `${e.transactionId}@${e.version}`));
+        after = page.next;
+      } while (after !== undefined);
+
+      expect(pages).toEqual([
+        ['T1@1', 'T10@6', 'T11@7'],
+        ['T12@8', 'T2@2', 'T3@3'],
+        ['T4@4', 'T5@5'],
+      ]);
+    });
   },
 );

@@ -194,12 +194,16 @@ describe('Class: DynamoDbLedgerStore (requests)', () => {
         {
           TableName: 'TransactionTotal-1',
           Key: { customerId: 'C1' },
-          UpdateExpression: 'SET balanceCents = :after, version = :next, pending = :pending',
+          // `listing` keeps the balance in the table's Listing index (balances listed by Query).
+          UpdateExpression:
+            'SET balanceCents = :after, version = :next, pending = :pending, #listing = :listing',
           ConditionExpression: 'version = :expected',
+          ExpressionAttributeNames: { '#listing': 'listing' },
           ExpressionAttributeValues: {
             ':after': 400,
             ':next': 5,
             ':pending': entries.map(toPendingTuple),
+            ':listing': 'TransactionTotal',
             ':expected': 3,
           },
         },
