@@ -7,6 +7,7 @@ import { BUS_NAME, formatMoney, localTableName } from '@txnflow/contracts';
 import { type IngestSummary, reportKeysFor, SqliteIngestStore } from '@txnflow/ingest';
 import { SqliteLedgerStore } from '@txnflow/ledger';
 import {
+  assertNotDamaged,
   type Clock,
   DATABASE_FILE,
   DriverLock,
@@ -594,11 +595,15 @@ class LocalTxnflow {
 /**
  * Whether the folder holds no state and nobody is setting one up: no database file, and no
  * driver's lock file (a driver creates that first), or one nobody holds.
+ *
+ * @throws {DamagedStateFolderError} when the database is gone but what it indexed is not.
  */
 function holdsNoState(stateDir: string): boolean {
   const folder = statSync(stateDir, { throwIfNoEntry: false });
   if (folder && !folder.isDirectory()) throw new Error(`${stateDir} is a file, not a folder`);
   if (existsSync(join(stateDir, DATABASE_FILE))) return false;
+  // Emails and objects without the database that indexed them: damaged, not empty.
+  assertNotDamaged(stateDir);
   if (!existsSync(join(stateDir, LOCK_FILE))) return true;
   const lock = DriverLock.tryAcquire(stateDir);
   if (!lock) return false;

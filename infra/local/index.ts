@@ -73,7 +73,7 @@ export type {
 export type { LocalRuntimeOptions, ReadOnlyRuntimeOptions } from './runtime.ts';
 export { LocalRuntime } from './runtime.ts';
 export type { RuntimeLog } from './runtime-log.ts';
-export { DATABASE_FILE } from './state/database.ts';
+export { assertNotDamaged, DATABASE_FILE } from './state/database.ts';
 export type { WaitPolicy } from './state/driver-lock.ts';
 export {
   DriverLock,

@@ -298,6 +298,9 @@ function openStateDatabaseReadOnly(stateDir: string): Database | undefined {
  * database indexed (emails, object bodies) or a write-ahead log of it: opened as a fresh
  * state, it would show nothing and go on as if nothing had happened. An empty folder, or one
  * holding only an empty database file and empty subfolders (a first run killed early), is new.
+ *
+ * @example assertNotDamaged('.txnflow'); // throws DamagedStateFolderError, or returns
+ * @throws {DamagedStateFolderError} naming what the folder holds and what to do.
  */
 function assertNotDamaged(stateDir: string): void {
   const size = fileSize(join(stateDir, DATABASE_FILE));
@@ -418,6 +421,7 @@ function nextCounter(db: Database, key: string): number {
 }
 
 export {
+  assertNotDamaged,
   DATABASE_FILE,
   IdSequence,
   MIGRATIONS,

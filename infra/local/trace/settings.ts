@@ -5,14 +5,14 @@ interface TraceSettings {
   /** @default true */
   readonly enabled?: boolean;
   /**
-   * The newest facts kept; older ones are dropped as new ones arrive (about 200 bytes each
+   * The newest facts kept; older ones are dropped as new ones arrive (about 100 bytes each
    * on disk). @default 1,000,000
    */
   readonly maxFacts?: number;
 }
 
 /**
- * The retention when nothing says otherwise: about 200 MB of facts, some 450,000 rows' worth
+ * The retention when nothing says otherwise: about 100 MB of facts, some 450,000 rows' worth
  * (a row's message to the ledger's queue and its receive, plus a share of batches and alerts).
  */
 const DEFAULT_MAX_FACTS = 1_000_000;

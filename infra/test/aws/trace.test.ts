@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { traceOnStage } from '../../aws/trace/aws-trace.ts';
 import { InsightsQueryError } from '../../aws/trace/insights.ts';
 import { discoverStage, StageNotDeployedError } from '../../aws/trace/stage-resources.ts';
@@ -34,6 +34,42 @@ import {
   type ServiceLine,
   stackResourcesOf,
 } from './support/recorded-stage.ts';
+
+/**
+ * Every line the services log in the local run, as CloudWatch would keep it: the local trace
+ * facts keep only the lines a local trace reads, so the lines are taken where the services
+ * write them, on their way to the facts.
+ */
+const written = vi.hoisted(
+  () =>
+    [] as {
+      at: Date;
+      service: string;
+      level: 'info' | 'warn' | 'error';
+      message: string;
+      fields: Record<string, unknown>;
+    }[],
+);
+
+vi.mock('../../local-app/recorded-log.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../local-app/recorded-log.ts')>();
+  return {
+    ...actual,
+    recordedLog: (...[runtime, service, next]: Parameters<typeof actual.recordedLog>) => {
+      const line =
+        (level: 'info' | 'warn' | 'error') =>
+        (message: string, fields?: Record<string, unknown>) => {
+          written.push({ at: new Date(), service, level, message, fields: fields ?? {} });
+          next[level](message, fields);
+        };
+      return actual.recordedLog(runtime, service, {
+        info: line('info'),
+        warn: line('warn'),
+        error: line('error'),
+      });
+    },
+  };
+});
 
 const SAMPLE = new URL('../../../sample-data/transactions.txt', import.meta.url).pathname;
 const STAGE = 'test';
@@ -67,6 +103,7 @@ interface RecordedRun {
 }
 
 async function recordRun(resources: Map<string, StackResourceSummary[]>): Promise<RecordedRun> {
+  written.length = 0;
   const dir = await mkdtemp(join(tmpdir(), 'txnflow-aws-trace-'));
   const txnflow = LocalTxnflow.open({
     stateDir: dir,
@@ -82,13 +119,7 @@ async function recordRun(resources: Map<string, StackResourceSummary[]>): Promis
             r.ResourceType === 'AWS::Logs::LogGroup' &&
             /FunctionLogs/.test(r.LogicalResourceId ?? ''),
         )?.PhysicalResourceId ?? '';
-    const facts = txnflow.runtime.db
-      .prepare("SELECT at, fact FROM rt_trace WHERE kind = 'log' ORDER BY id")
-      .all() as { at: number; fact: string }[];
-    const lines = facts.map(({ at, fact }) => {
-      const { service, level, message, fields } = JSON.parse(fact);
-      return { at: new Date(at), logGroup: logGroupOf(service), service, level, message, fields };
-    });
+    const lines = written.map((line) => ({ ...line, logGroup: logGroupOf(line.service) }));
     const [dead] = txnflow.queue('LedgerTransactionsDLQ');
     if (!dead) throw new Error('the seed should dead-letter a transaction');
     const data = JSON.parse(dead.body).detail.data;
