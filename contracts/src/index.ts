@@ -47,7 +47,12 @@ export type {
 } from './generated/TransactionRecorded.v1.ts';
 export type { ReadGuard } from './guarded-view.ts';
 export { guardReads } from './guarded-view.ts';
-export { LISTING_ATTRIBUTE, LISTING_INDEX, listingValue } from './listing-index.ts';
+export {
+  LISTING_ATTRIBUTE,
+  LISTING_INDEX,
+  listingPageQuery,
+  listingValue,
+} from './listing-index.ts';
 export type { MigratableDatabase } from './local-table-migrations.ts';
 export {
   LocalTablesOutdatedError,

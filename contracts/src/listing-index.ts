@@ -22,4 +22,37 @@ const LISTING_ATTRIBUTE = 'listing';
  */
 const listingValue = (table: string): string => table;
 
-export { LISTING_ATTRIBUTE, LISTING_INDEX, listingValue };
+/**
+ * The input of a DynamoDB Query for one page of a table's listing: the items after `after`
+ * (by the listing's sort key), one more than the page so that the caller knows whether
+ * another page follows. The adapters send it with their own client.
+ *
+ * @example new QueryCommand(listingPageQuery({ tableName, table: 'Customer', sortKey: 'customerId', limit: 50 }))
+ */
+function listingPageQuery(page: {
+  readonly tableName: string;
+  /** The manifest's name of the table (the listing attribute's value). */
+  readonly table: string;
+  readonly sortKey: string;
+  readonly after?: string | undefined;
+  readonly limit: number;
+}) {
+  const { after } = page;
+  return {
+    TableName: page.tableName,
+    IndexName: LISTING_INDEX,
+    KeyConditionExpression:
+      after === undefined ? '#listing = :listing' : '#listing = :listing AND #sort > :after',
+    ExpressionAttributeNames: {
+      '#listing': LISTING_ATTRIBUTE,
+      ...(after === undefined ? {} : { '#sort': page.sortKey }),
+    },
+    ExpressionAttributeValues: {
+      ':listing': listingValue(page.table),
+      ...(after === undefined ? {} : { ':after': after }),
+    },
+    Limit: page.limit + 1,
+  };
+}
+
+export { LISTING_ATTRIBUTE, LISTING_INDEX, listingPageQuery, listingValue };

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import {
   LISTING_ATTRIBUTE,
-  LISTING_INDEX,
+  listingPageQuery,
   listingValue,
   type Page,
   type PageRequest,
@@ -141,21 +141,15 @@ class DynamoDbAlertStore implements AlertStore, AlertQueries {
   /** A Query of the Alerts table's `Listing` index, by `listingKey` (see alertListingKey). */
   async alertsPage({ after, limit }: PageRequest): Promise<Page<Alert>> {
     const { Items = [] } = await this.#client.send(
-      new QueryCommand({
-        TableName: this.#tableName,
-        IndexName: LISTING_INDEX,
-        KeyConditionExpression:
-          after === undefined
-            ? '#listing = :listing'
-            : '#listing = :listing AND listingKey > :after',
-        ExpressionAttributeNames: { '#listing': LISTING_ATTRIBUTE },
-        ExpressionAttributeValues: {
-          ':listing': listingValue('Alerts'),
-          ...(after === undefined ? {} : { ':after': after }),
-        },
-        // One item past the page tells whether another page follows.
-        Limit: limit + 1,
-      }),
+      new QueryCommand(
+        listingPageQuery({
+          tableName: this.#tableName,
+          table: 'Alerts',
+          sortKey: 'listingKey',
+          after,
+          limit,
+        }),
+      ),
     );
     return pageOf(Items.map(toAlert), limit, alertListingKey);
   }

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import {
   LISTING_ATTRIBUTE,
-  LISTING_INDEX,
+  listingPageQuery,
   listingValue,
   type Page,
   type PageRequest,
@@ -284,21 +284,15 @@ class DynamoDbIngestStore implements IngestStore, IngestQueries {
   /** A Query of the Customer table's `Listing` index (eventually consistent, as every index). */
   async customersPage({ after, limit }: PageRequest): Promise<Page<Customer>> {
     const { Items = [] } = await this.#client.send(
-      new QueryCommand({
-        TableName: this.#tables.customer,
-        IndexName: LISTING_INDEX,
-        KeyConditionExpression:
-          after === undefined
-            ? '#listing = :listing'
-            : '#listing = :listing AND customerId > :after',
-        ExpressionAttributeNames: { '#listing': LISTING_ATTRIBUTE },
-        ExpressionAttributeValues: {
-          ':listing': listingValue('Customer'),
-          ...(after === undefined ? {} : { ':after': after }),
-        },
-        // One item past the page tells whether another page follows.
-        Limit: limit + 1,
-      }),
+      new QueryCommand(
+        listingPageQuery({
+          tableName: this.#tables.customer,
+          table: 'Customer',
+          sortKey: 'customerId',
+          after,
+          limit,
+        }),
+      ),
     );
     const customers = Items.map((item) => ({
       customerId: String(item.customerId),

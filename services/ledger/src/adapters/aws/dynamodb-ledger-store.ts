@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import {
   LISTING_ATTRIBUTE,
-  LISTING_INDEX,
+  listingPageQuery,
   listingValue,
   type Page,
   type PageRequest,
@@ -443,21 +443,15 @@ class DynamoDbLedgerStore implements LedgerStore, LedgerQueries {
    */
   async balancesPage({ after, limit }: PageRequest): Promise<Page<Balance>> {
     const { Items = [] } = await this.#client.send(
-      new QueryCommand({
-        TableName: this.#tables.transactionTotal,
-        IndexName: LISTING_INDEX,
-        KeyConditionExpression:
-          after === undefined
-            ? '#listing = :listing'
-            : '#listing = :listing AND customerId > :after',
-        ExpressionAttributeNames: { '#listing': LISTING_ATTRIBUTE },
-        ExpressionAttributeValues: {
-          ':listing': listingValue('TransactionTotal'),
-          ...(after === undefined ? {} : { ':after': after }),
-        },
-        // One item past the page tells whether another page follows.
-        Limit: limit + 1,
-      }),
+      new QueryCommand(
+        listingPageQuery({
+          tableName: this.#tables.transactionTotal,
+          table: 'TransactionTotal',
+          sortKey: 'customerId',
+          after,
+          limit,
+        }),
+      ),
     );
     const ids = Items.map((item) => String(item.customerId));
     const page = pageOf(ids, limit, (id) => id);
