@@ -18,6 +18,7 @@ import { Queues } from './queues/queue.ts';
 import type { RuntimeLog } from './runtime-log.ts';
 import { Scheduler } from './scheduler.ts';
 import { IdSequence } from './state/database.ts';
+import { GroupCommit } from './state/group-commit.ts';
 import { EmailOutbox } from './topics/email-outbox.ts';
 import { Topics } from './topics/topic.ts';
 import { TraceRecorder } from './trace/recorder.ts';
@@ -43,6 +44,7 @@ interface RuntimeParts {
   readonly completions: Completions;
   readonly scheduler: Scheduler;
   readonly trace: TraceRecorder;
+  readonly group: GroupCommit;
 }
 
 interface AssemblyOptions {
@@ -57,6 +59,8 @@ interface AssemblyOptions {
   readonly log: RuntimeLog;
   /** Whether trace facts are recorded, and how many are kept (a reader records none). */
   readonly trace: TraceSettings;
+  /** The longest a group commit stays open, in ms of real time. @default 250 */
+  readonly groupCommitMs?: number;
   /**
    * A reader's view beside the driver: no recovery (the driver's in-flight messages and
    * half-written uploads are its own), and nothing wakes the scheduler, so nothing is delivered.
@@ -76,14 +80,19 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
   const { db, accountId, region, clock } = options;
   // Parts that only stamp times take a function for "now"; parts that wait take the clock.
   const stamp = () => new Date(clock.now());
+  // The scheduler needs the workers and the workers need to wake it: tie the knot late.
+  const late: { scheduler?: Scheduler; dispatcher?: Dispatcher; mappings?: EventSourceMappings } =
+    {};
+  // First: it counts the transaction functions made after it (see GroupCommit).
+  const group = new GroupCommit(db, {
+    ...(options.groupCommitMs !== undefined ? { maxOpenMs: options.groupCommitMs } : {}),
+    onError: (error) => late.scheduler?.fail(error),
+  });
   const arns = new Arns(region, accountId);
   const buses = new EventBuses(db, arns, stamp);
   const rules = new Rules(db, arns, buses);
   const archives = new Archives(db, arns, buses, stamp);
   if (!options.readOnly) archives.enforceRetention();
-  // The scheduler needs the workers and the workers need to wake it: tie the knot late.
-  const late: { scheduler?: Scheduler; dispatcher?: Dispatcher; mappings?: EventSourceMappings } =
-    {};
   const wake = () => late.scheduler?.wake();
   const fail = (error: unknown) => late.scheduler?.fail(error);
   const onDeliveries = () => {
@@ -130,6 +139,9 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     deliveryIds,
     onDeliveries,
     log: options.log,
+    queues,
+    faults: options.faults,
+    trace,
   });
   const dispatcher = new Dispatcher({
     db,
@@ -182,6 +194,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     [replays, dispatcher, mappings],
     () => completions.flush(),
     clock,
+    group,
   );
   Object.assign(late, { scheduler, dispatcher, mappings });
   if (!options.readOnly) scheduler.wake();
@@ -204,6 +217,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     completions,
     scheduler,
     trace,
+    group,
   };
 }
 

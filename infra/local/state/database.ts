@@ -212,6 +212,12 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX rt_trace_by_event ON rt_trace (event_seq) WHERE event_seq IS NOT NULL;
   CREATE INDEX rt_trace_by_ref ON rt_trace (ref) WHERE ref IS NOT NULL;
   `,
+  // Trace facts are read by id with a scan (trace/recorder.ts readFacts), as events are: the
+  // index of random ids (event and batch ids) cost every write a random page, most of the
+  // bytes a run wrote, for the benefit of a rare command.
+  `
+  DROP INDEX IF EXISTS rt_trace_by_ref;
+  `,
 ];
 
 /**

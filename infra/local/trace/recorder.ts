@@ -105,11 +105,13 @@ interface FactRow {
   fact: string;
 }
 
-/** Parameters per IN list: well under SQLite's limit of bound parameters. */
+/** Event sequence numbers per IN list: well under SQLite's limit of bound parameters. */
 const CHUNK = 500;
 
 /**
- * Reads back the facts about the given stored events and ids, oldest first.
+ * Reads back the facts about the given stored events (through the index on event_seq) and
+ * ids (one scan of the table for all of them: ids are not indexed, so that recording a fact
+ * pays nothing for them), oldest first.
  *
  * @example readFacts(db, { eventSeqs: [7, 8], refs: ['9f1c...'] })
  */
@@ -118,18 +120,23 @@ function readFacts(
   about: { readonly eventSeqs?: readonly number[]; readonly refs?: readonly string[] },
 ): StoredFact[] {
   const rows = new Map<number, FactRow>();
-  const read = (column: 'event_seq' | 'ref', values: readonly (number | string)[]) => {
-    for (let i = 0; i < values.length; i += CHUNK) {
-      const chunk = values.slice(i, i + CHUNK);
-      const marks = chunk.map(() => '?').join(', ');
-      const found = db
-        .prepare(`SELECT * FROM rt_trace WHERE ${column} IN (${marks})`)
-        .all(...chunk) as FactRow[];
-      for (const row of found) rows.set(row.id, row);
-    }
-  };
-  read('event_seq', [...new Set(about.eventSeqs ?? [])]);
-  read('ref', [...new Set(about.refs ?? [])]);
+  const seqs = [...new Set(about.eventSeqs ?? [])];
+  for (let i = 0; i < seqs.length; i += CHUNK) {
+    const chunk = seqs.slice(i, i + CHUNK);
+    const found = db
+      .prepare(`SELECT * FROM rt_trace WHERE event_seq IN (${chunk.map(() => '?').join(', ')})`)
+      .all(...chunk) as FactRow[];
+    for (const row of found) rows.set(row.id, row);
+  }
+  const refs = [...new Set(about.refs ?? [])];
+  if (refs.length > 0) {
+    const found = db
+      .prepare(
+        'SELECT * FROM rt_trace WHERE ref IS NOT NULL AND ref IN (SELECT value FROM json_each(?))',
+      )
+      .all(JSON.stringify(refs)) as FactRow[];
+    for (const row of found) rows.set(row.id, row);
+  }
   return [...rows.values()].sort((a, b) => a.id - b.id).map(toStoredFact);
 }
 
