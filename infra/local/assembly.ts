@@ -19,6 +19,7 @@ import type { RuntimeLog } from './runtime-log.ts';
 import { Scheduler } from './scheduler.ts';
 import { IdSequence } from './state/database.ts';
 import { GroupCommit } from './state/group-commit.ts';
+import { EmailDelivery } from './topics/email-delivery.ts';
 import { EmailOutbox } from './topics/email-outbox.ts';
 import { Topics } from './topics/topic.ts';
 import { TraceRecorder } from './trace/recorder.ts';
@@ -38,6 +39,7 @@ interface RuntimeParts {
   readonly mappings: EventSourceMappings;
   readonly topics: Topics;
   readonly outbox: EmailOutbox;
+  readonly emails: EmailDelivery;
   readonly buckets: Buckets;
   readonly handlers: HandlerRegistry;
   readonly dispatcher: Dispatcher;
@@ -121,7 +123,11 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     trace,
   );
   const outbox = new EmailOutbox(join(options.stateDir, 'outbox'), region);
-  const topics = new Topics(db, arns, region, stamp, queues, outbox);
+  const emails = new EmailDelivery(
+    { db, written: (id) => completions.emailWritten(id), wake, fail },
+    options.readOnly,
+  );
+  const topics = new Topics(db, arns, region, stamp, queues, outbox, emails);
   const handlers = new HandlerRegistry((name) => {
     late.dispatcher?.handlerRegistered(name);
     late.mappings?.handlerRegistered(name);
@@ -191,7 +197,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     clock: stamp,
   });
   const scheduler = new Scheduler(
-    [replays, dispatcher, mappings],
+    [replays, dispatcher, mappings, emails],
     () => completions.flush(),
     clock,
     group,
@@ -211,6 +217,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     mappings,
     topics,
     outbox,
+    emails,
     buckets,
     handlers,
     dispatcher,

@@ -95,6 +95,7 @@ interface LocalRuntimeOptions {
  * commit open while the runtime works instead of committing it, so a handler's effects are
  * written with the completion of the delivery or message that ran it (and lost with it in a
  * crash, to be redone when it is delivered again). Outside a group each commits on its own.
+ * Publish records its emails and writes their files in the background (topics/email-delivery.ts).
  */
 interface HandlerCalls {
   putEvents(entries: readonly PutEventsRequestEntry[]): PutEventsResult;
@@ -142,7 +143,7 @@ class LocalRuntime {
   readonly #handlerCalls: HandlerCalls = {
     putEvents: (entries) => this.#writable('putEvents').ingest.putEvents(entries),
     sendMessage: (params) => this.#writable('sendMessage').queues.send(params),
-    publish: (params) => this.#writable('publish').topics.publish(params),
+    publish: (params) => this.#writable('publish').topics.publish(params, 'in-background'),
   };
   #closed = false;
 
@@ -349,7 +350,9 @@ class LocalRuntime {
 
   /** The emails written by email subscriptions, oldest first; `raw` adds each file's text. */
   listOutbox(options: { readonly raw?: boolean } = {}): OutboxEntry[] {
-    return this.#open().outbox.list(options);
+    const parts = this.#open();
+    if (this.drives) parts.emails.writeWaitingNow();
+    return parts.outbox.list(options);
   }
 
   /** CreateBucket; `versioned` keeps every version of its objects (PutBucketVersioning). */
@@ -454,6 +457,7 @@ class LocalRuntime {
     dispatcher.close();
     mappings.close();
     try {
+      this.#parts.emails.writeWaitingNow();
       completions.close();
       group.commit();
     } finally {

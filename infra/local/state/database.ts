@@ -218,6 +218,14 @@ const MIGRATIONS: readonly string[] = [
   `
   DROP INDEX IF EXISTS rt_trace_by_ref;
   `,
+  // Emails a handler published, until their .eml file is written (topics/email-delivery.ts).
+  `
+  CREATE TABLE rt_outbox (
+    id INTEGER PRIMARY KEY,
+    file TEXT NOT NULL,
+    text TEXT NOT NULL
+  );
+  `,
 ];
 
 /**

@@ -8,6 +8,14 @@ interface Pending {
   readonly subject: FactSubject;
 }
 
+/** One fact's columns: at, kind, event_seq, replay_id, ref, fact. */
+type FactValues = [number, string, number | null, number | null, string | null, string];
+
+const INSERT_FACTS = 'INSERT INTO rt_trace (at, kind, event_seq, replay_id, ref, fact) VALUES ';
+const ROW = '(?, ?, ?, ?, ?, ?)';
+/** Facts written per INSERT statement: one statement's overhead shared by many rows. */
+const ROWS_PER_INSERT = 64;
+
 /** The rt_meta key noting when the newest dropped fact was recorded (the clock's ms). */
 const DROPPED_UNTIL_KEY = 'trace_dropped_until';
 
@@ -24,9 +32,8 @@ class TraceRecorder {
   readonly enabled: boolean;
   readonly maxFacts: number;
   readonly #now: () => number;
-  readonly #insert: Statement<
-    [number, string, number | null, number | null, string | null, string]
-  >;
+  readonly #insert: Statement<FactValues>;
+  readonly #insertMany: Statement<FactValues[number][]>;
   readonly #drop: Statement<[number]>;
   readonly #atOf: Statement<[number], { at: number }>;
   readonly #noteDropped: Statement<[string, string]>;
@@ -38,8 +45,9 @@ class TraceRecorder {
     this.enabled = settings.enabled ?? true;
     this.maxFacts = settings.maxFacts ?? DEFAULT_MAX_FACTS;
     this.#now = now;
-    this.#insert = db.prepare(
-      'INSERT INTO rt_trace (at, kind, event_seq, replay_id, ref, fact) VALUES (?, ?, ?, ?, ?, ?)',
+    this.#insert = db.prepare(`${INSERT_FACTS}${ROW}`);
+    this.#insertMany = db.prepare<FactValues[number][]>(
+      `${INSERT_FACTS}${Array(ROWS_PER_INSERT).fill(ROW).join(', ')}`,
     );
     this.#drop = db.prepare('DELETE FROM rt_trace WHERE id <= ?');
     this.#atOf = db.prepare('SELECT at FROM rt_trace WHERE id <= ? ORDER BY id DESC LIMIT 1');
@@ -67,17 +75,15 @@ class TraceRecorder {
     const pending = this.#pending;
     this.#pending = [];
     let lastId = 0;
-    for (const { at, fact, subject } of pending) {
-      const { kind, ...rest } = fact;
-      const result = this.#insert.run(
-        at,
-        kind,
-        subject.eventSeq ?? null,
-        subject.replayId ?? null,
-        subject.ref ?? null,
-        JSON.stringify(rest),
-      );
-      lastId = Number(result.lastInsertRowid);
+    let i = 0;
+    for (; i + ROWS_PER_INSERT <= pending.length; i += ROWS_PER_INSERT) {
+      const values: FactValues[number][] = [];
+      for (let j = i; j < i + ROWS_PER_INSERT; j += 1)
+        values.push(...valuesOf(pending[j] as Pending));
+      lastId = Number(this.#insertMany.run(...values).lastInsertRowid);
+    }
+    for (; i < pending.length; i += 1) {
+      lastId = Number(this.#insert.run(...valuesOf(pending[i] as Pending)).lastInsertRowid);
     }
     this.#sincePrune += pending.length;
     if (this.#sincePrune >= this.#pruneEvery) this.#prune(lastId);
@@ -93,6 +99,12 @@ class TraceRecorder {
     this.#drop.run(threshold);
     this.#noteDropped.run(DROPPED_UNTIL_KEY, String(newestDropped.at));
   }
+}
+
+function valuesOf({ at, fact, subject }: Pending): FactValues {
+  const { kind, ...rest } = fact;
+  const { eventSeq, replayId, ref } = subject;
+  return [at, kind, eventSeq ?? null, replayId ?? null, ref ?? null, JSON.stringify(rest)];
 }
 
 interface FactRow {
