@@ -65,7 +65,12 @@ function prepare(db: Database): Statements {
   };
 }
 
-/** The same pragmas as the runtime's state file (state/database.ts): same durability, same cache. */
+/**
+ * The runtime's durability and cache (state/database.ts: WAL, synchronous=NORMAL, 64 MiB of
+ * cache). Checkpoints as SQLite makes them by default, in the committing thread, every
+ * 10,000 pages: the runtime checkpoints in a background thread (state/checkpointer.ts), a
+ * design choice the floor, one plain process, does not make.
+ */
 function openFloorDatabase(dir: string): Database {
   const db = new BetterSqlite3(join(dir, 'event-log.sqlite'));
   db.pragma('journal_mode = WAL');

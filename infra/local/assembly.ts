@@ -17,7 +17,8 @@ import { EventSourceMappings } from './queues/event-source-mapping.ts';
 import { Queues } from './queues/queue.ts';
 import type { RuntimeLog } from './runtime-log.ts';
 import { Scheduler } from './scheduler.ts';
-import { IdSequence } from './state/database.ts';
+import { Checkpointer } from './state/checkpointer.ts';
+import { DATABASE_FILE, IdSequence } from './state/database.ts';
 import { GroupCommit } from './state/group-commit.ts';
 import { EmailDelivery } from './topics/email-delivery.ts';
 import { EmailOutbox } from './topics/email-outbox.ts';
@@ -47,6 +48,7 @@ interface RuntimeParts {
   readonly scheduler: Scheduler;
   readonly trace: TraceRecorder;
   readonly group: GroupCommit;
+  readonly checkpointer: Checkpointer;
 }
 
 interface AssemblyOptions {
@@ -61,7 +63,7 @@ interface AssemblyOptions {
   readonly log: RuntimeLog;
   /** Whether trace facts are recorded, and how many are kept (a reader records none). */
   readonly trace: TraceSettings;
-  /** The longest a group commit stays open, in ms of real time. @default 250 */
+  /** The longest a group commit stays open, in ms of real time. @default 1000 */
   readonly groupCommitMs?: number;
   /**
    * A reader's view beside the driver: no recovery (the driver's in-flight messages and
@@ -85,10 +87,16 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
   // The scheduler needs the workers and the workers need to wake it: tie the knot late.
   const late: { scheduler?: Scheduler; dispatcher?: Dispatcher; mappings?: EventSourceMappings } =
     {};
+  const checkpointer = new Checkpointer({
+    db,
+    file: join(options.stateDir, DATABASE_FILE),
+    onError: (error) => late.scheduler?.fail(error),
+  });
   // First: it counts the transaction functions made after it (see GroupCommit).
   const group = new GroupCommit(db, {
     ...(options.groupCommitMs !== undefined ? { maxOpenMs: options.groupCommitMs } : {}),
     onError: (error) => late.scheduler?.fail(error),
+    onCommitted: () => checkpointer.afterCommit(),
   });
   const arns = new Arns(region, accountId);
   const buses = new EventBuses(db, arns, stamp);
@@ -225,6 +233,7 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     scheduler,
     trace,
     group,
+    checkpointer,
   };
 }
 

@@ -75,7 +75,7 @@ interface LocalRuntimeOptions {
   readonly maxConcurrentDeliveries?: number;
   /**
    * The longest the group commit of the runtime's work and its handlers' writes stays open,
-   * in ms of real time (see "Delivery, crashes and restarts" in the README). @default 250
+   * in ms of real time (see "Delivery, crashes and restarts" in the README). @default 1000
    */
   readonly groupCommitMs?: number;
   /**
@@ -461,6 +461,8 @@ class LocalRuntime {
       completions.close();
       group.commit();
     } finally {
+      // The worker's connection first: the last one to close checkpoints and removes the WAL.
+      this.#parts.checkpointer.close();
       db.close();
       // Only once the file is closed: the next driver must not see this one's last writes
       // still under way.
@@ -485,7 +487,8 @@ class LocalRuntime {
 
   #durable<T>(parts: RuntimeParts, result: T): T {
     try {
-      parts.group.commit();
+      // Committed now, or by its own transaction: either way the WAL may want a checkpoint.
+      if (!parts.group.commit()) parts.checkpointer.afterCommit();
     } catch (error) {
       parts.scheduler.fail(error);
       throw error;

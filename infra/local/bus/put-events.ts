@@ -227,10 +227,17 @@ class EventIngest {
   }
 }
 
+/** The last event time read: thousands of events share a second, so a text is parsed once. */
+const lastEventTime = { text: '', ms: Number.NaN };
+
 /** The event's own `time` in epoch ms (what replay windows select on); else its arrival. */
 function eventTimeOf(event: EnvelopedEvent, arrivedAt: number): number {
-  const time = Date.parse(String(event.event.time));
-  return Number.isNaN(time) ? arrivedAt : time;
+  const text = String(event.event.time);
+  if (text !== lastEventTime.text) {
+    lastEventTime.text = text;
+    lastEventTime.ms = Date.parse(text);
+  }
+  return Number.isNaN(lastEventTime.ms) ? arrivedAt : lastEventTime.ms;
 }
 
 export type { DroppedEvent, PutEventsResult, PutEventsResultEntry };

@@ -4,17 +4,19 @@ import { InconsistentStateError } from '../errors.ts';
 interface GroupCommitOptions {
   /**
    * How long (real time, ms) a group may stay open: the scheduler's next turn commits a group
-   * older than this, and a timer does when no turn comes. @default 250
+   * older than this, and a timer does when no turn comes. @default 1000
    */
   readonly maxOpenMs?: number;
   /** Told when a commit its timer ran failed (the scheduler stops the runtime). */
   readonly onError: (error: unknown) => void;
   /** Real time in ms, for the age of a group. @default performance.now */
   readonly now?: () => number;
+  /** Told after each commit of a group, outside any transaction. @default - nothing */
+  readonly onCommitted?: () => void;
 }
 
 /** The default of {@link GroupCommitOptions.maxOpenMs}. */
-const DEFAULT_GROUP_COMMIT_MS = 250;
+const DEFAULT_GROUP_COMMIT_MS = 1000;
 
 /**
  * Group commit: the runtime's delivery work and the handlers it invokes write into one
@@ -40,6 +42,7 @@ class GroupCommit {
   readonly #maxOpenMs: number;
   readonly #onError: (error: unknown) => void;
   readonly #now: () => number;
+  readonly #onCommitted: (() => void) | undefined;
   #openedAt: number | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running = 0;
@@ -49,6 +52,7 @@ class GroupCommit {
     this.#maxOpenMs = options.maxOpenMs ?? DEFAULT_GROUP_COMMIT_MS;
     this.#onError = options.onError;
     this.#now = options.now ?? (() => performance.now());
+    this.#onCommitted = options.onCommitted;
     this.#countTransactionFunctions();
   }
 
@@ -100,6 +104,7 @@ class GroupCommit {
       );
     }
     this.#db.exec('COMMIT');
+    this.#onCommitted?.();
     return true;
   }
 

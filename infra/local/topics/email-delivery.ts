@@ -20,7 +20,7 @@ interface EmailDeliveryOptions {
 }
 
 /** Files written at once: enough to keep the file system busy, few enough not to fight over it. */
-const IN_FLIGHT = 2;
+const IN_FLIGHT = 4;
 
 /**
  * SNS's email delivery, in the background: an email published from a handler is recorded

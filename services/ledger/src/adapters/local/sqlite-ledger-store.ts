@@ -100,7 +100,9 @@ class SqliteLedgerStore implements LedgerStore {
     { customer_id: string; balance_cents: number; version: number }
   >;
   readonly #selectEntries: Statement<[string], EntryRow>;
-  readonly #insertEntry: Statement;
+  readonly #insertEntry: Statement<
+    [string, string, string, number, number, number, number, number, number, number]
+  >;
   readonly #insertTotal: Statement<[string, number, number]>;
   readonly #updateTotal: Statement<[number, number, string, number]>;
   readonly #deleteEntry: Statement<[string, string]>;
@@ -134,8 +136,7 @@ class SqliteLedgerStore implements LedgerStore {
       `INSERT INTO ${ENTRIES} (customer_id, transaction_id, transaction_date, amount_cents,
          balance_before_cents, balance_after_cents, threshold_cents, crossed_threshold,
          alert_published, version)
-       VALUES (@customerId, @transactionId, @transactionDate, @amountCents, @balanceBeforeCents,
-         @balanceAfterCents, @thresholdCents, @crossed, @published, @version)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#deleteEntry = db.prepare(
       `DELETE FROM ${ENTRIES} WHERE customer_id = ? AND transaction_id = ?`,
@@ -211,11 +212,18 @@ class SqliteLedgerStore implements LedgerStore {
   #insertEntries(entries: readonly LedgerEntry[]): number {
     for (const [i, entry] of entries.entries()) {
       try {
-        this.#insertEntry.run({
-          ...entry,
-          crossed: entry.crossedThreshold ? 1 : 0,
-          published: entry.alertPublished ? 1 : 0,
-        });
+        this.#insertEntry.run(
+          entry.customerId,
+          entry.transactionId,
+          entry.transactionDate,
+          entry.amountCents,
+          entry.balanceBeforeCents,
+          entry.balanceAfterCents,
+          entry.thresholdCents,
+          entry.crossedThreshold ? 1 : 0,
+          entry.alertPublished ? 1 : 0,
+          entry.version,
+        );
       } catch (error) {
         if ((error as { code?: unknown }).code !== PRIMARY_KEY_TAKEN) throw error;
         return i;
