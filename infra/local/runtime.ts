@@ -457,7 +457,7 @@ class LocalRuntime {
     dispatcher.close();
     mappings.close();
     try {
-      this.#parts.emails.writeWaitingNow();
+      this.#parts.emails.close();
       completions.close();
       group.commit();
     } finally {

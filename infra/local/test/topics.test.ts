@@ -102,6 +102,37 @@ describe('Class: LocalRuntime', () => {
       expect(parseEmail(text).body).toBe('C2 at 1750.00');
     });
 
+    it('has every email a handler published written, and its record gone, once closed', async () => {
+      // Prepare: 50 emails, some given to the writer thread by the time of the close.
+      h.rt.subscribe({ topic: 'Alerts', protocol: 'email', endpoint: 'ops@example.com' });
+      let published = () => {};
+      const done = new Promise<void>((resolve) => {
+        published = resolve;
+      });
+      h.rt.registerHandler('alerter', async () => {
+        for (let i = 0; i < 25; i += 1) {
+          h.rt.handlerCalls.publish({ topic: 'Alerts', message: `first ${i}` });
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+        for (let i = 0; i < 25; i += 1) {
+          h.rt.handlerCalls.publish({ topic: 'Alerts', message: `then ${i}` });
+        }
+        published();
+      });
+      routeOrders(h.rt, { id: 'Alerter', target: { kind: 'handler', name: 'alerter' } });
+      h.rt.putEvents([orderPlaced()]);
+      await done;
+
+      // Act
+      h.rt.close();
+
+      // Assess
+      expect(readdirSync(join(h.stateDir, 'outbox'))).toHaveLength(50);
+      const db = new Database(join(h.stateDir, DATABASE_FILE), { readonly: true });
+      expect(db.prepare('SELECT COUNT(*) AS n FROM rt_outbox').get()).toEqual({ n: 0 });
+      db.close();
+    });
+
     it('writes the emails a killed process left recorded when the folder is opened again', async () => {
       // Prepare: an email recorded and never written, as a process killed in between leaves it.
       h.rt.subscribe({ topic: 'Alerts', protocol: 'email', endpoint: 'ops@example.com' });
