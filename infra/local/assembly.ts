@@ -63,7 +63,7 @@ interface AssemblyOptions {
   readonly log: RuntimeLog;
   /** Whether trace facts are recorded, and how many are kept (a reader records none). */
   readonly trace: TraceSettings;
-  /** The longest a group commit stays open, in ms of real time. @default 1000 */
+  /** The longest a group commit stays open, in ms of real time. @default 2000 */
   readonly groupCommitMs?: number;
   /**
    * A reader's view beside the driver: no recovery (the driver's in-flight messages and

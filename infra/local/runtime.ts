@@ -75,7 +75,7 @@ interface LocalRuntimeOptions {
   readonly maxConcurrentDeliveries?: number;
   /**
    * The longest the group commit of the runtime's work and its handlers' writes stays open,
-   * in ms of real time (see "Delivery, crashes and restarts" in the README). @default 1000
+   * in ms of real time (see "Delivery, crashes and restarts" in the README). @default 2000
    */
   readonly groupCommitMs?: number;
   /**

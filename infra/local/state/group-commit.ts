@@ -4,7 +4,7 @@ import { InconsistentStateError } from '../errors.ts';
 interface GroupCommitOptions {
   /**
    * How long (real time, ms) a group may stay open: the scheduler's next turn commits a group
-   * older than this, and a timer does when no turn comes. @default 1000
+   * older than this, and a timer does when no turn comes. @default 2000
    */
   readonly maxOpenMs?: number;
   /** Told when a commit its timer ran failed (the scheduler stops the runtime). */
@@ -16,7 +16,7 @@ interface GroupCommitOptions {
 }
 
 /** The default of {@link GroupCommitOptions.maxOpenMs}. */
-const DEFAULT_GROUP_COMMIT_MS = 1000;
+const DEFAULT_GROUP_COMMIT_MS = 2000;
 
 /**
  * Group commit: the runtime's delivery work and the handlers it invokes write into one
