@@ -1,48 +1,60 @@
 // Pipeline benchmark: generated files through ingest -> bus -> ledger -> alerting on the
-// embedded runtime, against the floor of csv-parse alone on the same file, with the runtime's
-// trace facts recorded (TXNFLOW_TRACE=on, the default) and not (off). Prints figures; asserts
-// nothing. `npm run bench -- --rows 1000000 [--customers N] [--order O] [--trace on|off|both]
-// [--repeat N] [--json]`.
+// embedded runtime, beside two floors measured in the same run on the same file: the
+// event-log floor (event-log-floor.ts: one process doing the same work with no bus) and
+// csv-parse alone. Each measurement runs in a process of its own, so its peak RSS is its
+// own. Prints figures; asserts nothing. `npm run bench -- --rows 200000 [--customers N]
+// [--order O] [--trace on|off|both] [--repeat N] [--json]`.
 import { spawnSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
 import { LocalTxnflow } from '../local-app/local-txnflow.ts';
+import { runEventLogFloor } from './event-log-floor.ts';
 import { generateTransactionsFile, parseRowOrder, type RowOrder } from './generate-transactions.ts';
+import { type Measured, measure, round } from './measure.ts';
 
+/** What is measured: the pipeline, or one of its floors. */
+const SUBJECTS = ['pipeline', 'event-log', 'csv-parse'] as const;
+type Subject = (typeof SUBJECTS)[number];
+
+/** One measurement, as a child process reports it. */
+interface ChildResult extends Measured {
+  readonly subject: Subject;
+  /** Alerts recorded (the pipeline and the event-log floor). */
+  readonly alerts?: number;
+  /** Until the ingest handler returned (the pipeline). */
+  readonly ingestSeconds?: number;
+}
+
+/** One file: the pipeline and both floors, with the ratios between them. */
 interface FileResult {
-  /** Whether the runtime recorded trace facts. */
-  readonly tracing: boolean;
   readonly rows: number;
   readonly customers: number;
   readonly order: RowOrder;
+  /** Whether the runtime recorded trace facts in the pipeline run. */
+  readonly tracing: boolean;
   readonly fileMB: number;
-  readonly parseOnlySeconds: number;
-  readonly ingestSeconds: number;
-  readonly endToEndSeconds: number;
-  /** CPU time (user and system) of the whole run: less swayed than wall time by a busy box. */
-  readonly cpuSeconds: number;
-  /**
-   * User CPU time alone: the work the pipeline itself does. System time also counts waiting
-   * on a disk other processes keep busy, so on a shared box it varies far more between runs.
-   */
-  readonly userCpuSeconds: number;
-  readonly rowsPerSecond: number;
-  readonly busEventsPerSecond: number;
   readonly alerts: number;
-  readonly peakRssMB: number;
-  readonly ratioToFloor: number;
+  readonly pipeline: ChildResult;
+  readonly eventLog: ChildResult;
+  readonly csvParse: ChildResult;
+  /** Pipeline over event-log floor, wall and CPU. */
+  readonly ratioToEventLog: { readonly wall: number; readonly cpu: number };
+  /** Pipeline over csv-parse alone, wall. */
+  readonly ratioToCsvParse: number;
 }
 
-const seconds = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9;
-const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
+interface ChildOptions {
+  readonly file: string;
+  readonly rows: number;
+  readonly tracing: boolean;
+}
 
-/** The floor: csv-parse alone, streaming the same file with the same delimiter. */
-async function parseOnlySeconds(file: string): Promise<number> {
-  const start = process.hrtime.bigint();
+/** csv-parse alone, streaming the same file with the same delimiter. */
+async function csvParseOnly(file: string): Promise<number> {
   let records = 0;
   for await (const _record of createReadStream(file).pipe(
     parse({ delimiter: '|', from_line: 2 }),
@@ -50,122 +62,95 @@ async function parseOnlySeconds(file: string): Promise<number> {
     records += 1;
   }
   if (records === 0) throw new Error(`${file} parsed to no records`);
-  return seconds(start);
+  return records;
 }
 
-/** One file, measured in this (child) process so that its peak RSS is its own. */
-async function measureFile(
-  file: string,
-  rows: number,
-  customers: number,
-  order: RowOrder,
-  tracing: boolean,
-): Promise<FileResult> {
-  const floor = await parseOnlySeconds(file);
+/** The whole pipeline on a fresh state folder, until idle. */
+async function pipeline(options: ChildOptions): Promise<ChildResult> {
   const stateDir = await mkdtemp(join(tmpdir(), 'txnflow-bench-state-'));
   let ingestDone = 0n;
-  const txnflow = LocalTxnflow.open({
-    stateDir,
-    env: { TXNFLOW_TRACE: tracing ? 'on' : 'off' },
-    log: {
-      info: (message) => {
-        if (message === 'ingested file') ingestDone = process.hrtime.bigint();
-      },
-      warn() {},
-      error() {},
-    },
-  });
+  const start = process.hrtime.bigint();
   try {
-    const start = process.hrtime.bigint();
-    const cpuBefore = process.cpuUsage();
-    const [summary] = await txnflow.ingestFiles([file]);
-    const endToEnd = seconds(start);
-    const cpu = process.cpuUsage(cpuBefore);
-    if (summary?.accepted !== rows)
-      throw new Error(`accepted ${summary?.accepted} of ${rows} rows`);
-    const alerts = (await txnflow.alerts()).length;
-    // Through the bus: every TransactionRecorded, every HighBalanceDetected, the S3 event.
-    const busEvents = rows + alerts + 1;
-    return {
-      tracing,
-      rows,
-      customers,
-      order,
-      fileMB: round((await stat(file)).size / 1_048_576, 1),
-      parseOnlySeconds: round(floor),
-      ingestSeconds: round(Number(ingestDone - start) / 1e9),
-      endToEndSeconds: round(endToEnd),
-      cpuSeconds: round((cpu.user + cpu.system) / 1e6),
-      userCpuSeconds: round(cpu.user / 1e6),
-      rowsPerSecond: Math.round(rows / endToEnd),
-      busEventsPerSecond: Math.round(busEvents / endToEnd),
-      alerts,
-      peakRssMB: round(process.resourceUsage().maxRSS / 1024, 0),
-      ratioToFloor: round(endToEnd / floor, 1),
-    };
+    const { result, measured } = await measure(async () => {
+      const txnflow = LocalTxnflow.open({
+        stateDir,
+        env: { TXNFLOW_TRACE: options.tracing ? 'on' : 'off' },
+        log: {
+          info: (message) => {
+            if (message === 'ingested file') ingestDone = process.hrtime.bigint();
+          },
+          warn() {},
+          error() {},
+        },
+      });
+      try {
+        const [summary] = await txnflow.ingestFiles([options.file]);
+        if (summary?.accepted !== options.rows) {
+          throw new Error(`accepted ${summary?.accepted} of ${options.rows} rows`);
+        }
+        return (await txnflow.alerts()).length;
+      } finally {
+        txnflow.close();
+      }
+    });
+    const ingestSeconds = round(Number(ingestDone - start) / 1e9);
+    return { subject: 'pipeline', ...measured, alerts: result, ingestSeconds };
   } finally {
-    txnflow.close();
     await rm(stateDir, { recursive: true, force: true });
   }
 }
 
-const LABELS: readonly [string, (r: FileResult) => string][] = [
-  ['rows', (r) => r.rows.toLocaleString('en')],
-  ['customers', (r) => r.customers.toLocaleString('en')],
-  ['row order', (r) => r.order],
-  ['trace facts', (r) => (r.tracing ? 'on' : 'off')],
-  ['file size (MB)', (r) => String(r.fileMB)],
-  ['csv-parse alone, the floor (s)', (r) => String(r.parseOnlySeconds)],
-  ['ingest (s)', (r) => String(r.ingestSeconds)],
-  ['end to end until idle (s)', (r) => String(r.endToEndSeconds)],
-  ['CPU, user + system (s)', (r) => String(r.cpuSeconds)],
-  ['CPU, user (s)', (r) => String(r.userCpuSeconds)],
-  ['rows/s end to end', (r) => r.rowsPerSecond.toLocaleString('en')],
-  ['bus events/s', (r) => r.busEventsPerSecond.toLocaleString('en')],
-  ['alerts', (r) => String(r.alerts)],
-  ['peak RSS (MB)', (r) => String(r.peakRssMB)],
-  ['end to end / floor', (r) => `${r.ratioToFloor}x`],
-];
-
-function printTable(results: readonly FileResult[]): void {
-  const width = Math.max(...LABELS.map(([label]) => label.length));
-  for (const [label, value] of LABELS) {
-    console.log(`${label.padEnd(width)}  ${results.map((r) => value(r).padStart(12)).join('')}`);
+async function eventLogFloor(options: ChildOptions): Promise<ChildResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'txnflow-bench-floor-'));
+  try {
+    const { result, measured } = await measure(() => runEventLogFloor(options.file, dir));
+    if (result.accepted !== options.rows) {
+      throw new Error(`the event-log floor accepted ${result.accepted} of ${options.rows} rows`);
+    }
+    return { subject: 'event-log', ...measured, alerts: result.alerts };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** The run of median end-to-end time among repeats of one size and tracing setting. */
-function median(runs: readonly FileResult[]): FileResult {
-  const sorted = [...runs].sort((a, b) => a.endToEndSeconds - b.endToEndSeconds);
+async function measureSubject(subject: Subject, options: ChildOptions): Promise<ChildResult> {
+  if (subject === 'pipeline') return pipeline(options);
+  if (subject === 'event-log') return eventLogFloor(options);
+  const { measured } = await measure(() => csvParseOnly(options.file));
+  return { subject, ...measured };
+}
+
+/** Runs one measurement in a child process (its own heap, its own peak RSS). */
+function measureInChild(subject: Subject, options: ChildOptions): ChildResult {
+  const child = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      new URL(import.meta.url).pathname,
+      '--child',
+      subject,
+      '--file',
+      options.file,
+      '--rows',
+      String(options.rows),
+      '--trace',
+      options.tracing ? 'on' : 'off',
+    ],
+    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+  );
+  if (child.status !== 0) {
+    throw new Error(`${subject}, ${options.rows} rows: the child failed:\n${child.stderr}`);
+  }
+  return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult;
+}
+
+/** The run of median wall time among repeats. */
+function median(runs: readonly ChildResult[]): ChildResult {
+  const sorted = [...runs].sort((a, b) => a.wallSeconds - b.wallSeconds);
   const middle = sorted[Math.floor((sorted.length - 1) / 2)];
   if (!middle) throw new Error('no runs to take the median of');
   return middle;
-}
-
-const middleOf = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
-};
-
-/**
- * What recording trace facts costs, per size: end-to-end throughput and user CPU time on
- * against off, each the median of every run (not only the run the table shows).
- */
-function printTracingCost(runs: readonly FileResult[]): void {
-  for (const rows of new Set(runs.map((r) => r.rows))) {
-    const of = (tracing: boolean) => runs.filter((r) => r.rows === rows && r.tracing === tracing);
-    const [on, off] = [of(true), of(false)];
-    if (on.length === 0 || off.length === 0) continue;
-    const rate = (set: readonly FileResult[]) => middleOf(set.map((r) => r.rowsPerSecond));
-    const user = (set: readonly FileResult[]) => middleOf(set.map((r) => r.userCpuSeconds));
-    const cost = (1 - rate(on) / rate(off)) * 100;
-    const userCost = (user(on) / user(off) - 1) * 100;
-    console.log(
-      `trace facts cost, ${rows.toLocaleString('en')} rows, medians of ${Math.min(on.length, off.length)} run(s): ` +
-        `${rate(off).toLocaleString('en')} -> ${rate(on).toLocaleString('en')} rows/s end to end (${cost.toFixed(1)}% of throughput); ` +
-        `user CPU ${user(off)} -> ${user(on)} s (${userCost >= 0 ? '+' : ''}${userCost.toFixed(1)}%)`,
-    );
-  }
 }
 
 interface BenchOptions {
@@ -177,52 +162,49 @@ interface BenchOptions {
   readonly json: boolean;
 }
 
-function parseTracing(value: string): boolean[] {
-  if (value === 'both') return [false, true];
-  if (value === 'on' || value === 'off') return [value === 'on'];
-  throw new Error(`--trace must be on, off or both, got "${value}"`);
+/** Measures `subject` `repeat` times, in turn with the others' runs; the median. */
+function medianOf(subject: Subject, options: ChildOptions, bench: BenchOptions): ChildResult {
+  const runs: ChildResult[] = [];
+  for (let i = 0; i < bench.repeat; i += 1) {
+    if (!bench.json) {
+      const trace = subject === 'pipeline' ? `, trace facts ${options.tracing ? 'on' : 'off'}` : '';
+      console.error(`measuring ${subject}, ${options.rows.toLocaleString('en')} rows${trace}...`);
+    }
+    runs.push(measureInChild(subject, options));
+  }
+  return median(runs);
 }
 
-/** Measures one file in a child process (its own heap, its own peak RSS). */
-function measureInChild(
-  file: string,
-  rows: number,
-  options: BenchOptions,
-  tracing: boolean,
-): FileResult {
-  const child = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      new URL(import.meta.url).pathname,
-      '--child',
-      file,
-      '--rows',
-      String(rows),
-      '--customers',
-      String(options.customers),
-      '--order',
-      options.order,
-      '--trace',
-      tracing ? 'on' : 'off',
-    ],
-    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
-  );
-  if (child.status !== 0) throw new Error(`bench of ${rows} rows failed:\n${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as FileResult;
+async function measureFile(file: string, rows: number, bench: BenchOptions): Promise<FileResult[]> {
+  const common = { file, rows, tracing: true };
+  const eventLog = medianOf('event-log', common, bench);
+  const csvParse = medianOf('csv-parse', common, bench);
+  const fileMB = round((await stat(file)).size / 1_048_576, 1);
+  return bench.tracing.map((tracing) => {
+    const pipelineRun = medianOf('pipeline', { ...common, tracing }, bench);
+    return {
+      rows,
+      customers: bench.customers,
+      order: bench.order,
+      tracing,
+      fileMB,
+      alerts: pipelineRun.alerts ?? 0,
+      pipeline: pipelineRun,
+      eventLog,
+      csvParse,
+      ratioToEventLog: {
+        wall: round(pipelineRun.wallSeconds / eventLog.wallSeconds, 1),
+        cpu: round(pipelineRun.cpuSeconds / eventLog.cpuSeconds, 1),
+      },
+      ratioToCsvParse: round(pipelineRun.wallSeconds / csvParse.wallSeconds, 1),
+    };
+  });
 }
 
-/**
- * Every size, tracing off and on in turn, `repeat` times: the median run of each (by end to
- * end time), and every run.
- */
-async function measureAll(
-  options: BenchOptions,
-): Promise<{ results: FileResult[]; all: FileResult[] }> {
+/** Every size: a generated file, then each measurement of it. */
+async function measureAll(options: BenchOptions): Promise<FileResult[]> {
   const dir = await mkdtemp(join(tmpdir(), 'txnflow-bench-'));
   const results: FileResult[] = [];
-  const all: FileResult[] = [];
   try {
     for (const rows of options.sizes) {
       const file = join(dir, `transactions-${rows}.txt`);
@@ -232,26 +214,75 @@ async function measureAll(
         seed: 1,
         order: options.order,
       });
-      const runs = new Map<boolean, FileResult[]>(options.tracing.map((t) => [t, []]));
-      for (let i = 0; i < options.repeat; i += 1) {
-        for (const tracing of options.tracing) {
-          if (!options.json) {
-            console.error(
-              `measuring ${rows.toLocaleString('en')} rows, trace facts ${tracing ? 'on' : 'off'}...`,
-            );
-          }
-          runs.get(tracing)?.push(measureInChild(file, rows, options, tracing));
-        }
-      }
-      for (const tracing of options.tracing) {
-        results.push(median(runs.get(tracing) ?? []));
-        all.push(...(runs.get(tracing) ?? []));
-      }
+      results.push(...(await measureFile(file, rows, options)));
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  return { results, all };
+  return results;
+}
+
+const COLUMNS: readonly [string, (m: ChildResult, rows: number) => string][] = [
+  ['wall (s)', (m) => String(m.wallSeconds)],
+  ['CPU (s)', (m) => String(m.cpuSeconds)],
+  ['rows/s', (m, rows) => Math.round(rows / m.wallSeconds).toLocaleString('en')],
+  ['peak RSS (MB)', (m) => String(m.peakRssMB)],
+  [
+    'written/row (KB)',
+    (m, rows) =>
+      m.bytesWritten === undefined ? 'n/a' : String(round(m.bytesWritten / rows / 1024, 2)),
+  ],
+];
+
+function printFile(r: FileResult): void {
+  console.log(
+    `${r.rows.toLocaleString('en')} rows, ${r.customers.toLocaleString('en')} customers, ${r.order}, ` +
+      `${r.fileMB} MB, ${r.alerts.toLocaleString('en')} alerts, trace facts ${r.tracing ? 'on' : 'off'}` +
+      (r.pipeline.ingestSeconds === undefined
+        ? ''
+        : `, ingest returned at ${r.pipeline.ingestSeconds} s`),
+  );
+  const label = 18;
+  console.log(`${''.padEnd(label)}${COLUMNS.map(([name]) => name.padStart(18)).join('')}`);
+  const lines: [string, ChildResult][] = [
+    ['pipeline', r.pipeline],
+    ['event-log floor', r.eventLog],
+    ['csv-parse floor', r.csvParse],
+  ];
+  for (const [name, m] of lines) {
+    const cells = COLUMNS.map(([, cell]) => cell(m, r.rows).padStart(18));
+    console.log(`${name.padEnd(label)}${cells.join('')}`);
+  }
+  console.log(
+    `pipeline / event-log floor: ${r.ratioToEventLog.wall}x wall, ${r.ratioToEventLog.cpu}x CPU; ` +
+      `pipeline / csv-parse floor: ${r.ratioToCsvParse}x wall\n`,
+  );
+}
+
+/** What recording trace facts costs, per size: pipeline throughput on against off. */
+function printTracingCost(results: readonly FileResult[]): void {
+  for (const rows of new Set(results.map((r) => r.rows))) {
+    const on = results.find((r) => r.rows === rows && r.tracing)?.pipeline;
+    const off = results.find((r) => r.rows === rows && !r.tracing)?.pipeline;
+    if (!on || !off) continue;
+    const cost = (on.wallSeconds / off.wallSeconds - 1) * 100;
+    const cpuCost = (on.cpuSeconds / off.cpuSeconds - 1) * 100;
+    console.log(
+      `trace facts cost, ${rows.toLocaleString('en')} rows: wall ${off.wallSeconds} -> ${on.wallSeconds} s (${cost >= 0 ? '+' : ''}${cost.toFixed(1)}%); CPU ${off.cpuSeconds} -> ${on.cpuSeconds} s (${cpuCost >= 0 ? '+' : ''}${cpuCost.toFixed(1)}%)`,
+    );
+  }
+}
+
+function parseTracing(value: string): boolean[] {
+  if (value === 'both') return [false, true];
+  if (value === 'on' || value === 'off') return [value === 'on'];
+  throw new Error(`--trace must be on, off or both, got "${value}"`);
+}
+
+function parseSubject(value: string): Subject {
+  const subject = SUBJECTS.find((known) => known === value);
+  if (!subject) throw new Error(`--child must be one of ${SUBJECTS.join(', ')}, got "${value}"`);
+  return subject;
 }
 
 async function main(): Promise<void> {
@@ -260,29 +291,31 @@ async function main(): Promise<void> {
       rows: { type: 'string', multiple: true },
       customers: { type: 'string', default: '10000' },
       order: { type: 'string', default: 'round-robin' },
-      trace: { type: 'string', default: 'both' },
+      trace: { type: 'string', default: 'on' },
       repeat: { type: 'string', default: '1' },
       json: { type: 'boolean', default: false },
       child: { type: 'string' },
+      file: { type: 'string' },
     },
   });
-  const customers = Number(values.customers);
-  const order = parseRowOrder(values.order ?? '');
-  const tracing = parseTracing(values.trace ?? 'both');
+  const tracing = parseTracing(values.trace ?? 'on');
   if (values.child) {
-    const rows = Number(values.rows?.[0]);
-    const result = await measureFile(values.child, rows, customers, order, tracing[0] ?? true);
-    console.log(JSON.stringify(result));
+    const options = {
+      file: values.file ?? '',
+      rows: Number(values.rows?.[0]),
+      tracing: tracing[0] ?? true,
+    };
+    console.log(JSON.stringify(await measureSubject(parseSubject(values.child), options)));
     return;
   }
   const repeat = Number(values.repeat);
-  if (!(Number.isInteger(repeat) && repeat >= 1))
+  if (!(Number.isInteger(repeat) && repeat >= 1)) {
     throw new Error('--repeat must be a whole number >= 1');
-  const sizes = (values.rows ?? ['100000', '1000000']).map(Number);
-  const { results, all } = await measureAll({
-    sizes,
-    customers,
-    order,
+  }
+  const results = await measureAll({
+    sizes: (values.rows ?? ['200000', '1000000']).map(Number),
+    customers: Number(values.customers),
+    order: parseRowOrder(values.order ?? ''),
     tracing,
     repeat,
     json: values.json ?? false,
@@ -291,12 +324,12 @@ async function main(): Promise<void> {
     for (const r of results) console.log(JSON.stringify(r));
     return;
   }
+  const median = repeat > 1 ? `, median of ${repeat} runs each` : '';
   console.log(
-    `\ntxnflow pipeline benchmark (node ${process.version}, ${(await import('node:os')).cpus().length} cores${repeat > 1 ? `, median of ${repeat} runs each` : ''})\n`,
+    `\ntxnflow pipeline benchmark (node ${process.version}, ${cpus().length} cores${median})\n`,
   );
-  printTable(results);
-  console.log('');
-  printTracingCost(all);
+  for (const r of results) printFile(r);
+  printTracingCost(results);
 }
 
 await main();

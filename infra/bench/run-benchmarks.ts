@@ -1,6 +1,6 @@
 // `npm run bench`: the runtime's own benchmark (events/s through putEvents, matching and
 // delivery), then the pipeline benchmark (files through all three services). Options go
-// to the pipeline benchmark: `npm run bench -- --rows 1000000 [--customers N] [--order O] [--json]`.
+// to the pipeline benchmark: `npm run bench -- --rows 200000 [--customers N] [--order O] [--json]`
 // With --json only the pipeline's JSON lines are printed, so the last line stays one object.
 import { spawnSync } from 'node:child_process';
 

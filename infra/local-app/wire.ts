@@ -58,7 +58,7 @@ function withBucket(pattern: EventPattern, bucketName: string): EventPattern {
 function deadLetterSink(runtime: LocalRuntime, queue: string): DeadLetterSink {
   return {
     async send(body, reason) {
-      runtime.sendMessage({
+      runtime.handlerCalls.sendMessage({
         queue,
         body,
         attributes: { ERROR_CODE: 'ContractValidationFailed', ERROR_MESSAGE: reason },
@@ -204,7 +204,7 @@ function wireServices(
         },
         putObject: (params) => runtime.putObject(params),
       },
-      topics: { publish: (params) => runtime.publish(params) },
+      topics: { publish: (params) => runtime.handlerCalls.publish(params) },
       deadLettersFor: (handler) => deadLetterSink(runtime, poisonQueueOf(manifest, handler)),
       env: options.env,
       log: recordedLog(runtime, manifest.service, options.log),

@@ -17,7 +17,10 @@ import { EventSourceMappings } from './queues/event-source-mapping.ts';
 import { Queues } from './queues/queue.ts';
 import type { RuntimeLog } from './runtime-log.ts';
 import { Scheduler } from './scheduler.ts';
-import { IdSequence } from './state/database.ts';
+import { Checkpointer } from './state/checkpointer.ts';
+import { DATABASE_FILE, IdSequence } from './state/database.ts';
+import { GroupCommit } from './state/group-commit.ts';
+import { EmailDelivery } from './topics/email-delivery.ts';
 import { EmailOutbox } from './topics/email-outbox.ts';
 import { Topics } from './topics/topic.ts';
 import { TraceRecorder } from './trace/recorder.ts';
@@ -37,12 +40,15 @@ interface RuntimeParts {
   readonly mappings: EventSourceMappings;
   readonly topics: Topics;
   readonly outbox: EmailOutbox;
+  readonly emails: EmailDelivery;
   readonly buckets: Buckets;
   readonly handlers: HandlerRegistry;
   readonly dispatcher: Dispatcher;
   readonly completions: Completions;
   readonly scheduler: Scheduler;
   readonly trace: TraceRecorder;
+  readonly group: GroupCommit;
+  readonly checkpointer: Checkpointer;
 }
 
 interface AssemblyOptions {
@@ -57,6 +63,8 @@ interface AssemblyOptions {
   readonly log: RuntimeLog;
   /** Whether trace facts are recorded, and how many are kept (a reader records none). */
   readonly trace: TraceSettings;
+  /** The longest a group commit stays open, in ms of real time. @default 2000 */
+  readonly groupCommitMs?: number;
   /**
    * A reader's view beside the driver: no recovery (the driver's in-flight messages and
    * half-written uploads are its own), and nothing wakes the scheduler, so nothing is delivered.
@@ -76,14 +84,25 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
   const { db, accountId, region, clock } = options;
   // Parts that only stamp times take a function for "now"; parts that wait take the clock.
   const stamp = () => new Date(clock.now());
+  // The scheduler needs the workers and the workers need to wake it: tie the knot late.
+  const late: { scheduler?: Scheduler; dispatcher?: Dispatcher; mappings?: EventSourceMappings } =
+    {};
+  const checkpointer = new Checkpointer({
+    db,
+    file: join(options.stateDir, DATABASE_FILE),
+    onError: (error) => late.scheduler?.fail(error),
+  });
+  // First: it counts the transaction functions made after it (see GroupCommit).
+  const group = new GroupCommit(db, {
+    ...(options.groupCommitMs !== undefined ? { maxOpenMs: options.groupCommitMs } : {}),
+    onError: (error) => late.scheduler?.fail(error),
+    onCommitted: () => checkpointer.afterCommit(),
+  });
   const arns = new Arns(region, accountId);
   const buses = new EventBuses(db, arns, stamp);
   const rules = new Rules(db, arns, buses);
   const archives = new Archives(db, arns, buses, stamp);
   if (!options.readOnly) archives.enforceRetention();
-  // The scheduler needs the workers and the workers need to wake it: tie the knot late.
-  const late: { scheduler?: Scheduler; dispatcher?: Dispatcher; mappings?: EventSourceMappings } =
-    {};
   const wake = () => late.scheduler?.wake();
   const fail = (error: unknown) => late.scheduler?.fail(error);
   const onDeliveries = () => {
@@ -112,7 +131,11 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     trace,
   );
   const outbox = new EmailOutbox(join(options.stateDir, 'outbox'), region);
-  const topics = new Topics(db, arns, region, stamp, queues, outbox);
+  const emails = new EmailDelivery(
+    { db, written: (id) => completions.emailWritten(id), wake, fail },
+    options.readOnly,
+  );
+  const topics = new Topics(db, arns, region, stamp, queues, outbox, emails);
   const handlers = new HandlerRegistry((name) => {
     late.dispatcher?.handlerRegistered(name);
     late.mappings?.handlerRegistered(name);
@@ -130,6 +153,9 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     deliveryIds,
     onDeliveries,
     log: options.log,
+    queues,
+    faults: options.faults,
+    trace,
   });
   const dispatcher = new Dispatcher({
     db,
@@ -179,9 +205,10 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     clock: stamp,
   });
   const scheduler = new Scheduler(
-    [replays, dispatcher, mappings],
+    [replays, dispatcher, mappings, emails],
     () => completions.flush(),
     clock,
+    group,
   );
   Object.assign(late, { scheduler, dispatcher, mappings });
   if (!options.readOnly) scheduler.wake();
@@ -198,12 +225,15 @@ function assembleRuntime(options: AssemblyOptions): RuntimeParts {
     mappings,
     topics,
     outbox,
+    emails,
     buckets,
     handlers,
     dispatcher,
     completions,
     scheduler,
     trace,
+    group,
+    checkpointer,
   };
 }
 

@@ -70,7 +70,7 @@ export type {
   RedrivePolicy,
   SendMessageParams,
 } from './queues/queue.ts';
-export type { LocalRuntimeOptions, ReadOnlyRuntimeOptions } from './runtime.ts';
+export type { HandlerCalls, LocalRuntimeOptions, ReadOnlyRuntimeOptions } from './runtime.ts';
 export { LocalRuntime } from './runtime.ts';
 export type { RuntimeLog } from './runtime-log.ts';
 export { assertNotDamaged, DATABASE_FILE } from './state/database.ts';

@@ -75,6 +75,11 @@ interface LocalRuntimeOptions {
   /** Handler deliveries of rules in flight at once. @default 64 */
   readonly maxConcurrentDeliveries?: number;
   /**
+   * The longest the group commit of the runtime's work and its handlers' writes stays open,
+   * in ms of real time (see "Delivery, crashes and restarts" in the README). @default 2000
+   */
+  readonly groupCommitMs?: number;
+  /**
    * The folder's driver lock, already taken (after waiting for it, see `DriverLock.acquire`);
    * the runtime owns it from this call on and releases it on close.
    * @default - taken by `open`, which throws StateFolderBusyError if another process holds it
@@ -84,6 +89,19 @@ interface LocalRuntimeOptions {
   readonly owner?: string;
   /** Told what callers would not otherwise see, such as events dropped for want of a bus. @default stderrLog */
   readonly log?: RuntimeLog;
+}
+
+/**
+ * PutEvents, SendMessage and Publish as a handler calls them: their writes join the group
+ * commit open while the runtime works instead of committing it, so a handler's effects are
+ * written with the completion of the delivery or message that ran it (and lost with it in a
+ * crash, to be redone when it is delivered again). Outside a group each commits on its own.
+ * Publish records its emails and writes their files in the background (topics/email-delivery.ts).
+ */
+interface HandlerCalls {
+  putEvents(entries: readonly PutEventsRequestEntry[]): PutEventsResult;
+  sendMessage(params: SendMessageParams): { messageId: string; md5OfBody: string };
+  publish(params: PublishParams): { MessageId: string };
 }
 
 /** What a read-only runtime needs: where the folder is, and how to name things. */
@@ -123,6 +141,11 @@ function lockFor(options: LocalRuntimeOptions): DriverLock {
 class LocalRuntime {
   readonly #parts: RuntimeParts;
   readonly #lock: DriverLock | undefined;
+  readonly #handlerCalls: HandlerCalls = {
+    putEvents: (entries) => this.#writable('putEvents').ingest.putEvents(entries),
+    sendMessage: (params) => this.#writable('sendMessage').queues.send(params),
+    publish: (params) => this.#writable('publish').topics.publish(params, 'in-background'),
+  };
   #closed = false;
 
   private constructor(parts: RuntimeParts, lock: DriverLock | undefined) {
@@ -161,6 +184,7 @@ class LocalRuntime {
           maxConcurrentDeliveries: options.maxConcurrentDeliveries ?? 64,
           log: options.log ?? stderrLog,
           trace,
+          ...(options.groupCommitMs !== undefined ? { groupCommitMs: options.groupCommitMs } : {}),
           readOnly: false,
         });
         return new LocalRuntime(parts, lock);
@@ -228,17 +252,17 @@ class LocalRuntime {
 
   /** CreateEventBus, idempotent; `default` always exists. */
   createEventBus(params: { readonly name: string }): { eventBusArn: string } {
-    return this.#writable('createEventBus').buses.create(params.name);
+    return this.#write('createEventBus', (parts) => parts.buses.create(params.name));
   }
 
   /** PutRule: creates or replaces a rule; the pattern is validated (InvalidEventPatternError). */
   putRule(params: PutRuleParams): { ruleArn: string } {
-    return this.#writable('putRule').rules.put(params);
+    return this.#write('putRule', (parts) => parts.rules.put(params));
   }
 
   /** PutTargets: adds or replaces targets by id, at most five per rule. */
   putTargets(params: PutTargetsParams): { FailedEntryCount: 0; FailedEntries: [] } {
-    return this.#writable('putTargets').rules.putTargets(params);
+    return this.#write('putTargets', (parts) => parts.rules.putTargets(params));
   }
 
   listRules(eventBusName?: string): RuleDescription[] {
@@ -264,7 +288,17 @@ class LocalRuntime {
    * {@link listDroppedEvents} lists it.
    */
   putEvents(entries: readonly PutEventsRequestEntry[]): PutEventsResult {
-    return this.#writable('putEvents').ingest.putEvents(entries);
+    return this.#write('putEvents', (parts) => parts.ingest.putEvents(entries));
+  }
+
+  /**
+   * The calls a handler makes (the local wiring hands these to the services): see
+   * {@link HandlerCalls}. The plain calls (`putEvents`, ...) are durable on return.
+   *
+   * @example const { putEvents } = rt.handlerCalls; // inside a handler
+   */
+  get handlerCalls(): HandlerCalls {
+    return this.#handlerCalls;
   }
 
   /** Events PutEvents dropped because their bus does not exist, oldest first. */
@@ -273,19 +307,19 @@ class LocalRuntime {
   }
 
   createQueue(params: CreateQueueParams): { queueUrl: string; queueArn: string } {
-    return this.#writable('createQueue').queues.create(params);
+    return this.#write('createQueue', (parts) => parts.queues.create(params));
   }
 
   sendMessage(params: SendMessageParams): { messageId: string; md5OfBody: string } {
-    return this.#writable('sendMessage').queues.send(params);
+    return this.#write('sendMessage', (parts) => parts.queues.send(params));
   }
 
   receiveMessages(params: ReceiveMessagesParams): ReceivedMessage[] {
-    return this.#writable('receiveMessages').queues.receive(params);
+    return this.#write('receiveMessages', (parts) => parts.queues.receive(params));
   }
 
   deleteMessage(params: { readonly queue: string; readonly receiptHandle: string }): void {
-    this.#writable('deleteMessage').queues.delete(params);
+    this.#write('deleteMessage', (parts) => parts.queues.delete(params));
   }
 
   /** Lists a queue's messages without receiving them (receive counts, last errors). */
@@ -300,36 +334,38 @@ class LocalRuntime {
 
   /** Redrive: moves a DLQ's messages back to its source queue (or to `to`); the count moved. */
   moveMessages(params: { readonly from: string; readonly to?: string }): number {
-    return this.#writable('moveMessages').queues.move(params);
+    return this.#write('moveMessages', (parts) => parts.queues.move(params));
   }
 
   /** Feeds a queue to a handler in batches, as a Lambda event source mapping does. */
   createEventSourceMapping(params: CreateEventSourceMappingParams): { uuid: string } {
-    return this.#writable('createEventSourceMapping').mappings.create(params);
+    return this.#write('createEventSourceMapping', (parts) => parts.mappings.create(params));
   }
 
   createTopic(params: { readonly name: string }): { topicArn: string } {
-    return this.#writable('createTopic').topics.create(params);
+    return this.#write('createTopic', (parts) => parts.topics.create(params));
   }
 
   subscribe(params: SubscribeParams): { subscriptionArn: string } {
-    return this.#writable('subscribe').topics.subscribe(params);
+    return this.#write('subscribe', (parts) => parts.topics.subscribe(params));
   }
 
   publish(params: PublishParams): { MessageId: string } {
-    return this.#writable('publish').topics.publish(params);
+    return this.#write('publish', (parts) => parts.topics.publish(params));
   }
 
   /** The emails written by email subscriptions, oldest first; `raw` adds each file's text. */
   listOutbox(options: { readonly raw?: boolean } = {}): OutboxEntry[] {
-    return this.#open().outbox.list(options);
+    const parts = this.#open();
+    if (this.drives) parts.emails.writeWaitingNow();
+    return parts.outbox.list(options);
   }
 
   /** CreateBucket; `versioned` keeps every version of its objects (PutBucketVersioning). */
   createBucket(params: { readonly name: string; readonly versioned?: boolean }): {
     location: string;
   } {
-    return this.#writable('createBucket').buckets.create(params);
+    return this.#write('createBucket', (parts) => parts.buckets.create(params));
   }
 
   /**
@@ -337,7 +373,8 @@ class LocalRuntime {
    * versioned bucket the answer carries the new version's id.
    */
   putObject(params: PutObjectParams): Promise<PutObjectResult> {
-    return this.#writable('putObject').buckets.put(params);
+    const parts = this.#writable('putObject');
+    return parts.buckets.put(params).then((result) => this.#durable(parts, result));
   }
 
   /**
@@ -358,7 +395,7 @@ class LocalRuntime {
   }
 
   createArchive(params: CreateArchiveParams): { archiveArn: string } {
-    return this.#writable('createArchive').archives.create(params);
+    return this.#write('createArchive', (parts) => parts.archives.create(params));
   }
 
   listArchivedEvents(params: ListArchivedEventsParams = {}): ArchivedEventSummary[] {
@@ -367,12 +404,12 @@ class LocalRuntime {
 
   /** StartReplay: runs in the background; follow it with describeReplay or runUntilIdle. */
   startReplay(params: StartReplayParams): { replayArn: string; state: ReplayState } {
-    return this.#writable('startReplay').replays.start(params);
+    return this.#write('startReplay', (parts) => parts.replays.start(params));
   }
 
   /** CancelReplay: CANCELLING now, CANCELLED at the replay's next turn. */
   cancelReplay(name: string): { replayArn: string; state: ReplayState } {
-    return this.#writable('cancelReplay').replays.cancel(name);
+    return this.#write('cancelReplay', (parts) => parts.replays.cancel(name));
   }
 
   describeReplay(name: string): ReplayDescription {
@@ -426,13 +463,17 @@ class LocalRuntime {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    const { scheduler, dispatcher, mappings, completions, db } = this.#parts;
+    const { scheduler, dispatcher, mappings, completions, group, db } = this.#parts;
     scheduler.close();
     dispatcher.close();
     mappings.close();
     try {
+      this.#parts.emails.close();
       completions.close();
+      group.commit();
     } finally {
+      // The worker's connection first: the last one to close checkpoints and removes the WAL.
+      this.#parts.checkpointer.close();
       db.close();
       // Only once the file is closed: the next driver must not see this one's last writes
       // still under way.
@@ -445,6 +486,27 @@ class LocalRuntime {
     return this.#parts;
   }
 
+  /**
+   * Runs a write and returns once it is durable: a group commit open meanwhile (handlers at
+   * work) is committed with it, unless the caller runs it inside a transaction of its own,
+   * which it then joins.
+   */
+  #write<T>(operation: string, act: (parts: RuntimeParts) => T): T {
+    const parts = this.#writable(operation);
+    return this.#durable(parts, act(parts));
+  }
+
+  #durable<T>(parts: RuntimeParts, result: T): T {
+    try {
+      // Committed now, or by its own transaction: either way the WAL may want a checkpoint.
+      if (!parts.group.commit()) parts.checkpointer.afterCommit();
+    } catch (error) {
+      parts.scheduler.fail(error);
+      throw error;
+    }
+    return result;
+  }
+
   #writable(operation: string): RuntimeParts {
     const parts = this.#open();
     if (!this.drives) throw new ReadOnlyRuntimeError(operation);
@@ -452,5 +514,5 @@ class LocalRuntime {
   }
 }
 
-export type { LocalRuntimeOptions, ReadOnlyRuntimeOptions };
+export type { HandlerCalls, LocalRuntimeOptions, ReadOnlyRuntimeOptions };
 export { LocalRuntime };

@@ -17,6 +17,14 @@ interface Worker {
   timerFired?(): void;
 }
 
+/** The group commit the turns open and commit (state/group-commit.ts); absent, none. */
+interface TurnGroup {
+  begin(): void;
+  commitIfDue(): void;
+  commit(): boolean;
+  rollback(): void;
+}
+
 interface Waiter {
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
@@ -26,16 +34,20 @@ interface Waiter {
 /**
  * Drives the workers: one turn per `setImmediate` while there is known work (no polling), a
  * single clock timer for the earliest timed work, and `runUntilIdle` waiters resolved when
- * every worker is idle. Each turn first flushes buffered completions in one transaction.
- * When someone waits and only timed work is left, a simulated clock is skipped to its next
- * timer: time is the clock's, never a sleep.
+ * every worker is idle. Each turn first flushes buffered completions. With a `group`, a turn
+ * opens the group commit (unless one is open; it commits one that is due first), and the
+ * work of the turn and of the handlers it starts joins it; the group is committed when
+ * nothing is left in flight, and always before a waiter is settled, so what `runUntilIdle`
+ * reports done is durable. When someone waits and only timed work is left, a simulated clock
+ * is skipped to its next timer: time is the clock's, never a sleep.
  *
- * @example const scheduler = new Scheduler([dispatcher, mappings], () => completions.flush(), systemClock);
+ * @example const scheduler = new Scheduler([dispatcher, mappings], () => completions.flush(), systemClock, group);
  */
 class Scheduler {
   readonly #workers: readonly Worker[];
   readonly #flush: () => void;
   readonly #clock: Clock;
+  readonly #group: TurnGroup | undefined;
   readonly #waiters = new Set<Waiter>();
   #scheduled = false;
   #timer: ClockTimer | undefined;
@@ -43,10 +55,11 @@ class Scheduler {
   #closed = false;
   #failure: { error: unknown } | undefined;
 
-  constructor(workers: readonly Worker[], flush: () => void, clock: Clock) {
+  constructor(workers: readonly Worker[], flush: () => void, clock: Clock, group?: TurnGroup) {
     this.#workers = workers;
     this.#flush = flush;
     this.#clock = clock;
+    this.#group = group;
   }
 
   /** There is (or may be) work: run a turn soon. Cheap to call often; turns coalesce. */
@@ -70,6 +83,11 @@ class Scheduler {
         reject,
         timer: this.#clock.setTimer(this.#clock.now() + timeoutMs, () => {
           this.#waiters.delete(waiter);
+          try {
+            this.#group?.commit();
+          } catch (error) {
+            this.fail(error);
+          }
           reject(new IdleTimeoutError(timeoutMs, this.pending()));
         }),
       };
@@ -90,9 +108,12 @@ class Scheduler {
   fail(error: unknown): void {
     if (this.#failure || this.#closed) return;
     this.#failure = { error };
+    // What the open group holds is lost, as in a crash: the next open delivers it again.
+    this.#group?.rollback();
     this.#settle((waiter) => waiter.reject(error));
   }
 
+  /** Stops turning; the caller commits what is still open (LocalRuntime.close). */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -104,6 +125,8 @@ class Scheduler {
     this.#scheduled = false;
     if (this.#closed || this.#failure) return;
     try {
+      this.#group?.commitIfDue();
+      this.#group?.begin();
       this.#flush();
       let more = false;
       for (const worker of this.#workers) more = worker.step() || more;
@@ -112,7 +135,10 @@ class Scheduler {
         return;
       }
       this.#flush();
+      // Handlers in flight write into the group as they finish; with none, nothing will.
+      if (!this.#workers.some((worker) => worker.working())) this.#group?.commit();
       if (this.#waiters.size > 0 && !this.#workers.some((worker) => worker.busy())) {
+        this.#group?.commit();
         this.#settle((waiter) => waiter.resolve());
       }
       this.#armTimer();
@@ -162,5 +188,5 @@ class Scheduler {
   }
 }
 
-export type { Worker };
+export type { TurnGroup, Worker };
 export { Scheduler };

@@ -106,6 +106,18 @@ function eventTime(time: PutEventsRequestEntry['Time'], now: Date): Date | undef
 
 const lastFormatted = { second: Number.NaN, text: '' };
 
+/** Sources, detail types, accounts and regions repeat on every event: each is quoted once. */
+const quotedTexts = new Map<string, string>();
+
+function quoted(text: string): string {
+  let json = quotedTexts.get(text);
+  if (json === undefined) {
+    json = JSON.stringify(text);
+    if (quotedTexts.size < 1024) quotedTexts.set(text, json);
+  }
+  return json;
+}
+
 /** EventBridge writes event times to the second: `2024-03-01T12:00:00Z`. */
 function formatEventTime(date: Date): string {
   // Thousands of events share a second: format it once.
@@ -156,10 +168,10 @@ function envelope(
   const id = randomUUID();
   const timeText = formatEventTime(time);
   const json =
-    `{"version":"0","id":"${id}","detail-type":${JSON.stringify(detailType)},` +
-    `"source":${JSON.stringify(source)},"account":${JSON.stringify(ctx.accountId)},` +
-    `"time":"${timeText}","region":${JSON.stringify(ctx.region)},` +
-    `"resources":${JSON.stringify(resources)},"detail":${detailText}}`;
+    `{"version":"0","id":"${id}","detail-type":${quoted(detailType)},` +
+    `"source":${quoted(source)},"account":${quoted(ctx.accountId)},` +
+    `"time":"${timeText}","region":${quoted(ctx.region)},` +
+    `"resources":${resources.length === 0 ? '[]' : JSON.stringify(resources)},"detail":${detailText}}`;
   const event = {
     version: '0',
     id,

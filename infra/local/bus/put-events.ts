@@ -1,7 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Archives } from '../archive/archive.ts';
+import type { FaultInjector } from '../faults.ts';
+import type { Queues } from '../queues/queue.ts';
 import type { RuntimeLog } from '../runtime-log.ts';
 import type { IdSequence } from '../state/database.ts';
+import type { TraceRecorder } from '../trace/recorder.ts';
 import type { EventBuses } from './buses.ts';
 import {
   assertRequest,
@@ -12,6 +15,7 @@ import {
   type PutEventsRequestEntry,
 } from './envelope.ts';
 import { RuleState, type Rules } from './rules.ts';
+import type { CompiledTarget } from './targets.ts';
 
 /** The PutEvents response: per entry, in request order, an EventId or an error. */
 interface PutEventsResult {
@@ -43,12 +47,27 @@ interface EventIngestOptions extends EnvelopeContext {
   readonly deliveryIds: IdSequence;
   /** Told that deliveries were written, so the dispatcher wakes without polling. */
   readonly onDeliveries: () => void;
+  /** Where queue targets' messages are written, in the PutEvents transaction. */
+  readonly queues: Queues;
+  /** Duplicates a queue target's message as the dispatcher would (see `#sendToQueue`). */
+  readonly faults: FaultInjector;
+  /** Records the messages sent to queue targets. @default - nothing recorded */
+  readonly trace?: TraceRecorder;
+}
+
+/** What storing a PutEvents call wrote: deliveries left to the dispatcher, queues written to. */
+interface Stored {
+  deliveries: number;
+  readonly queues: Set<number>;
 }
 
 /**
  * The bus's front door: PutEvents validation, then, in one SQLite transaction per call, each
- * event stored once, one delivery row per matching (rule, target), and its archive entries.
- * It returns before anything is delivered, as EventBridge does; the dispatcher delivers.
+ * event stored once, its archive entries, and per matching (rule, target) either the queue
+ * message (a queue target that takes the whole event: nothing can fail on the way, so the
+ * message is written at once instead of a delivery row the dispatcher would turn into it)
+ * or a delivery row. It returns before any handler runs, as EventBridge does; the
+ * dispatcher delivers the rest.
  *
  * @example ingest.putEvents([{ Source: 'shop', DetailType: 'Ordered', Detail: '{}' }]);
  */
@@ -58,7 +77,7 @@ class EventIngest {
   readonly #insertDelivery: Statement<[number, number | bigint, number]>;
   readonly #insertArchived: Statement<[number, number, number | bigint, number]>;
   readonly #insertDropped: Statement<[string, number, string]>;
-  readonly #storeAll: (events: readonly EnvelopedEvent[], arrivedAt: number) => number;
+  readonly #storeAll: (events: readonly EnvelopedEvent[], arrivedAt: number) => Stored;
 
   constructor(options: EventIngestOptions) {
     this.#options = options;
@@ -76,9 +95,9 @@ class EventIngest {
       'INSERT INTO rt_dropped_events (bus_name, dropped_at, json) VALUES (?, ?, ?)',
     );
     this.#storeAll = db.transaction((events: readonly EnvelopedEvent[], arrivedAt: number) => {
-      let deliveries = 0;
-      for (const event of events) deliveries += this.#store(event, arrivedAt);
-      return deliveries;
+      const stored: Stored = { deliveries: 0, queues: new Set() };
+      for (const event of events) this.#store(event, arrivedAt, stored);
+      return stored;
     });
   }
 
@@ -151,20 +170,25 @@ class EventIngest {
    * the caller's transaction when there is one.
    */
   store(events: readonly EnvelopedEvent[], arrivedAt = this.#options.clock().getTime()): void {
-    const deliveries = this.#storeAll(events, arrivedAt);
-    if (deliveries > 0) this.#options.onDeliveries();
+    const stored = this.#storeAll(events, arrivedAt);
+    for (const queueId of stored.queues) this.#options.queues.notify(queueId);
+    if (stored.deliveries > 0) this.#options.onDeliveries();
   }
 
-  #store(event: EnvelopedEvent, arrivedAt: number): number {
+  #store(event: EnvelopedEvent, arrivedAt: number, stored: Stored): void {
     const { buses, rules, archives } = this.#options;
     const busId = buses.require(event.busName);
-    const seq = this.#insertEvent.run(busId, arrivedAt, event.json).lastInsertRowid;
-    let deliveries = 0;
+    const seq = Number(this.#insertEvent.run(busId, arrivedAt, event.json).lastInsertRowid);
     for (const rule of rules.forBus(busId)) {
       if (rule.state !== RuleState.Enabled || !rule.matches(event.event)) continue;
       for (const target of rule.targets) {
+        const queueId = this.#sendToQueue(target, event, seq);
+        if (queueId !== undefined) {
+          stored.queues.add(queueId);
+          continue;
+        }
         this.#insertDelivery.run(this.#options.deliveryIds.next(), seq, target.rowId);
-        deliveries += 1;
+        stored.deliveries += 1;
       }
     }
     const eventTime = eventTimeOf(event, arrivedAt);
@@ -173,14 +197,47 @@ class EventIngest {
         this.#insertArchived.run(archive.id, arrivedAt, seq, eventTime);
       }
     }
-    return deliveries;
+  }
+
+  /**
+   * A queue target that takes the whole event gets its message now (pointing at the stored
+   * event), duplicated when the fault injector says so, decided as the dispatcher decides
+   * (same target, same event key, first attempt); the queue id, or `undefined` when the
+   * target is left to the dispatcher (another kind, an input to render, or a queue that
+   * does not exist, which it dead-letters as NO_RESOURCE).
+   */
+  #sendToQueue(target: CompiledTarget, event: EnvelopedEvent, seq: number): number | undefined {
+    const { destination } = target;
+    if (destination.kind !== 'queue' || !target.wholeEvent) return undefined;
+    const { queues, faults, trace } = this.#options;
+    const queue = queues.find(destination.name);
+    if (!queue) return undefined;
+    const subject = { target: `${target.ruleArn}/${target.id}`, attempt: 1 };
+    const copies =
+      faults.enabled && faults.duplicate({ ...subject, key: faults.keyOf(event.event) }) ? 2 : 1;
+    const messageIds: string[] = [];
+    for (let i = 0; i < copies; i += 1) {
+      messageIds.push(queues.insert(queue, { eventSeq: seq, replayId: null }, null));
+    }
+    trace?.record(
+      { kind: 'sent', rule: target.ruleName, target: target.id, queue: queue.name, messageIds },
+      { eventSeq: seq, replayId: null },
+    );
+    return queue.id;
   }
 }
 
+/** The last event time read: thousands of events share a second, so a text is parsed once. */
+const lastEventTime = { text: '', ms: Number.NaN };
+
 /** The event's own `time` in epoch ms (what replay windows select on); else its arrival. */
 function eventTimeOf(event: EnvelopedEvent, arrivedAt: number): number {
-  const time = Date.parse(String(event.event.time));
-  return Number.isNaN(time) ? arrivedAt : time;
+  const text = String(event.event.time);
+  if (text !== lastEventTime.text) {
+    lastEventTime.text = text;
+    lastEventTime.ms = Date.parse(text);
+  }
+  return Number.isNaN(lastEventTime.ms) ? arrivedAt : lastEventTime.ms;
 }
 
 export type { DroppedEvent, PutEventsResult, PutEventsResultEntry };

@@ -11,7 +11,9 @@ import type { TraceRecorder } from '../trace/recorder.ts';
 class Completions {
   readonly #deliveries: number[] = [];
   readonly #messages: number[] = [];
+  readonly #emails: number[] = [];
   readonly #deleteDelivery: Statement<[number]>;
+  readonly #deleteEmail: Statement<[number]>;
   readonly #deleteMessage: Statement<[number, number, number]>;
   readonly #flushAll: () => void;
   #closed = false;
@@ -34,18 +36,20 @@ class Completions {
     this.#deleteMessage = db.prepare(
       'DELETE FROM rt_messages WHERE id = ? AND queue_id = ? AND receive_count = ?',
     );
+    this.#deleteEmail = db.prepare('DELETE FROM rt_outbox WHERE id = ?');
     this.#flushAll = db.transaction(() => {
       for (const id of this.#deliveries) this.#deleteDelivery.run(id);
       const m = this.#messages;
       for (let i = 0; i < m.length; i += 3) {
         this.#deleteMessage.run(m[i] ?? 0, m[i + 1] ?? 0, m[i + 2] ?? 0);
       }
+      for (const id of this.#emails) this.#deleteEmail.run(id);
       this.#trace?.flush();
     });
   }
 
   get size(): number {
-    return this.#deliveries.length + this.#messages.length / 3;
+    return this.#deliveries.length + this.#messages.length / 3 + this.#emails.length;
   }
 
   /** A delivery its target accepted. Ignored once closed: it will be delivered again. */
@@ -61,10 +65,16 @@ class Completions {
     if (!this.#closed) this.#messages.push(rowId, queueId, receiveCount);
   }
 
+  /** An email whose .eml file is written: its outbox row goes. Ignored once closed. */
+  emailWritten(id: number): void {
+    if (!this.#closed) this.#emails.push(id);
+  }
+
   flush(): void {
     if (this.size === 0 && !this.#trace?.pending) return;
     this.#flushAll();
     this.#deliveries.length = 0;
+    this.#emails.length = 0;
     const m = this.#messages;
     for (let i = 0; i < m.length; i += 3) this.#onMessageDeleted(m[i + 1] ?? 0, m[i] ?? 0);
     m.length = 0;

@@ -237,8 +237,10 @@ class EventSourceMappings implements Worker {
     const startedAt = this.#o.clock.now();
     const { handedOver, struck, again } = this.#strike(mapping, queue, messages);
     const failures = new Map<string, string>();
-    const injected = new InjectedFaultError(mapping.handler).message;
-    for (const message of struck) failures.set(message.messageId, injected);
+    if (struck.length > 0) {
+      const injected = new InjectedFaultError(mapping.handler).message;
+      for (const message of struck) failures.set(message.messageId, injected);
+    }
     await this.#handOver(mapping, queue, handedOver, failures);
     // A duplicate is the same receive handed over again, for the messages it struck.
     await this.#handOver(mapping, queue, again, failures);

@@ -173,7 +173,8 @@ class Queues {
       number,
     ]
   >;
-  readonly #selectVisible: Statement<[number, number, number], MessageRow>;
+  readonly #selectVisibleIds: Statement<[number, number, number], number>;
+  readonly #selectMessage: Statement<[number], MessageRow>;
   readonly #markReceived: Statement<[number, number, number]>;
   readonly #moveToDlq: Statement<[number, number, string, number]>;
   readonly #deleteReceived: Statement<[number, number, number]>;
@@ -211,9 +212,14 @@ class Queues {
       'INSERT INTO rt_messages (id, queue_id, message_id, body, event_seq, replay_id, attributes, sent_at, visible_at) ' +
         'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.#selectVisible = db.prepare(
-      `${SELECT_MESSAGE}WHERE m.queue_id = ? AND m.visible_at <= ? ORDER BY m.visible_at LIMIT ?`,
-    );
+    // Ids first, from the index alone: the messages a mapping holds are still visible in the
+    // table and are read past, and only the ones taken are read whole (with their event).
+    this.#selectVisibleIds = db
+      .prepare<[number, number, number], number>(
+        'SELECT id FROM rt_messages WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at LIMIT ?',
+      )
+      .pluck();
+    this.#selectMessage = db.prepare(`${SELECT_MESSAGE}WHERE m.id = ?`);
     this.#markReceived = db.prepare(
       'UPDATE rt_messages SET visible_at = ?, receive_count = receive_count + 1, ' +
         'first_received_at = COALESCE(first_received_at, ?) WHERE id = ?',
@@ -582,14 +588,16 @@ class Queues {
     for (;;) {
       const wanted = max - claimed.length;
       // Messages a mapping holds are still visible in the table: read past them.
-      const rows = this.#selectVisible.all(queue.id, now, wanted + held.size);
+      const ids = this.#selectVisibleIds.all(queue.id, now, wanted + held.size);
       let moved = 0;
       let fresh = 0;
-      for (const row of rows) {
-        if (held.has(row.id) || seen.has(row.id)) continue;
-        seen.add(row.id);
+      for (const id of ids) {
+        if (held.has(id) || seen.has(id)) continue;
+        seen.add(id);
         fresh += 1;
         if (claimed.length >= max) break;
+        const row = this.#selectMessage.get(id);
+        if (!row) continue;
         if (
           dlq &&
           queue.maxReceiveCount !== undefined &&

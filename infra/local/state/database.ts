@@ -223,6 +223,14 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (event_seq, fact_id)
   ) WITHOUT ROWID;
   `,
+  // Emails a handler published, until their .eml file is written (topics/email-delivery.ts).
+  `
+  CREATE TABLE rt_outbox (
+    id INTEGER PRIMARY KEY,
+    file TEXT NOT NULL,
+    text TEXT NOT NULL
+  );
+  `,
 ];
 
 /**
@@ -246,9 +254,10 @@ function openStateDatabase(stateDir: string): Database {
   db.pragma('temp_store = MEMORY');
   // 64 MiB of page cache: the delivery and message tables stay hot under a million-row run.
   db.pragma('cache_size = -65536');
-  // Checkpoint every ~40 MiB of WAL instead of 4: a hot page rewritten by many small commits
-  // is copied back once, and the checkpoint's fsync runs a tenth as often.
-  db.pragma('wal_autocheckpoint = 10000');
+  // Checkpoints run in a background thread from ~40 MiB of WAL (state/checkpointer.ts); the
+  // commit that crosses ~160 MiB checkpoints by itself, should the background fall behind or
+  // writes come with no commit that asks it.
+  db.pragma('wal_autocheckpoint = 40000');
   db.pragma('journal_size_limit = 67108864');
   try {
     migrate(db);

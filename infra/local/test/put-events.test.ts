@@ -253,6 +253,41 @@ describe('Class: LocalRuntime', () => {
     });
   });
 
+  describe('Method: putEvents (queue targets)', () => {
+    it('writes the message of a queue target that takes the whole event before it returns, and no delivery', () => {
+      // Prepare
+      h.rt.createQueue({ name: 'Orders' });
+      routeOrders(h.rt, { id: 'Q', target: { kind: 'queue', name: 'Orders' } });
+
+      // Act: no turn of the runtime has run yet.
+      const [entry] = h.rt.putEvents([orderPlaced()]).Entries;
+
+      // Assess
+      const messages = h.rt.peekMessages('Orders');
+      expect(messages.map((m) => JSON.parse(m.body).id)).toEqual([eventIdOf(entry)]);
+      const open = h.rt.db.prepare('SELECT COUNT(*) AS n FROM rt_deliveries').get();
+      expect(open).toEqual({ n: 0 });
+    });
+
+    it('leaves a queue target that does not exist to the dispatcher, which dead-letters it', async () => {
+      // Prepare
+      h.rt.createQueue({ name: 'OrdersDLQ' });
+      routeOrders(h.rt, {
+        id: 'Q',
+        target: { kind: 'queue', name: 'Missing' },
+        deadLetterQueue: 'OrdersDLQ',
+      });
+
+      // Act
+      h.rt.putEvents([orderPlaced()]);
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      const [dead] = h.rt.peekMessages('OrdersDLQ');
+      expect(dead?.attributes.ERROR_CODE).toBe('NO_RESOURCE');
+    });
+  });
+
   describe('Method: putEvents (inside a caller transaction)', () => {
     it("joins the caller's SQLite transaction: many calls commit once, and are delivered after it", async () => {
       // Prepare

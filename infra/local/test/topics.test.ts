@@ -1,7 +1,15 @@
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock, parseEmail, ResourceNotFoundError, ValidationError } from '../index.ts';
+import {
+  DATABASE_FILE,
+  ManualClock,
+  parseEmail,
+  ResourceNotFoundError,
+  ValidationError,
+} from '../index.ts';
 import { IDLE, orderPlaced, RuntimeHarness, routeOrders } from './support/harness.ts';
 
 describe('Class: LocalRuntime', () => {
@@ -69,6 +77,81 @@ describe('Class: LocalRuntime', () => {
 
       // Assess
       expect(h.rt.peekMessages('Raw').map((m) => m.body)).toEqual(['{"customerId":"C2"}']);
+    });
+
+    it("writes a handler's email in the background, recorded until its file is written", async () => {
+      // Prepare
+      h.rt.subscribe({ topic: 'Alerts', protocol: 'email', endpoint: 'ops@example.com' });
+      let pendingInHandler: unknown;
+      h.rt.registerHandler('alerter', async () => {
+        h.rt.handlerCalls.publish({ topic: 'Alerts', subject: 'High', message: 'C2 at 1750.00' });
+        pendingInHandler = h.rt.db.prepare('SELECT COUNT(*) AS n FROM rt_outbox').get();
+      });
+      routeOrders(h.rt, { id: 'Alerter', target: { kind: 'handler', name: 'alerter' } });
+
+      // Act
+      h.rt.putEvents([orderPlaced()]);
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(pendingInHandler).toEqual({ n: 1 });
+      expect(h.rt.db.prepare('SELECT COUNT(*) AS n FROM rt_outbox').get()).toEqual({ n: 0 });
+      const files = readdirSync(join(h.stateDir, 'outbox'));
+      expect(files).toEqual([expect.stringMatching(/\.eml$/)]);
+      const text = await readFile(join(h.stateDir, 'outbox', files[0] ?? ''), 'utf8');
+      expect(parseEmail(text).body).toBe('C2 at 1750.00');
+    });
+
+    it('has every email a handler published written, and its record gone, once closed', async () => {
+      // Prepare: 50 emails, some given to the writer thread by the time of the close.
+      h.rt.subscribe({ topic: 'Alerts', protocol: 'email', endpoint: 'ops@example.com' });
+      let published = () => {};
+      const done = new Promise<void>((resolve) => {
+        published = resolve;
+      });
+      h.rt.registerHandler('alerter', async () => {
+        for (let i = 0; i < 25; i += 1) {
+          h.rt.handlerCalls.publish({ topic: 'Alerts', message: `first ${i}` });
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+        for (let i = 0; i < 25; i += 1) {
+          h.rt.handlerCalls.publish({ topic: 'Alerts', message: `then ${i}` });
+        }
+        published();
+      });
+      routeOrders(h.rt, { id: 'Alerter', target: { kind: 'handler', name: 'alerter' } });
+      h.rt.putEvents([orderPlaced()]);
+      await done;
+
+      // Act
+      h.rt.close();
+
+      // Assess
+      expect(readdirSync(join(h.stateDir, 'outbox'))).toHaveLength(50);
+      const db = new Database(join(h.stateDir, DATABASE_FILE), { readonly: true });
+      expect(db.prepare('SELECT COUNT(*) AS n FROM rt_outbox').get()).toEqual({ n: 0 });
+      db.close();
+    });
+
+    it('writes the emails a killed process left recorded when the folder is opened again', async () => {
+      // Prepare: an email recorded and never written, as a process killed in between leaves it.
+      h.rt.subscribe({ topic: 'Alerts', protocol: 'email', endpoint: 'ops@example.com' });
+      h.rt.close();
+      const db = new Database(join(h.stateDir, DATABASE_FILE));
+      const file = join(h.stateDir, 'outbox', '20240301T120000000Z-left.eml');
+      db.prepare('INSERT INTO rt_outbox (file, text) VALUES (?, ?)').run(
+        file,
+        'Subject: x\r\n\r\nleft\r\n',
+      );
+      db.close();
+
+      // Act
+      const rt = h.reopen();
+      await rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(readdirSync(join(h.stateDir, 'outbox'))).toEqual(['20240301T120000000Z-left.eml']);
+      expect(rt.db.prepare('SELECT COUNT(*) AS n FROM rt_outbox').get()).toEqual({ n: 0 });
     });
 
     it('writes an RFC 5322 email per email subscription into the outbox', async () => {

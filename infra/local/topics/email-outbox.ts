@@ -52,11 +52,16 @@ class EmailOutbox {
     this.#domain = `sns.${region}.amazonaws.com`;
   }
 
-  /** Writes the email; answers the file's path. */
-  write(email: OutgoingEmail): string {
+  /** The email's file in the outbox and its text, without writing it. */
+  render(email: OutgoingEmail): { readonly file: string; readonly text: string } {
     const stamp = email.date.toISOString().replace(/[-:.]/g, '');
     const file = join(this.#dir, `${stamp}-${email.messageId}.eml`);
-    const text = renderEmail(email, this.#domain);
+    return { file, text: renderEmail(email, this.#domain) };
+  }
+
+  /** Writes the email; answers the file's path. */
+  write(email: OutgoingEmail): string {
+    const { file, text } = this.render(email);
     // The folder is made once: a recursive mkdir per email costs more than the write.
     if (!this.#dirReady) {
       mkdirSync(this.#dir, { recursive: true });

@@ -4,6 +4,7 @@ import type { Arns } from '../arns.ts';
 import { ResourceNotFoundError, ValidationError } from '../errors.ts';
 import { assertName } from '../names.ts';
 import type { Queues } from '../queues/queue.ts';
+import type { EmailDelivery } from './email-delivery.ts';
 import type { EmailOutbox } from './email-outbox.ts';
 
 /** A subscription: an email address (the outbox) or a queue. */
@@ -56,6 +57,7 @@ class Topics {
   readonly #clock: () => Date;
   readonly #queues: Queues;
   readonly #outbox: EmailOutbox;
+  readonly #delivery: EmailDelivery;
   readonly #byName = new Map<string, TopicInfo>();
   readonly #insertSubscription: Statement<[number, string, string, number, string]>;
   readonly #fanOutToQueues: (topic: TopicInfo, messageId: string, params: PublishParams) => void;
@@ -67,6 +69,7 @@ class Topics {
     clock: () => Date,
     queues: Queues,
     outbox: EmailOutbox,
+    delivery: EmailDelivery,
   ) {
     this.#db = db;
     this.#arns = arns;
@@ -74,6 +77,7 @@ class Topics {
     this.#clock = clock;
     this.#queues = queues;
     this.#outbox = outbox;
+    this.#delivery = delivery;
     this.#insertSubscription = db.prepare(
       'INSERT INTO rt_subscriptions (topic_id, protocol, endpoint, raw, arn_suffix) VALUES (?, ?, ?, ?, ?) ' +
         'ON CONFLICT (topic_id, protocol, endpoint) DO UPDATE SET raw = excluded.raw',
@@ -134,26 +138,34 @@ class Topics {
   }
 
   /**
-   * Publish: queue subscriptions in one transaction, then one email per email subscription.
+   * Publish: queue subscriptions in one transaction, then one email per email subscription,
+   * written now, or with `emails: 'in-background'` recorded in the caller's transaction and
+   * written by {@link EmailDelivery} (a handler's publish: see LocalRuntime.handlerCalls).
    *
    * @throws {ResourceNotFoundError} when the topic does not exist.
    * @throws {ValidationError} on an empty or oversized message or an invalid subject.
    */
-  publish(params: PublishParams): { MessageId: string } {
+  publish(params: PublishParams, emails: 'now' | 'in-background' = 'now'): { MessageId: string } {
     const topic = this.require(params.topic);
     validatePublish(params);
     const messageId = randomUUID();
     this.#fanOutToQueues(topic, messageId, params);
     for (const sub of topic.subscriptions) {
-      if (sub.protocol === 'sqs') this.#queues.notify(this.#queues.require(sub.endpoint).id);
+      if (sub.protocol === 'sqs') {
+        this.#queues.notify(this.#queues.require(sub.endpoint).id);
+        continue;
+      }
+      const email = {
+        to: sub.endpoint,
+        subject: params.subject ?? DEFAULT_EMAIL_SUBJECT,
+        body: params.message,
+        messageId,
+        date: this.#clock(),
+      };
+      if (emails === 'now') this.#outbox.write(email);
       else {
-        this.#outbox.write({
-          to: sub.endpoint,
-          subject: params.subject ?? DEFAULT_EMAIL_SUBJECT,
-          body: params.message,
-          messageId,
-          date: this.#clock(),
-        });
+        const { file, text } = this.#outbox.render(email);
+        this.#delivery.enqueue(file, text);
       }
     }
     return { MessageId: messageId };

@@ -82,13 +82,23 @@ function storedCentsText(value: bigint | number): string {
   return `${value} cents (not a whole number of cents)`;
 }
 
-/** Rolls a customer's savepoint back: its balance moved, or an entry exists already. */
-class CommitConflict extends Error {}
+/** SQLite's answer to an INSERT of a key that exists. */
+const PRIMARY_KEY_TAKEN = 'SQLITE_CONSTRAINT_PRIMARYKEY';
 
 /**
- * The ledger's tables in the local runtime's SQLite file. One SQLite transaction per batch,
- * a savepoint per customer in it: the customer's entries and balance update are all or
- * nothing, and a customer that conflicts leaves the others' writes be.
+ * The ledger's tables in the local runtime's SQLite file. One SQLite transaction per batch.
+ *
+ * The invariant a commit keeps: a customer's commit is applied whole or not at all. Its
+ * entries are inserted (a plain INSERT: one whose key exists fails, and SQLite undoes that
+ * statement) and its balance is moved from `expectedVersion` to `expectedVersion + n` with
+ * the last entry's balance (guarded: only if the version is still the one read), all in the
+ * batch's transaction. If an entry exists already, or the balance is not at the expected
+ * version, the entries this commit inserted are deleted again (exactly those rows: they did
+ * not exist before it) and nothing else was changed, so the customer is as it was and the
+ * commit is a conflict. Nothing else runs between the statements (one connection, one
+ * synchronous call), so no other writer sees the undone rows. Commits of different customers
+ * are independent: one that conflicts leaves the others be. This is what a savepoint per
+ * customer did, without its two statements per customer.
  *
  * @example const store = new SqliteLedgerStore(runtime.db);
  */
@@ -98,9 +108,12 @@ class SqliteLedgerStore implements LedgerStore, LedgerQueries {
     { customer_id: string; balance_cents: number; version: number }
   >;
   readonly #selectEntries: Statement<[string], EntryRow>;
-  readonly #insertEntry: Statement;
+  readonly #insertEntry: Statement<
+    [string, string, string, number, number, number, number, number, number, number]
+  >;
   readonly #insertTotal: Statement<[string, number, number]>;
   readonly #updateTotal: Statement<[number, number, string, number]>;
+  readonly #deleteEntry: Statement<[string, string]>;
   readonly #markPublished: Statement<[string, string]>;
   readonly #listTotals: Statement<
     [],
@@ -122,7 +135,6 @@ class SqliteLedgerStore implements LedgerStore, LedgerQueries {
   readonly #entriesAfter: Statement<[string, string, number], EntryRow>;
   readonly #readAll: (customers: readonly CustomerRead[]) => Map<string, CustomerSnapshot>;
   readonly #commitAll: (commits: readonly CustomerCommit[]) => CommitResult[];
-  readonly #commitCustomer: (commit: CustomerCommit) => void;
 
   constructor(db: Database) {
     migrateLocalTables(db, 'ledger', MIGRATIONS);
@@ -141,9 +153,10 @@ class SqliteLedgerStore implements LedgerStore, LedgerQueries {
       `INSERT INTO ${ENTRIES} (customer_id, transaction_id, transaction_date, amount_cents,
          balance_before_cents, balance_after_cents, threshold_cents, crossed_threshold,
          alert_published, version)
-       VALUES (@customerId, @transactionId, @transactionDate, @amountCents, @balanceBeforeCents,
-         @balanceAfterCents, @thresholdCents, @crossed, @published, @version)
-       ON CONFLICT DO NOTHING`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#deleteEntry = db.prepare(
+      `DELETE FROM ${ENTRIES} WHERE customer_id = ? AND transaction_id = ?`,
     );
     this.#insertTotal = db.prepare(`INSERT INTO ${TOTALS} VALUES (?, ?, ?) ON CONFLICT DO NOTHING`);
     this.#updateTotal = db.prepare(
@@ -173,8 +186,6 @@ class SqliteLedgerStore implements LedgerStore, LedgerQueries {
     this.#readAll = db.transaction((customers: readonly CustomerRead[]) =>
       this.#readBatch(customers),
     );
-    // A nested db.transaction is a savepoint: a throw rolls back only that customer.
-    this.#commitCustomer = db.transaction((commit: CustomerCommit) => this.#write(commit));
     this.#commitAll = db.transaction((commits: readonly CustomerCommit[]) =>
       commits.map((commit) => this.#commitOne(commit)),
     );
@@ -200,34 +211,54 @@ class SqliteLedgerStore implements LedgerStore, LedgerQueries {
     );
   }
 
-  #commitOne(commit: CustomerCommit): CommitResult {
-    try {
-      this.#commitCustomer(commit);
-      return { status: 'committed' };
-    } catch (error) {
-      if (error instanceof CommitConflict) return { status: 'conflict', committedEntries: 0 };
-      throw error;
-    }
-  }
-
-  /** The balance guard first (it fails fastest), then each entry only if new. */
-  #write({ customerId, expectedVersion, entries }: CustomerCommit): void {
+  /** One customer's commit, whole or not at all (see the class's invariant). */
+  #commitOne({ customerId, expectedVersion, entries }: CustomerCommit): CommitResult {
     const last = entries.at(-1);
-    if (!last) return;
+    if (!last) return { status: 'committed' };
+    const conflict = { status: 'conflict', committedEntries: 0 } as const;
+    const inserted = this.#insertEntries(entries);
+    if (inserted < entries.length) {
+      this.#deleteEntries(entries.slice(0, inserted));
+      return conflict;
+    }
     const nextVersion = expectedVersion + entries.length;
     const guarded =
       expectedVersion === 0
         ? this.#insertTotal.run(customerId, last.balanceAfterCents, nextVersion)
         : this.#updateTotal.run(last.balanceAfterCents, nextVersion, customerId, expectedVersion);
-    if (guarded.changes === 0) throw new CommitConflict();
-    for (const entry of entries) {
-      const inserted = this.#insertEntry.run({
-        ...entry,
-        crossed: entry.crossedThreshold ? 1 : 0,
-        published: entry.alertPublished ? 1 : 0,
-      });
-      if (inserted.changes === 0) throw new CommitConflict();
+    if (guarded.changes === 0) {
+      this.#deleteEntries(entries);
+      return conflict;
     }
+    return { status: 'committed' };
+  }
+
+  /** Inserts the entries in order until one exists already; how many it inserted. */
+  #insertEntries(entries: readonly LedgerEntry[]): number {
+    for (const [i, entry] of entries.entries()) {
+      try {
+        this.#insertEntry.run(
+          entry.customerId,
+          entry.transactionId,
+          entry.transactionDate,
+          entry.amountCents,
+          entry.balanceBeforeCents,
+          entry.balanceAfterCents,
+          entry.thresholdCents,
+          entry.crossedThreshold ? 1 : 0,
+          entry.alertPublished ? 1 : 0,
+          entry.version,
+        );
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== PRIMARY_KEY_TAKEN) throw error;
+        return i;
+      }
+    }
+    return entries.length;
+  }
+
+  #deleteEntries(entries: readonly LedgerEntry[]): void {
+    for (const e of entries) this.#deleteEntry.run(e.customerId, e.transactionId);
   }
 
   async read(customers: readonly CustomerRead[]): Promise<Map<string, CustomerSnapshot>> {
