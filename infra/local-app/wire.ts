@@ -200,8 +200,13 @@ function wireServices(
       bucket: {
         getObject: async (params) => {
           const stream = await runtime.getObject(params);
-          return options.onObjectRead ? counted(stream, params.key, options.onObjectRead) : stream;
+          // A chunk's range is part of a file read in parallel: no progress of the whole.
+          const whole = params.range === undefined;
+          return options.onObjectRead && whole
+            ? counted(stream, params.key, options.onObjectRead)
+            : stream;
         },
+        headObject: (params) => runtime.headObject(params),
         putObject: (params) => runtime.putObject(params),
       },
       topics: { publish: (params) => runtime.publish(params) },

@@ -9,10 +9,11 @@ const ingestManifest: ServiceManifest = {
   service: 'ingest',
   source: EventSource.ingest,
   publishes: ['TransactionRecorded'],
-  // A row is one conditional PutItem (its failure returns the existing item); customers are
-  // batch-written once per run; the outbox watermark is read and updated once per upload and batch.
+  // A row is one conditional PutItem (its failure returns the existing item); a customer is
+  // one conditional UpdateItem per run (again when its address changes); the outbox watermark
+  // is read and updated once per unit and batch; a chunked upload's phases count their tasks.
   tables: [
-    { name: 'Customer', partitionKey: 'customerId', itemActions: ['BatchWriteItem'] },
+    { name: 'Customer', partitionKey: 'customerId', itemActions: ['UpdateItem'] },
     {
       name: 'Transactions',
       partitionKey: 'customerId',
@@ -20,6 +21,7 @@ const ingestManifest: ServiceManifest = {
       itemActions: ['PutItem'],
     },
     { name: 'Uploads', partitionKey: 'uploadId', itemActions: ['GetItem', 'UpdateItem'] },
+    { name: 'UploadTasks', partitionKey: 'phaseId', itemActions: ['GetItem', 'UpdateItem'] },
   ],
   handlers: [
     {

@@ -1,5 +1,5 @@
 import { IngestError } from '../parsing/errors.ts';
-import { ScanState, type SegmentScan } from '../parsing/record-boundaries.ts';
+import { ScanState, type SegmentPath, type SegmentScan } from '../parsing/record-boundaries.ts';
 
 /** A byte range of a file, `[start, end)`. */
 interface ByteRange {
@@ -60,7 +60,7 @@ function planChunks(scans: readonly SegmentScan[], size: number): ChunkSpan[] {
     if (scan.start !== expected) {
       throw new ChunkPlanError(`segment scans leave a gap or overlap at byte ${scan.start}`);
     }
-    const path = scan.paths[state];
+    const path: SegmentPath | undefined = scan.paths[state];
     if (!path) throw new ChunkPlanError(`segment at byte ${scan.start} has no path for ${state}`);
     if (path.firstRecordStart !== null) {
       starts.push({ start: path.firstRecordStart, firstLine: line + path.lineBreaksBefore });
@@ -80,5 +80,5 @@ function planChunks(scans: readonly SegmentScan[], size: number): ChunkSpan[] {
   }));
 }
 
-export type { ByteRange, ChunkSpan };
+export type { ChunkSpan };
 export { ChunkPlanError, planChunks, segmentsOf };

@@ -104,9 +104,11 @@ class TupleMachine {
     this.#ids.set(name, id);
     this.#tuples.push(tuple);
     for (let c = 0; c < CLASSES; c += 1) this.#next.push(-1);
-    this.recordStarts.push(
-      tuple.reduce((bits, s, i) => (s === ScanState.recordStart ? bits | (1 << i) : bits), 0),
-    );
+    let bits = 0;
+    tuple.forEach((s, i) => {
+      if (s === ScanState.recordStart) bits |= 1 << i;
+    });
+    this.recordStarts.push(bits);
     return id;
   }
 
