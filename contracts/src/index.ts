@@ -70,6 +70,7 @@ export type {
   BucketSpec,
   EventPattern,
   HandlerSpec,
+  QueueConsumerSpec,
   QueueSpec,
   ServiceManifest,
   SubscriptionSpec,

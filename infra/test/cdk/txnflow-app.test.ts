@@ -116,14 +116,24 @@ describe('App: txnflow', () => {
     warnings = [...printed, ...annotations];
   }, 240_000);
 
-  async function bundleOf(service: string): Promise<string> {
+  /** The bundle folder of each function of a service's stack, in template order. */
+  function bundlesOf(service: string): string[] {
     const { template } = assembly.getStackByName(`txnflow-qa-${service}`);
     const functions = Object.values(template.Resources as Record<string, Resource>).filter(
       (r) => r.Type === 'AWS::Lambda::Function',
     );
-    expect(functions).toHaveLength(1);
-    const assetHash = String(functions[0]?.Properties.Code.S3Key).replace(/\.zip$/, '');
-    return join(assembly.directory, `asset.${assetHash}`);
+    expect(functions.length).toBeGreaterThan(0);
+    return functions.map((f) => {
+      const assetHash = String(f.Properties.Code.S3Key).replace(/\.zip$/, '');
+      return join(assembly.directory, `asset.${assetHash}`);
+    });
+  }
+
+  /** The bundle of a service's only function. */
+  function bundleOf(service: string): string {
+    const bundles = bundlesOf(service);
+    expect(bundles).toHaveLength(1);
+    return bundles[0] ?? '';
   }
 
   it('synthesizes without a warning: no deprecated API read, no warning or error annotation', () => {
@@ -154,8 +164,7 @@ describe('App: txnflow', () => {
   });
 
   it('bundles each function as one ESM file with its source map, needing only Node.js built-ins', async () => {
-    for (const service of services) {
-      const bundle = await bundleOf(service);
+    for (const bundle of services.flatMap(bundlesOf)) {
       expect((await readdir(bundle)).sort()).toEqual(['index.mjs', 'index.mjs.map']);
       const code = await readFile(join(bundle, 'index.mjs'), 'utf8');
       const imported = new Set([...code.matchAll(/\bfrom\s*"([^"]+)"/g)].map((m) => m[1]));
@@ -167,8 +176,8 @@ describe('App: txnflow', () => {
   });
 
   it('loads each bundle in Node.js and fails a cold start that lacks configuration, naming it', async () => {
-    for (const service of services) {
-      const loading = importBundle(await bundleOf(service), {});
+    for (const bundle of services.flatMap(bundlesOf)) {
+      const loading = importBundle(bundle, {});
 
       await expect(loading).rejects.toThrowError(
         /MissingEnvironmentError: missing environment variable/,
@@ -193,13 +202,13 @@ describe('App: txnflow', () => {
     });
 
     it('runs on an empty batch when its bus exists', async () => {
-      const output = await importBundle(await bundleOf('ledger'), ledgerEnv('txnflow-qa'));
+      const output = await importBundle(bundleOf('ledger'), ledgerEnv('txnflow-qa'));
 
       expect(output).toContain('{"batchItemFailures":[]}');
     });
 
     it('fails its cold start, naming the bus, when the bus does not exist', async () => {
-      const loading = importBundle(await bundleOf('ledger'), ledgerEnv('txnflow-typo'));
+      const loading = importBundle(bundleOf('ledger'), ledgerEnv('txnflow-typo'));
 
       await expect(loading).rejects.toThrowError(/EventBusNotFoundError.*txnflow-typo/);
     });

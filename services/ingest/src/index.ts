@@ -1,6 +1,10 @@
 export type { LocalBucket } from './adapters/local/runtime-object-store.ts';
 export { RuntimeObjectStore } from './adapters/local/runtime-object-store.ts';
 export { SqliteIngestStore } from './adapters/local/sqlite-ingest-store.ts';
+export { SqliteUploadTasks } from './adapters/local/sqlite-upload-tasks.ts';
+export type { IngestConfig } from './config.ts';
+export { DEFAULT_CHUNK_BYTES, IngestConfigError, readIngestConfig } from './config.ts';
+export { CHUNKS_PREFIX } from './domain/chunk-artifacts.ts';
 export type {
   IngestFileDeps,
   IngestFileInput,
@@ -17,20 +21,30 @@ export type {
 } from './edge/object-created-event.ts';
 export { OBJECT_CREATED_SCHEMA, readObjectCreated } from './edge/object-created-event.ts';
 export { decodeEventKey, InvalidEventKeyError } from './edge/s3-event-key.ts';
-export type { ObjectCreatedHandlerDeps, ObjectCreatedOutcome } from './handlers/object-created.ts';
+export type { ChunkQueueEvent, ChunkTaskHandlerDeps } from './handlers/chunk-task.ts';
+export { makeChunkTaskHandler } from './handlers/chunk-task.ts';
+export type {
+  ChunkingDeps,
+  ObjectCreatedHandlerDeps,
+  ObjectCreatedOutcome,
+} from './handlers/object-created.ts';
 export { makeObjectCreatedHandler } from './handlers/object-created.ts';
 export type { IngestLocalContext } from './local.ts';
 export { createLocalIngestHandlers } from './local.ts';
-export { ingestManifest } from './manifest.ts';
+export { CHUNK_QUEUE, ingestManifest } from './manifest.ts';
 export { IngestError, InvalidHeaderError } from './parsing/errors.ts';
 export type { ParsedLine } from './parsing/read-transaction-rows.ts';
 export { readTransactionRows } from './parsing/read-transaction-rows.ts';
 export { COLUMNS, validateRow } from './parsing/validate-row.ts';
 export type {
+  ByteRange,
   Customer,
+  CustomerWrite,
   IngestStore,
   ObjectStore,
   RecordedTransaction,
   RecordOutcome,
+  TaskQueue,
   TransactionRow,
+  UploadTasks,
 } from './ports.ts';

@@ -1,9 +1,17 @@
 import { EventSource, type ServiceManifest } from '@txnflow/contracts';
 import { REPORTS_PREFIX } from './domain/reports.ts';
 
+/** The queue of a chunked upload's tasks (see domain/chunk-tasks.ts). */
+const CHUNK_QUEUE = 'IngestChunks';
+
+/** The chunk task function's timeout: a chunk is sized to take a small part of it. */
+const CHUNK_TASK_TIMEOUT_SECONDS = 900;
+
 /**
  * Ingest: the uploads bucket sends "Object Created" to the default bus (that is where S3
  * delivers); the rule ignores ingest's own reports, so writing them never re-triggers it.
+ * A large file is ingested in chunks: the object-created function queues their tasks on
+ * the chunk queue, whose consumer runs them (and queues the next phase's).
  */
 const ingestManifest: ServiceManifest = {
   service: 'ingest',
@@ -30,8 +38,23 @@ const ingestManifest: ServiceManifest = {
       timeoutSeconds: 900,
       memoryMb: 1024,
     },
+    {
+      name: 'chunkTask',
+      entry: 'src/lambda/chunk-task.ts',
+      timeoutSeconds: CHUNK_TASK_TIMEOUT_SECONDS,
+      memoryMb: 1024,
+    },
   ],
-  queues: [],
+  queues: [
+    {
+      name: CHUNK_QUEUE,
+      senders: ['objectCreated', 'chunkTask'],
+      // One task per invocation (a chunk is a function's worth of work); at most this many at once.
+      consumer: { handler: 'chunkTask', batchSize: 1, maxConcurrency: 50 },
+      // Six times the function's timeout, as AWS advises for an SQS event source mapping.
+      visibilityTimeoutSeconds: 6 * CHUNK_TASK_TIMEOUT_SECONDS,
+    },
+  ],
   topics: [],
   buckets: [{ name: 'Uploads' }],
   subscriptions: [
@@ -49,4 +72,4 @@ const ingestManifest: ServiceManifest = {
   ],
 };
 
-export { ingestManifest };
+export { CHUNK_QUEUE, ingestManifest };
