@@ -24,6 +24,7 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { envelopeOf, highBalanceDetected } from '../../services/alerting/test/support/factories.ts';
+import { chunkTaskBody } from '../../services/ingest/src/domain/chunk-tasks.ts';
 import { sqsBodyOf, transactionRecorded } from '../../services/ledger/test/support/factories.ts';
 
 /**
@@ -267,7 +268,7 @@ describe('Lambda entries', () => {
       });
       const batch = sqs.commandCalls(SendMessageBatchCommand)[0]?.args[0].input;
       expect(batch?.QueueUrl).toBe(ENVIRONMENT.INGEST_CHUNKS_QUEUE_URL);
-      expect(batch?.Entries?.map((e) => JSON.parse(e.MessageBody ?? '{}').kind)).toEqual([
+      expect(batch?.Entries?.map((e) => JSON.parse(e.MessageBody ?? '{}').detail.kind)).toEqual([
         'scan',
         'scan',
         'scan',
@@ -297,7 +298,7 @@ describe('Lambda entries', () => {
       };
       const event = {
         Records: [
-          { messageId: 'scan', body: JSON.stringify({ kind: 'scan', upload, segment: 1 }) },
+          { messageId: 'scan', body: chunkTaskBody({ kind: 'scan', upload, segment: 1 } as never) },
           { messageId: 'poison', body: '{"kind":"scan"}' },
         ],
       };

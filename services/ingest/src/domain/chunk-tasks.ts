@@ -46,6 +46,34 @@ type ChunkTask =
       readonly next: number;
     };
 
+/**
+ * A task as the chunk queue carries it: an envelope naming what the message is, the way
+ * events name themselves (`source`, `detail-type`), so whoever reads the queue can tell a
+ * task from anything else (the local fault injector keys its decisions on it).
+ */
+interface ChunkTaskMessage {
+  readonly source: typeof CHUNK_TASK_SOURCE;
+  readonly 'detail-type': typeof CHUNK_TASK_TYPE;
+  readonly detail: ChunkTask;
+}
+
+const CHUNK_TASK_SOURCE = 'txnflow.ingest';
+const CHUNK_TASK_TYPE = 'IngestChunkTask';
+
+/**
+ * The message body of a task.
+ *
+ * @example queue.send(tasks.map(chunkTaskBody))
+ */
+function chunkTaskBody(task: ChunkTask): string {
+  const message: ChunkTaskMessage = {
+    source: CHUNK_TASK_SOURCE,
+    'detail-type': CHUNK_TASK_TYPE,
+    detail: task,
+  };
+  return JSON.stringify(message);
+}
+
 /** The phases whose tasks are counted (UploadTasks), and the steps that run once after them. */
 type CountedPhase = 'scan' | 'keys' | 'record' | 'planned' | 'merged' | 'finished';
 
@@ -83,5 +111,13 @@ function phaseIdOf(upload: ChunkedUpload, phase: CountedPhase): string {
   return `${upload.correlationId}/${planIdOf(upload)}/${phase}`;
 }
 
-export type { ChunkedUpload, ChunkTask, CountedPhase };
-export { PLAN_VERSION, phaseIdOf, planIdOf, unitOf };
+export type { ChunkedUpload, ChunkTask, ChunkTaskMessage, CountedPhase };
+export {
+  CHUNK_TASK_SOURCE,
+  CHUNK_TASK_TYPE,
+  chunkTaskBody,
+  PLAN_VERSION,
+  phaseIdOf,
+  planIdOf,
+  unitOf,
+};

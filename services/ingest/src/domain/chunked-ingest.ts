@@ -8,6 +8,7 @@ import {
   type ChunkedUpload,
   type ChunkTask,
   type CountedPhase,
+  chunkTaskBody,
   phaseIdOf,
   unitOf,
 } from './chunk-tasks.ts';
@@ -44,7 +45,7 @@ async function bytesOf(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
 }
 
 const send = (deps: ChunkedIngestDeps, tasks: readonly ChunkTask[]) =>
-  deps.queue.send(tasks.map((task) => JSON.stringify(task)));
+  deps.queue.send(tasks.map(chunkTaskBody));
 
 /**
  * Plans a large upload, or says to read it whole. Reads the version's size and its first

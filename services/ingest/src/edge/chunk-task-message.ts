@@ -1,6 +1,11 @@
 import type { ValidationIssue } from '@txnflow/contracts';
 import Ajv, { type ErrorObject } from 'ajv';
-import type { ChunkTask } from '../domain/chunk-tasks.ts';
+import {
+  CHUNK_TASK_SOURCE,
+  CHUNK_TASK_TYPE,
+  type ChunkTask,
+  type ChunkTaskMessage,
+} from '../domain/chunk-tasks.ts';
 
 type ChunkTaskRead =
   | { readonly ok: true; readonly task: ChunkTask }
@@ -65,7 +70,7 @@ const taskOf = (
 });
 
 /** The tasks the chunk queue carries (see chunk-tasks.ts), as JSON Schema. */
-const CHUNK_TASK_SCHEMA = {
+const TASK_SCHEMA = {
   type: 'object',
   required: ['kind'],
   properties: { kind: { enum: ['scan', 'keys', 'record', 'tail'] } },
@@ -79,6 +84,17 @@ const CHUNK_TASK_SCHEMA = {
       next: count,
     }),
   ],
+};
+
+/** A chunk queue message: the task in its envelope (see ChunkTaskMessage). */
+const CHUNK_TASK_SCHEMA = {
+  type: 'object',
+  required: ['source', 'detail-type', 'detail'],
+  properties: {
+    source: { const: CHUNK_TASK_SOURCE },
+    'detail-type': { const: CHUNK_TASK_TYPE },
+    detail: TASK_SCHEMA,
+  },
 };
 
 // Compiled once at module load.
@@ -113,19 +129,22 @@ function readChunkTask(body: string): ChunkTaskRead {
   }
   if (!validateChunkTask(value)) {
     // oneOf reports every branch's complaints; the one for the task's own kind is what matters.
-    const kind = (value as { kind?: unknown } | null)?.kind;
+    const kind = (value as { detail?: { kind?: unknown } } | null)?.detail?.kind;
     const errors = (validateChunkTask.errors ?? []).filter(
-      (e) => e.keyword !== 'oneOf' && !(e.keyword === 'const' && e.instancePath === '/kind'),
+      (e) => e.keyword !== 'oneOf' && !(e.keyword === 'const' && e.instancePath === '/detail/kind'),
     );
-    const own = errors.filter((e) => !e.schemaPath.startsWith('#/oneOf/') || branchOf(e) === kind);
+    const own = errors.filter((e) => branchOf(e) === undefined || branchOf(e) === kind);
     return { ok: false, issues: (own.length > 0 ? own : errors).map(toIssue) };
   }
-  return { ok: true, task: value as ChunkTask };
+  return { ok: true, task: (value as ChunkTaskMessage).detail };
 }
 
 const KINDS = ['scan', 'keys', 'record', 'tail'];
-const branchOf = (error: ErrorObject): string | undefined =>
-  KINDS[Number(/^#\/oneOf\/(\d+)/.exec(error.schemaPath)?.[1])];
+/** The task kind of the oneOf branch an error is about, if any. */
+const branchOf = (error: ErrorObject): string | undefined => {
+  const branch = /\/oneOf\/(\d+)\//.exec(error.schemaPath)?.[1];
+  return branch === undefined ? undefined : KINDS[Number(branch)];
+};
 
 export type { ChunkTaskRead };
 export { CHUNK_TASK_SCHEMA, readChunkTask };

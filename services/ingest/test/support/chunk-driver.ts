@@ -7,6 +7,7 @@ import type { ChunkTask } from '../../src/domain/chunk-tasks.ts';
 import { runChunkTask, startChunkedIngest } from '../../src/domain/chunked-ingest.ts';
 import { type IngestSummary, ingestFile } from '../../src/domain/ingest-file.ts';
 import type { UploadRef } from '../../src/domain/row-recorder.ts';
+import { readChunkTask } from '../../src/edge/chunk-task-message.ts';
 import type { IngestStore, TaskQueue } from '../../src/ports.ts';
 import { MemoryObjectStore } from './fakes.ts';
 
@@ -146,7 +147,9 @@ async function ingestInChunks(
   const counts = { tasksRun: 0, failures: 0 };
   let summary: IngestSummary | undefined;
   const runOne = async (body: string) => {
-    const task = JSON.parse(body) as ChunkTask;
+    const read = readChunkTask(body);
+    if (!read.ok) throw new Error(`not a task: ${JSON.stringify(read.issues)}`);
+    const { task } = read;
     const attempt = (attempts.get(body) ?? 0) + 1;
     attempts.set(body, attempt);
     counts.tasksRun += 1;
