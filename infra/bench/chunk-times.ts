@@ -26,6 +26,7 @@ import {
   ingestManifest,
   makeChunkTaskHandler,
   makeObjectCreatedHandler,
+  type UploadTasks,
 } from '@txnflow/ingest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbIngestStore } from '../../services/ingest/src/adapters/aws/dynamodb-ingest-store.ts';
@@ -39,23 +40,36 @@ import {
 import { generateTransactionsFile } from './generate-transactions.ts';
 
 const REGION = { region: 'us-east-1' };
-/** Whether the task just run wrote the upload's summary (its handler logs 'ingested file'). */
-let summarized = false;
-const QUIET = {
-  info(message: string) {
-    if (message === 'ingested file') summarized = true;
-  },
-  warn() {},
-};
+/** How long each step that follows a phase took (plan, merge, finish), by step. */
+const stepSeconds = new Map<string, number>();
+
+/**
+ * The UploadTasks port, timing the steps between phases: a step runs right after the
+ * phase's last task is marked, and ends with its own mark (`…/planned`, `…/merged`,
+ * `…/finished`). Tasks run one at a time here, so the mark before a step's is its phase's.
+ */
+function timedSteps(tasks: UploadTasks): UploadTasks {
+  let lastMark = process.hrtime.bigint();
+  return {
+    async markDone(phaseId, task) {
+      const step = /\/(planned|merged|finished)$/.exec(phaseId)?.[1];
+      if (step) stepSeconds.set(step, Number(process.hrtime.bigint() - lastMark) / 1e9);
+      const done = await tasks.markDone(phaseId, task);
+      lastMark = process.hrtime.bigint();
+      return done;
+    },
+    countDone: (phaseId) => tasks.countDone(phaseId),
+  };
+}
+
+const QUIET = { info() {}, warn() {} };
 const QUEUE_URL = `https://sqs.us-east-1.amazonaws.com/123456789012/${CHUNK_QUEUE}`;
 const TARGET_ROWS = 10_000_000;
 
-/** One task's run: its kind, how long it took, and for a record task its rows. */
+/** One task's run: its kind and how long it took, the step after its phase taken out. */
 interface TaskTime {
   readonly kind: string;
   readonly seconds: number;
-  /** True for the task that finished its phase and ran the next step (plan, merge, summary). */
-  readonly lastOfPhase: boolean;
 }
 
 /**
@@ -145,7 +159,9 @@ async function main(): Promise<void> {
       deadLetters: new SqsDeadLetterSink(new SQSClient(REGION), `${QUEUE_URL}DLQ`),
       log: QUIET,
     };
-    const tasks = new DynamoDbUploadTasks(dynamo.documentClient, names.UploadTasks ?? '');
+    const tasks = timedSteps(
+      new DynamoDbUploadTasks(dynamo.documentClient, names.UploadTasks ?? ''),
+    );
     const queue = new SqsTaskQueue(new SQSClient(REGION), QUEUE_URL);
     const objectCreated = makeObjectCreatedHandler({
       ...deps,
@@ -167,13 +183,13 @@ async function main(): Promise<void> {
     while (queued.length > 0) {
       const body = queued.shift() as string;
       const kind = (JSON.parse(body) as { detail: { kind: string } }).detail.kind;
-      const before = queued.length;
-      summarized = false;
+      const stepsBefore = [...stepSeconds.values()].reduce((a, b) => a + b, 0);
       const t0 = process.hrtime.bigint();
       const response = await chunkTask({ Records: [{ messageId: randomUUID(), body }] });
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
       if (response.batchItemFailures.length > 0) throw new Error(`a ${kind} task failed`);
-      times.push({ kind, seconds, lastOfPhase: queued.length > before || summarized });
+      const stepsAfter = [...stepSeconds.values()].reduce((a, b) => a + b, 0);
+      times.push({ kind, seconds: seconds - (stepsAfter - stepsBefore) });
     }
     const wall = Number(process.hrtime.bigint() - started) / 1e9;
     report({ rows, size, chunkBytes, planSeconds, wall, times, events }, values.json ?? false);
@@ -195,25 +211,25 @@ interface Measured {
 }
 
 /**
- * Prints the measured times per kind of task and the estimate for 10,000,000 rows: every
+ * Prints the measured times per kind of task and the estimate for 10,000,000 rows: each
  * phase's tasks run in waves of the chunk queue's maximum concurrency, each wave as long as
- * the slowest task measured of that kind (scaled to the same chunk size), plus the steps the
- * last task of a phase runs (plan, merge, summary), scaled with the number of chunks.
+ * the p90 of that kind of task measured here (the tasks are of the same size at any file
+ * size), then the step that follows the phase, scaled with what it reads: the plan with the
+ * segments, the merge with the rows (their key hashes), the finish with the chunks.
  */
 function report(m: Measured, json: boolean): void {
   const kinds = ['scan', 'keys', 'record', 'tail'];
+  const steps = Object.fromEntries([...stepSeconds].map(([k, v]) => [k, round(v, 3)]));
   const byKind = Object.fromEntries(
     kinds.map((kind) => {
-      const runs = m.times.filter((t) => t.kind === kind && !t.lastOfPhase).map((t) => t.seconds);
-      const last = m.times.filter((t) => t.kind === kind && t.lastOfPhase).map((t) => t.seconds);
+      const runs = m.times.filter((t) => t.kind === kind).map((t) => t.seconds);
       return [
         kind,
         {
-          tasks: runs.length + last.length,
+          tasks: runs.length,
           median: round(percentile(runs, 0.5)),
           p90: round(percentile(runs, 0.9)),
           max: round(Math.max(0, ...runs)),
-          lastOfPhase: round(Math.max(0, ...last)),
         },
       ];
     }),
@@ -225,13 +241,17 @@ function report(m: Measured, json: boolean): void {
   const rowsPerChunk = m.rows / chunks;
   const targetChunks = Math.ceil(TARGET_ROWS / rowsPerChunk);
   const waves = Math.ceil(targetChunks / concurrency);
-  const scale = targetChunks / chunks;
-  const phase = (kind: string) => {
-    const k = byKind[kind] as { p90: number; lastOfPhase: number; max: number };
-    const next = Math.max(0, k.lastOfPhase - k.max) * scale;
-    return waves * k.p90 + next;
-  };
-  const estimate = m.planSeconds + phase('scan') + phase('keys') + phase('record');
+  const scale = TARGET_ROWS / m.rows;
+  const p90 = (kind: string) => (byKind[kind] as { p90: number }).p90;
+  // A step ran inside its phase's last task: take it out of that task's time.
+  const estimate =
+    m.planSeconds +
+    waves * p90('scan') +
+    (stepSeconds.get('planned') ?? 0) * scale +
+    waves * p90('keys') +
+    (stepSeconds.get('merged') ?? 0) * scale +
+    waves * p90('record') +
+    (stepSeconds.get('finished') ?? 0) * scale;
   const out = {
     rows: m.rows,
     bytes: m.size,
@@ -241,6 +261,7 @@ function report(m: Measured, json: boolean): void {
     events: m.events,
     planSeconds: round(m.planSeconds),
     tasks: byKind,
+    stepSeconds: steps,
     sequentialSeconds: round(m.wall),
     estimateFor10MRows: {
       concurrency,
@@ -259,14 +280,15 @@ function report(m: Measured, json: boolean): void {
       `${m.chunkBytes.toLocaleString('en')} bytes: ${chunks} chunks of about ` +
       `${Math.round(rowsPerChunk).toLocaleString('en')} rows\n`,
   );
-  console.log('task     count  median s  p90 s  max s  last of phase s (runs the next step)');
+  console.log('task     count  median s  p90 s  max s');
   for (const kind of kinds) {
     const k = byKind[kind] as Record<string, number>;
     console.log(
       `${kind.padEnd(8)} ${String(k.tasks).padStart(5)}  ${String(k.median).padStart(8)}  ` +
-        `${String(k.p90).padStart(5)}  ${String(k.max).padStart(5)}  ${k.lastOfPhase}`,
+        `${String(k.p90).padStart(5)}  ${String(k.max).padStart(5)}`,
     );
   }
+  console.log(`steps after a phase (s, within its last task): ${JSON.stringify(steps)}`);
   console.log(
     `\nplanning (object-created): ${round(m.planSeconds)} s; every task one after another: ` +
       `${round(m.wall)} s\n10,000,000 rows at ${concurrency} tasks at once: ${targetChunks} chunks, ` +
