@@ -40,14 +40,21 @@ function transactionKeyHash(customerId: string, transactionId: string): bigint {
  * @example const keys = new KeySetBuilder(); keys.add('C1', 'T1'); keys.build()
  */
 class KeySetBuilder {
-  readonly #hashes: bigint[] = [];
+  // 8 bytes a row (an array of bigint would hold an object per row): tasks run side by side.
+  #hashes = new BigUint64Array(1024);
+  #size = 0;
 
   add(customerId: string, transactionId: string): void {
-    this.#hashes.push(transactionKeyHash(customerId, transactionId));
+    if (this.#size === this.#hashes.length) {
+      const grown = new BigUint64Array(this.#hashes.length * 2);
+      grown.set(this.#hashes);
+      this.#hashes = grown;
+    }
+    this.#hashes[this.#size++] = transactionKeyHash(customerId, transactionId);
   }
 
   build(): BigUint64Array {
-    const sorted = BigUint64Array.from(this.#hashes).sort();
+    const sorted = this.#hashes.slice(0, this.#size).sort();
     let kept = 0;
     for (let i = 0; i < sorted.length; i += 1) {
       if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[kept++] = sorted[i] as bigint;

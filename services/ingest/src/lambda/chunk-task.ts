@@ -48,7 +48,12 @@ const eventBridge = new EventBridgeClient({});
 // PutEvents to a bus that does not exist succeeds and drops the event: fail the cold start
 // instead, before this function takes any work it could only lose.
 await assertEventBusExists(eventBridge, eventBusName);
-const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+// Up to 50 chunks write at once: a table still scaling up throttles them. Adaptive retries
+// slow this client down instead of failing the task (which SQS would only retry after the
+// queue's visibility timeout).
+const documentClient = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ retryMode: 'adaptive', maxAttempts: 10 }),
+);
 const sqs = new SQSClient({});
 
 const runTasks = makeChunkTaskHandler({
