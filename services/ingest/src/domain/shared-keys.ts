@@ -125,7 +125,9 @@ function isDeferred(shared: SharedKeys, chunk: number, hash: bigint): boolean {
 /** A key set as bytes: 8 per hash, little-endian. */
 function encodeKeySet(keys: BigUint64Array): Uint8Array {
   const bytes = Buffer.alloc(keys.length * 8);
-  keys.forEach((hash, i) => bytes.writeBigUInt64LE(hash, i * 8));
+  keys.forEach((hash, i) => {
+    bytes.writeBigUInt64LE(hash, i * 8);
+  });
   return bytes;
 }
 
@@ -144,7 +146,9 @@ function encodeSharedKeys(shared: SharedKeys): Uint8Array {
   const n = shared.hashes.length;
   const bytes = Buffer.alloc(n * 12);
   bytes.set(encodeKeySet(shared.hashes), 0);
-  shared.firstChunk.forEach((chunk, i) => bytes.writeUInt32LE(chunk, n * 8 + i * 4));
+  shared.firstChunk.forEach((chunk, i) => {
+    bytes.writeUInt32LE(chunk, n * 8 + i * 4);
+  });
   return bytes;
 }
 
