@@ -26,6 +26,11 @@ interface RecordResult extends RecordedCounts {
 
 const pad = (index: number): string => String(index).padStart(6, '0');
 
+/**
+ * A stream's bytes, whole: for the small objects read here (a file's first 64 KiB, work objects).
+ *
+ * @example const head = await bytesOf(await objects.read(bucket, key, versionId, { start: 0, end: 65_536 }));
+ */
 async function bytesOf(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const part of stream) parts.push(Buffer.from(part));
@@ -120,4 +125,4 @@ class ChunkArtifacts {
 }
 
 export type { RecordResult };
-export { CHUNKS_PREFIX, ChunkArtifacts };
+export { bytesOf, CHUNKS_PREFIX, ChunkArtifacts };

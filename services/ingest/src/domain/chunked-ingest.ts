@@ -2,8 +2,8 @@ import { readFileHeader } from '../parsing/file-header.ts';
 import { readChunkRows } from '../parsing/read-transaction-rows.ts';
 import { SegmentScanner } from '../parsing/record-boundaries.ts';
 import type { ObjectStore, TaskQueue, TransactionRow, UploadTasks } from '../ports.ts';
-import { ChunkArtifacts, type RecordResult } from './chunk-artifacts.ts';
-import { type ChunkSpan, planChunks, segmentsOf } from './chunk-plan.ts';
+import { bytesOf, ChunkArtifacts, type RecordResult } from './chunk-artifacts.ts';
+import { ChunkPlanError, type ChunkSpan, planChunks, segmentsOf } from './chunk-plan.ts';
 import {
   type ChunkedUpload,
   type ChunkTask,
@@ -37,12 +37,6 @@ type ChunkTaskOutcome =
   | { readonly kind: 'summarized'; readonly summary: IngestSummary };
 
 const DONE: ChunkTaskOutcome = { kind: 'done' };
-
-async function bytesOf(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const part of stream) parts.push(Buffer.from(part));
-  return Buffer.concat(parts);
-}
 
 const send = (deps: ChunkedIngestDeps, tasks: readonly ChunkTask[]) =>
   deps.queue.send(tasks.map(chunkTaskBody));
@@ -110,7 +104,7 @@ async function scanSegment(
   const { upload, segment } = task;
   const segments = segmentsOf(upload.size, upload.header.dataStart, upload.segmentBytes);
   const range = segments[segment];
-  if (!range) throw new RangeError(`${upload.key} has no segment ${segment}`);
+  if (!range) throw new ChunkPlanError(`${upload.key} has no segment ${segment}`);
   // One byte past the end, when there is one: a CR just before it counts once if an LF follows.
   const end = Math.min(upload.size, range.end + 1);
   const scanner = new SegmentScanner(upload.header, range.start, range.end);
@@ -248,7 +242,7 @@ async function recordDeferred(
 ): Promise<ChunkTaskOutcome> {
   const { upload, deferredIn, next } = task;
   const chunk = deferredIn[next];
-  if (chunk === undefined) throw new RangeError(`${upload.key} has no deferred chunk #${next}`);
+  if (chunk === undefined) throw new ChunkPlanError(`${upload.key} has no deferred chunk #${next}`);
   const artifacts = new ChunkArtifacts(deps.objects, upload);
   const recorder = new RowRecorder(upload, deps, unitOf(upload, 'tail', chunk));
   for (const row of (await artifacts.readRecorded(chunk)).deferred) await recorder.add(row);
