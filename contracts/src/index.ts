@@ -110,6 +110,7 @@ export type {
   BucketSpec,
   EventPattern,
   HandlerSpec,
+  QueueConsumerSpec,
   QueueSpec,
   ServiceManifest,
   SubscriptionSpec,

@@ -60,6 +60,8 @@ interface ResolvedHandler extends HandlerSpec {
    * @default - none: no subscription delivers to the handler
    */
   readonly poisonQueue?: DeadLetterQueueRef;
+  /** The queues the handler sends messages to itself (their `senders` name it). */
+  readonly sendsTo: readonly string[];
   /**
    * Set when a rule invokes the handler asynchronously: Lambda retries a function error this
    * way, then sends the event to the rule's dead-letter queue.
@@ -76,9 +78,11 @@ interface ResolvedConsumer {
   readonly batchSize: number;
   /** @default - no batching window (batches of at most 10) */
   readonly maxBatchingWindowSeconds?: number;
+  /** @default - as many invocations at once as Lambda scales to */
+  readonly maxConcurrency?: number;
 }
 
-interface ResolvedQueue extends QueueSpec {
+interface ResolvedQueue extends Omit<QueueSpec, 'consumer'> {
   readonly maxReceiveCount: number;
   readonly visibilityTimeoutSeconds: number;
   readonly deadLetterQueue: DeadLetterQueueRef;
@@ -146,16 +150,19 @@ function ruleRetryPolicy(): RetryPolicy {
   };
 }
 
-function resolveTarget(target: SubscriptionTarget): ResolvedTarget {
-  if (target.kind !== 'queue-consumer') return target;
-  const batchSize = target.batchSize ?? MANIFEST_DEFAULTS.batchSize;
+/** A consumer's batch size, and the batching window a batch of more than 10 needs. */
+function batchingOf(batchSize: number = MANIFEST_DEFAULTS.batchSize) {
   return {
-    ...target,
     batchSize,
     ...(batchSize > 10
       ? { maxBatchingWindowSeconds: MANIFEST_DEFAULTS.largeBatchWindowSeconds }
       : {}),
   };
+}
+
+function resolveTarget(target: SubscriptionTarget): ResolvedTarget {
+  if (target.kind !== 'queue-consumer') return target;
+  return { ...target, ...batchingOf(target.batchSize) };
 }
 
 function checkReferences(manifest: ServiceManifest): void {
@@ -176,6 +183,10 @@ function checkReferences(manifest: ServiceManifest): void {
   const tables = declared(manifest.tables);
   for (const table of Object.keys(manifest.api?.tableReads ?? {})) check(tables, 'table', table);
   check(buckets, 'bucket', manifest.api?.uploads?.bucket);
+  for (const queue of manifest.queues) {
+    check(handlers, 'handler', queue.consumer?.handler);
+    for (const sender of queue.senders ?? []) check(handlers, 'handler', sender);
+  }
 }
 
 function resolveApi(api: ApiSpec): ResolvedApi {
@@ -189,14 +200,17 @@ function resolveApi(api: ApiSpec): ResolvedApi {
 function resolveHandler(
   handler: HandlerSpec,
   subscriptions: readonly ResolvedSubscription[],
+  queues: readonly QueueSpec[],
 ): ResolvedHandler {
   const deliveredBy = subscriptions.find(
     (s) => s.target.kind !== 'queue' && s.target.handler === handler.name,
   );
+  const consumed = queues.find((q) => q.consumer?.handler === handler.name);
   const poisonQueue =
     deliveredBy?.target.kind === 'queue-consumer'
       ? deadLetterQueueOf('queue', deliveredBy.target.queue)
-      : deliveredBy?.deadLetterQueue;
+      : (deliveredBy?.deadLetterQueue ??
+        (consumed ? deadLetterQueueOf('queue', consumed.name) : undefined));
   const invokedBy = subscriptions.find(
     (s) => s.target.kind === 'function' && s.target.handler === handler.name,
   );
@@ -204,6 +218,7 @@ function resolveHandler(
     ...handler,
     timeoutSeconds: handler.timeoutSeconds ?? MANIFEST_DEFAULTS.handlerTimeoutSeconds,
     memoryMb: handler.memoryMb ?? MANIFEST_DEFAULTS.handlerMemoryMb,
+    sendsTo: queues.filter((q) => q.senders?.includes(handler.name)).map((q) => q.name),
     ...(poisonQueue ? { poisonQueue } : {}),
     ...(invokedBy
       ? {
@@ -219,22 +234,37 @@ function resolveHandler(
   };
 }
 
-function resolveQueue(queue: QueueSpec, subscriptions: readonly ResolvedSubscription[]) {
+/** The consumer of a queue: a rule's queue-consumer target, or the queue's own. */
+function consumerOf(
+  queue: QueueSpec,
+  subscriptions: readonly ResolvedSubscription[],
+): ResolvedConsumer | undefined {
   const consumedBy = subscriptions.find(
     (s) => s.target.kind === 'queue-consumer' && s.target.queue === queue.name,
   )?.target;
-  const consumer: ResolvedConsumer | undefined =
-    consumedBy?.kind === 'queue-consumer'
-      ? {
-          handler: consumedBy.handler,
-          batchSize: consumedBy.batchSize,
-          ...(consumedBy.maxBatchingWindowSeconds !== undefined
-            ? { maxBatchingWindowSeconds: consumedBy.maxBatchingWindowSeconds }
-            : {}),
-        }
-      : undefined;
+  if (consumedBy?.kind === 'queue-consumer') {
+    return {
+      handler: consumedBy.handler,
+      batchSize: consumedBy.batchSize,
+      ...(consumedBy.maxBatchingWindowSeconds !== undefined
+        ? { maxBatchingWindowSeconds: consumedBy.maxBatchingWindowSeconds }
+        : {}),
+    };
+  }
+  if (!queue.consumer) return undefined;
+  const { handler, maxConcurrency } = queue.consumer;
+  return {
+    handler,
+    ...batchingOf(queue.consumer.batchSize),
+    ...(maxConcurrency !== undefined ? { maxConcurrency } : {}),
+  };
+}
+
+function resolveQueue(queue: QueueSpec, subscriptions: readonly ResolvedSubscription[]) {
+  const consumer = consumerOf(queue, subscriptions);
+  const { consumer: _declared, ...spec } = queue;
   const resolved: ResolvedQueue = {
-    ...queue,
+    ...spec,
     maxReceiveCount: queue.maxReceiveCount ?? MANIFEST_DEFAULTS.queueMaxReceiveCount,
     visibilityTimeoutSeconds:
       queue.visibilityTimeoutSeconds ?? MANIFEST_DEFAULTS.queueVisibilityTimeoutSeconds,
@@ -266,7 +296,7 @@ function resolveManifest(manifest: ServiceManifest): ResolvedManifest {
   const { api, ...rest } = manifest;
   return {
     ...rest,
-    handlers: manifest.handlers.map((h) => resolveHandler(h, subscriptions)),
+    handlers: manifest.handlers.map((h) => resolveHandler(h, subscriptions, manifest.queues)),
     queues: manifest.queues.map((q) => resolveQueue(q, subscriptions)),
     subscriptions,
     ...(api ? { api: resolveApi(api) } : {}),

@@ -55,6 +55,25 @@ interface QueueSpec {
   readonly maxReceiveCount?: number;
   /** @default 60 */
   readonly visibilityTimeoutSeconds?: number;
+  /**
+   * Handlers of the service that send messages to the queue themselves (no rule): they get
+   * `sqs:SendMessage` on it and its URL in their environment. @default - none
+   */
+  readonly senders?: readonly string[];
+  /**
+   * A handler that reads the queue in batches with partial batch failures (an event source
+   * mapping), for a queue no rule delivers to. @default - none, or a rule's queue-consumer target
+   */
+  readonly consumer?: QueueConsumerSpec;
+}
+
+/** A handler reading a queue through an event source mapping. */
+interface QueueConsumerSpec {
+  readonly handler: string;
+  /** @default 10 */
+  readonly batchSize?: number;
+  /** Invocations at once for the mapping (Lambda's MaximumConcurrency, 2 to 1000). @default - as many as Lambda scales to */
+  readonly maxConcurrency?: number;
 }
 
 /** Where a rule sends matching events. */
@@ -147,6 +166,7 @@ export type {
   BucketSpec,
   EventPattern,
   HandlerSpec,
+  QueueConsumerSpec,
   QueueSpec,
   ServiceManifest,
   SubscriptionSpec,

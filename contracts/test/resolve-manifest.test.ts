@@ -127,6 +127,26 @@ describe('Function: resolveManifest', () => {
 
       expect(queues.map((q) => q.oldestMessageAlarmSeconds)).toEqual([900, undefined]);
     });
+
+    it("resolves the consumer of a queue no rule delivers to, and dead-letters its poison to the queue's DLQ", () => {
+      const resolved = resolveManifest(
+        manifest({
+          handlers: [{ name: 'work', entry: 'src/work.ts' }],
+          queues: [
+            { name: 'Tasks', consumer: { handler: 'work', batchSize: 1, maxConcurrency: 50 } },
+          ],
+        }),
+      );
+
+      expect(resolved.queues[0]).toMatchObject({
+        consumer: { handler: 'work', batchSize: 1, maxConcurrency: 50 },
+        oldestMessageAlarmSeconds: 900,
+      });
+      expect(resolved.handlers[0]?.poisonQueue).toEqual({
+        name: 'TasksDLQ',
+        owner: { kind: 'queue', name: 'Tasks' },
+      });
+    });
   });
 
   describe('Handlers', () => {
@@ -140,7 +160,22 @@ describe('Function: resolveManifest', () => {
         entry: 'src/apply.ts',
         timeoutSeconds: 30,
         memoryMb: 256,
+        sendsTo: [],
       });
+    });
+
+    it('lists the queues a handler sends to itself', () => {
+      const { handlers } = resolveManifest(
+        manifest({
+          handlers: [
+            { name: 'plan', entry: 'src/plan.ts' },
+            { name: 'work', entry: 'src/work.ts' },
+          ],
+          queues: [{ name: 'Tasks', senders: ['plan', 'work'] }, { name: 'Other' }],
+        }),
+      );
+
+      expect(handlers.map((h) => h.sendsTo)).toEqual([['Tasks'], ['Tasks']]);
     });
 
     it("dead-letters a queue consumer's poison events to its queue's dead-letter queue", () => {
@@ -196,6 +231,16 @@ describe('Function: resolveManifest', () => {
 
       expect(resolving).toThrowError(ManifestReferenceError);
       expect(resolving).toThrowError(`ledger manifest refers to ${kind} "missing"`);
+    });
+
+    it.each([
+      ['consumer', { name: 'Tasks', consumer: { handler: 'missing' } }],
+      ['sender', { name: 'Tasks', senders: ['h', 'missing'] }],
+    ])('refuses a queue whose %s is a handler the manifest does not declare', (_what, queue) => {
+      const resolving = () =>
+        resolveManifest(manifest({ handlers: [{ name: 'h', entry: 'h.ts' }], queues: [queue] }));
+
+      expect(resolving).toThrowError('ledger manifest refers to handler "missing"');
     });
   });
 

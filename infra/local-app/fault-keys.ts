@@ -14,6 +14,8 @@ const fieldsOf = (value: unknown): Fields =>
  * - HighBalanceDetected: the customer and the threshold it crossed (which of its
  *   transactions crossed it depends on the order the ledger applied them in);
  * - S3 "Object Created": the bucket, the key and the ETag of the upload;
+ * - a task of a chunked upload (ingest's chunk queue): the file's key and size, the plan,
+ *   and which task of which segment or chunk;
  * - any other event: its source, detail-type and detail.
  *
  * @example txnflowFaultKey(event) // 'TransactionRecorded C7/T123'
@@ -30,6 +32,12 @@ function txnflowFaultKey(event: FaultEvent): string {
     case 'Object Created': {
       const object = fieldsOf(detail.object);
       return `${detailType} ${String(fieldsOf(detail.bucket).name)}/${String(object.key)}@${String(object.etag)}`;
+    }
+    case 'IngestChunkTask': {
+      const upload = fieldsOf(detail.upload);
+      const chunk = fieldsOf(detail.chunk);
+      const which = detail.segment ?? chunk.index ?? detail.next;
+      return `${detailType} ${String(upload.bucket)}/${String(upload.key)}#${String(upload.size)}/${String(upload.segmentBytes)} ${String(detail.kind)} ${String(which)}`;
     }
     default:
       return JSON.stringify([event.source, detailType, event.detail]);

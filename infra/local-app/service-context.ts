@@ -13,6 +13,8 @@ interface LocalServiceContext {
   readonly topics: {
     publish(params: { topic: string; subject?: string; message: string }): { MessageId: string };
   };
+  /** SendMessage, for a service that queues work for itself. */
+  readonly queues: { send(params: { queue: string; body: string }): unknown };
   readonly deadLettersFor: (handler: string) => DeadLetterSink;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: Log;

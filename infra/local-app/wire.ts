@@ -200,11 +200,17 @@ function wireServices(
       bucket: {
         getObject: async (params) => {
           const stream = await runtime.getObject(params);
-          return options.onObjectRead ? counted(stream, params.key, options.onObjectRead) : stream;
+          // A chunk's range is part of a file read in parallel: no progress of the whole.
+          const whole = params.range === undefined;
+          return options.onObjectRead && whole
+            ? counted(stream, params.key, options.onObjectRead)
+            : stream;
         },
+        headObject: (params) => runtime.headObject(params),
         putObject: (params) => runtime.putObject(params),
       },
       topics: { publish: (params) => runtime.handlerCalls.publish(params) },
+      queues: { send: (params) => runtime.handlerCalls.sendMessage(params) },
       deadLettersFor: (handler) => deadLetterSink(runtime, poisonQueueOf(manifest, handler)),
       env: options.env,
       log: recordedLog(runtime, manifest.service, options.log),
@@ -219,8 +225,30 @@ function wireServices(
       const redriveTarget = wireSubscription(runtime, manifest, subscription, handlers);
       ruleDeadLetters.set(subscription.deadLetterQueue.name, redriveTarget);
     }
+    wireOwnQueueConsumers(runtime, manifest);
   }
   return ruleDeadLetters;
+}
+
+/** The event source mappings of queues a handler reads that no rule delivers to. */
+function wireOwnQueueConsumers(runtime: LocalRuntime, manifest: ResolvedManifest): void {
+  const byRule = new Set(
+    manifest.subscriptions.flatMap((s) =>
+      s.target.kind === 'queue-consumer' ? [s.target.queue] : [],
+    ),
+  );
+  for (const queue of manifest.queues) {
+    if (!queue.consumer || byRule.has(queue.name)) continue;
+    runtime.createEventSourceMapping({
+      queue: queue.name,
+      handler: qualifiedHandler(manifest.service, queue.consumer.handler),
+      batchSize: queue.consumer.batchSize,
+      reportBatchItemFailures: true,
+      ...(queue.consumer.maxConcurrency !== undefined
+        ? { maxConcurrency: queue.consumer.maxConcurrency }
+        : {}),
+    });
+  }
 }
 
 /**

@@ -61,6 +61,14 @@ class NoSuchVersionError extends ResourceNotFoundError {
   }
 }
 
+/** S3's `InvalidRange` (HTTP 416): a GetObject range that starts past the object's end. */
+class InvalidRangeError extends LocalRuntimeError {
+  constructor(message: string) {
+    super('InvalidRange', message);
+    this.name = 'InvalidRangeError';
+  }
+}
+
 /** A name that must be new is taken, e.g. a replay name (`ResourceAlreadyExistsException`). */
 class ResourceAlreadyExistsError extends LocalRuntimeError {
   readonly resourceType: string;
@@ -239,6 +247,7 @@ export {
   InconsistentStateError,
   InjectedFaultError,
   InvalidFaultSpecError,
+  InvalidRangeError,
   LimitExceededError,
   LocalRuntimeError,
   NoSuchKeyError,

@@ -8,6 +8,7 @@ export { MAX_CONCURRENT_REPLAYS, ReplayState } from './archive/replay.ts';
 export type {
   GetObjectParams,
   ObjectBody,
+  ObjectHead,
   ObjectSummary,
   PutObjectParams,
   PutObjectResult,
@@ -34,6 +35,7 @@ export {
   InconsistentStateError,
   InjectedFaultError,
   InvalidFaultSpecError,
+  InvalidRangeError,
   LimitExceededError,
   LocalRuntimeError,
   NoSuchKeyError,

@@ -10,6 +10,7 @@ import type { ReplayDescription, ReplayState, StartReplayParams } from './archiv
 import { assembleRuntime, type RuntimeParts } from './assembly.ts';
 import type {
   GetObjectParams,
+  ObjectHead,
   ObjectSummary,
   PutObjectParams,
   PutObjectResult,
@@ -378,16 +379,22 @@ class LocalRuntime {
   }
 
   /**
-   * GetObject: the body as a stream, of the current version or of `versionId`. Throws
-   * NoSuchKeyError for a missing key, NoSuchVersionError for a version the key does not have.
+   * GetObject: the body as a stream, of the current version or of `versionId`, only the bytes
+   * of `range` when given. Throws NoSuchKeyError for a missing key, NoSuchVersionError for a
+   * version the key does not have, InvalidRangeError for a range past the end.
    */
   getObject(params: GetObjectParams): Readable {
     return this.#open().buckets.get(params);
   }
 
   /** Where the body of an object (its current version, or `versionId`) is on disk. */
-  objectPath(params: GetObjectParams): string {
+  objectPath(params: Omit<GetObjectParams, 'range'>): string {
     return this.#open().buckets.pathOf(params);
+  }
+
+  /** HeadObject: the size and ETag of the current version, or of `versionId`. */
+  headObject(params: Omit<GetObjectParams, 'range'>): ObjectHead {
+    return this.#open().buckets.head(params);
   }
 
   listObjects(params: { readonly bucket: string; readonly prefix?: string }): ObjectSummary[] {

@@ -8,14 +8,14 @@ import {
 import {
   GetObjectCommand,
   type GetObjectCommandOutput,
+  HeadObjectCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   DynamoDBDocumentClient,
   PutCommand,
   UpdateCommand,
@@ -24,6 +24,7 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { envelopeOf, highBalanceDetected } from '../../services/alerting/test/support/factories.ts';
+import { chunkTaskBody } from '../../services/ingest/src/domain/chunk-tasks.ts';
 import { sqsBodyOf, transactionRecorded } from '../../services/ledger/test/support/factories.ts';
 
 /**
@@ -46,6 +47,8 @@ const ENVIRONMENT = {
   CUSTOMER_TABLE_NAME: 'Customer-x',
   TRANSACTIONS_TABLE_NAME: 'Transactions-x',
   UPLOADS_TABLE_NAME: 'Uploads-x',
+  UPLOAD_TASKS_TABLE_NAME: 'UploadTasks-x',
+  INGEST_CHUNKS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/IngestChunks',
   ALERTS_TABLE_NAME: 'Alerts-x',
   HIGH_BALANCE_ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:HighBalanceAlert',
   HIGH_BALANCE_THRESHOLD: '1500.00',
@@ -67,7 +70,7 @@ const context = {
 type Handler = (event: never, context: Context) => Promise<unknown>;
 
 describe('Lambda entries', () => {
-  const entries = {} as Record<'ledger' | 'ingest' | 'alerting', Handler>;
+  const entries = {} as Record<'ledger' | 'ingest' | 'ingestChunks' | 'alerting', Handler>;
   beforeAll(async () => {
     for (const [name, value] of Object.entries(ENVIRONMENT)) vi.stubEnv(name, value);
     // The publishing entries check at cold start that their bus exists.
@@ -76,6 +79,7 @@ describe('Lambda entries', () => {
       ((await import(new URL(path, import.meta.url).href)) as { handler: Handler }).handler;
     entries.ledger = await load('../../services/ledger/src/lambda/transaction-recorded.ts');
     entries.ingest = await load('../../services/ingest/src/lambda/object-created.ts');
+    entries.ingestChunks = await load('../../services/ingest/src/lambda/chunk-task.ts');
     entries.alerting = await load('../../services/alerting/src/lambda/high-balance-detected.ts');
   }, 120_000); // imports the AWS SDK clients and Powertools: seconds on a busy machine
   afterAll(() => {
@@ -174,7 +178,6 @@ describe('Lambda entries', () => {
       });
       s3.on(PutObjectCommand).resolves({});
       dynamo.on(PutCommand).resolves({});
-      dynamo.on(BatchWriteCommand).resolves({});
       dynamo.on(UpdateCommand).resolves({});
       eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
         FailedEntryCount: 0,
@@ -199,12 +202,9 @@ describe('Lambda entries', () => {
         'Transactions-x',
         'Transactions-x',
       ]);
-      expect(
-        dynamo
-          .commandCalls(BatchWriteCommand)
-          .map((c) => Object.keys(c.args[0].input.RequestItems ?? {})),
-      ).toEqual([['Customer-x']]);
       expect(dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input.TableName)).toEqual([
+        'Customer-x',
+        'Customer-x',
         'Uploads-x',
       ]);
       const published = eventBridge
@@ -235,6 +235,89 @@ describe('Lambda entries', () => {
         '/detail/object/version-id is required',
       );
       expect(s3.commandCalls(GetObjectCommand)).toEqual([]);
+    });
+  });
+
+  describe('ingest: chunked files', () => {
+    const HEADER = 'customer_id|customer_address|trn_id|trn_date|trn_amount\n';
+    const bodyOf = (text: string) =>
+      Readable.from([Buffer.from(text)]) as unknown as GetObjectCommandOutput['Body'];
+
+    it("queues a large file's segment scans on the chunk queue from the environment, reading only its start", async () => {
+      const size = 20 * 1024 * 1024;
+      s3.on(HeadObjectCommand).resolves({ ContentLength: size });
+      s3.on(GetObjectCommand).resolves({ Body: bodyOf(`${HEADER}C1|Addr|T1|2023-03-01|1.00\n`) });
+      sqs.on(SendMessageBatchCommand).resolves({ Failed: [] });
+      const event = {
+        version: '0',
+        id: 'object-created-big',
+        'detail-type': 'Object Created',
+        source: 'aws.s3',
+        detail: {
+          bucket: { name: 'uploads-x' },
+          object: { key: 'incoming/big.txt', size, 'version-id': 'v-big' },
+        },
+      };
+
+      const outcome = await entries.ingest(event as never, context);
+
+      expect(outcome).toMatchObject({ kind: 'chunked', segments: 3 });
+      expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toMatchObject({
+        VersionId: 'v-big',
+        Range: 'bytes=0-65535',
+      });
+      const batch = sqs.commandCalls(SendMessageBatchCommand)[0]?.args[0].input;
+      expect(batch?.QueueUrl).toBe(ENVIRONMENT.INGEST_CHUNKS_QUEUE_URL);
+      expect(batch?.Entries?.map((e) => JSON.parse(e.MessageBody ?? '{}').detail.kind)).toEqual([
+        'scan',
+        'scan',
+        'scan',
+      ]);
+    });
+
+    it('runs a chunk task on the tables and bucket from the environment, and dead-letters a message that is not one', async () => {
+      const text = `${HEADER}C1|Addr|T1|2023-03-01|1.00\nC1|Addr|T2|2023-03-01|2.00\n`;
+      s3.on(GetObjectCommand).callsFake(() => ({ Body: bodyOf(text.slice(HEADER.length)) }));
+      s3.on(PutObjectCommand).resolves({});
+      dynamo.on(UpdateCommand).resolves({ Attributes: { done: new Set([0]) } });
+      const upload = {
+        bucket: 'uploads-x',
+        key: 'incoming/big.txt',
+        versionId: 'v-big',
+        correlationId: 'upload-1',
+        causationId: 'object-created-big',
+        size: text.length,
+        segmentBytes: 10,
+        header: {
+          text: HEADER,
+          line: HEADER.trim(),
+          delimiter: '|',
+          dataStart: HEADER.length,
+          lineEnd: 'lf',
+        },
+      };
+      const event = {
+        Records: [
+          { messageId: 'scan', body: chunkTaskBody({ kind: 'scan', upload, segment: 1 } as never) },
+          { messageId: 'poison', body: '{"kind":"scan"}' },
+        ],
+      };
+
+      const response = await entries.ingestChunks(event as never, context);
+
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toMatchObject({
+        Bucket: 'uploads-x',
+        VersionId: 'v-big',
+        Range: `bytes=${HEADER.length + 10}-${HEADER.length + 20}`,
+      });
+      expect(s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Key).toBe(
+        'reports/.chunks/upload-1/p1.10/scan-000001.json',
+      );
+      expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input.TableName).toBe('UploadTasks-x');
+      expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.QueueUrl).toBe(
+        ENVIRONMENT.DEAD_LETTER_QUEUE_URL,
+      );
     });
   });
 
@@ -274,6 +357,7 @@ describe('Lambda entries', () => {
   describe('cold start: the bus exists', () => {
     const PUBLISHERS = [
       ['ingest', '../../services/ingest/src/lambda/object-created.ts'],
+      ['ingest chunks', '../../services/ingest/src/lambda/chunk-task.ts'],
       ['ledger', '../../services/ledger/src/lambda/transaction-recorded.ts'],
     ] as const;
     const coldStart = async (path: string) => {

@@ -212,7 +212,9 @@ async function runIngest(file: string, tables: PipelineTables, usage: LambdaUsag
     },
   };
   const outcome = await invocation(usage, () => handler(event));
-  if (outcome.kind !== 'ingested') throw new Error(`the cost run's event: ${outcome.reason}`);
+  if (outcome.kind !== 'ingested') {
+    throw new Error(`the cost run's event was not ingested in one run: ${JSON.stringify(outcome)}`);
+  }
   return outcome.summary.accepted;
 }
 

@@ -3,6 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RuleToQueue, type RuleToQueueProps } from './rule-to-queue.ts';
 
@@ -27,16 +28,32 @@ class RuleToQueueConsumer extends Construct {
     super(scope, id);
     const { consumer, batching, ...ruleProps } = props;
     this.rule = new RuleToQueue(this, 'Delivery', ruleProps).rule;
-    const window = batching.maxBatchingWindowSeconds;
-    consumer.addEventSource(
-      new SqsEventSource(props.queue, {
-        batchSize: batching.batchSize,
-        ...(window !== undefined ? { maxBatchingWindow: Duration.seconds(window) } : {}),
-        reportBatchItemFailures: true,
-      }),
-    );
+    consumeQueue(consumer, props.queue, batching);
   }
 }
 
+/**
+ * Makes `consumer` read `queue` through an event source mapping: batches as the manifest
+ * resolves them, reporting the records that failed (`ReportBatchItemFailures`), at most
+ * `maxConcurrency` invocations at once when set.
+ *
+ * @example consumeQueue(chunkTaskFunction, chunkQueue, { batchSize: 1, maxConcurrency: 50 });
+ */
+function consumeQueue(
+  consumer: IFunction,
+  queue: IQueue,
+  batching: Pick<ResolvedConsumer, 'batchSize' | 'maxBatchingWindowSeconds' | 'maxConcurrency'>,
+): void {
+  const window = batching.maxBatchingWindowSeconds;
+  consumer.addEventSource(
+    new SqsEventSource(queue, {
+      batchSize: batching.batchSize,
+      ...(window !== undefined ? { maxBatchingWindow: Duration.seconds(window) } : {}),
+      ...(batching.maxConcurrency !== undefined ? { maxConcurrency: batching.maxConcurrency } : {}),
+      reportBatchItemFailures: true,
+    }),
+  );
+}
+
 export type { RuleToQueueConsumerProps };
-export { RuleToQueueConsumer };
+export { consumeQueue, RuleToQueueConsumer };

@@ -9,7 +9,13 @@ import {
   resolveManifest,
   type ServiceManifest,
 } from '@txnflow/contracts';
-import { bucketEnvName, LambdaEnv, tableEnvName, topicEnvName } from '@txnflow/contracts/aws';
+import {
+  bucketEnvName,
+  LambdaEnv,
+  queueEnvName,
+  tableEnvName,
+  topicEnvName,
+} from '@txnflow/contracts/aws';
 import { CfnOutput, CfnParameter, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus, type IEventBus, type IRule } from 'aws-cdk-lib/aws-events';
 import { Grant } from 'aws-cdk-lib/aws-iam';
@@ -24,7 +30,7 @@ import { withBucketName } from '../constructs/event-pattern.ts';
 import { EventSourceBucket } from '../constructs/event-source-bucket.ts';
 import { RuleToFunction } from '../constructs/rule-to-function.ts';
 import { RuleToQueue } from '../constructs/rule-to-queue.ts';
-import { RuleToQueueConsumer } from '../constructs/rule-to-queue-consumer.ts';
+import { consumeQueue, RuleToQueueConsumer } from '../constructs/rule-to-queue-consumer.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import { ServiceHttpApi } from '../constructs/service-http-api.ts';
 import { ServiceMonitoring } from '../constructs/service-monitoring.ts';
@@ -129,9 +135,24 @@ class ServiceStack extends Stack {
       manifest.handlers.map((handler) => [handler.name, this.#createFunction(handler, props)]),
     );
     this.rules = new Map(manifest.subscriptions.map((s) => [s.rule, this.#subscribe(s)]));
+    this.#consumeOwnQueues();
     if (manifest.api) this.httpApi = this.#createHttpApi(manifest.api, props);
     this.#describeOutputs();
     this.monitoring = this.#monitor(props.stage);
+  }
+
+  /** Event source mappings of the queues a handler reads that no rule delivers to. */
+  #consumeOwnQueues(): void {
+    const byRule = new Set(
+      this.manifest.subscriptions.flatMap((s) =>
+        s.target.kind === 'queue-consumer' ? [s.target.queue] : [],
+      ),
+    );
+    for (const queue of this.manifest.queues) {
+      if (!queue.consumer || byRule.has(queue.name)) continue;
+      const fn = built(this.functions, queue.consumer.handler).function;
+      consumeQueue(fn, built(this.queues, queue.name).queue, queue.consumer);
+    }
   }
 
   /** What an operator needs to find (plain outputs: nothing is exported to other stacks). */
@@ -230,6 +251,10 @@ class ServiceStack extends Stack {
       environment[LambdaEnv.eventBusName] = this.eventBus.eventBusName;
     }
     if (poisonQueue) environment[LambdaEnv.deadLetterQueueUrl] = poisonQueue.queueUrl;
+    const sendsTo = handler.sendsTo.map((name) => built(this.queues, name).queue);
+    handler.sendsTo.forEach((name, i) => {
+      environment[queueEnvName(name)] = sendsTo[i]?.queueUrl ?? '';
+    });
 
     const fn = new ServiceFunction(this, `${pascal(handler.name)}Function`, {
       service: manifest.service,
@@ -243,6 +268,14 @@ class ServiceStack extends Stack {
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     });
     this.#grant(fn, poisonQueue, asyncDeadLetters);
+    // The queues it sends to itself: SendMessageBatch is authorized as sqs:SendMessage.
+    for (const queue of sendsTo) {
+      Grant.addToPrincipal({
+        grantee: fn.function,
+        actions: ['sqs:SendMessage'],
+        resourceArns: [queue.queueArn],
+      });
+    }
     return fn;
   }
 

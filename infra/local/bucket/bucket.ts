@@ -18,6 +18,7 @@ import { type EnvelopeContext, type EnvelopedEvent, envelope } from '../bus/enve
 import type { EventIngest } from '../bus/put-events.ts';
 import {
   InconsistentStateError,
+  InvalidRangeError,
   NoSuchKeyError,
   NoSuchVersionError,
   ResourceNotFoundError,
@@ -41,6 +42,20 @@ interface GetObjectParams {
   readonly key: string;
   /** One version of the object, as S3's GetObject `VersionId`. @default - the current one */
   readonly versionId?: string | undefined;
+  /**
+   * Only these bytes, as S3's GetObject `Range` header: `bytes=FIRST-LAST` (inclusive, LAST
+   * past the end reads to the end) or `bytes=FIRST-`. @default - the whole object
+   */
+  readonly range?: string | undefined;
+}
+
+/** What HeadObject answers about one version of an object. */
+interface ObjectHead {
+  readonly size: number;
+  readonly etag: string;
+  readonly lastModified: Date;
+  /** In a versioned bucket only (`null` for an object put before versioning). */
+  readonly versionId?: string;
 }
 
 interface PutObjectResult {
@@ -251,8 +266,11 @@ class Buckets {
    * @throws {NoSuchVersionError} when the key has no version of that id.
    */
   get(params: GetObjectParams): Readable {
-    const fd = openSync(this.pathOf(params), 'r');
-    return createReadStream('', { fd });
+    const row = this.#version(params);
+    const fd = openSync(join(this.#options.dir, row.file), 'r');
+    if (params.range === undefined) return createReadStream('', { fd });
+    const { start, end } = parseRange(params.range, row.size);
+    return createReadStream('', { fd, start, end });
   }
 
   /**
@@ -262,7 +280,30 @@ class Buckets {
    * @throws {NoSuchKeyError} when the key does not exist.
    * @throws {NoSuchVersionError} when the key has no version of that id.
    */
-  pathOf(params: GetObjectParams): string {
+  pathOf(params: Omit<GetObjectParams, 'range'>): string {
+    return join(this.#options.dir, this.#version(params).file);
+  }
+
+  /**
+   * HeadObject: the size and ETag of the current version, or of the version named.
+   *
+   * @throws {NoSuchKeyError} when the key does not exist.
+   * @throws {NoSuchVersionError} when the key has no version of that id.
+   */
+  head(params: Omit<GetObjectParams, 'range'>): ObjectHead {
+    const row = this.#version(params);
+    return {
+      size: row.size,
+      etag: row.etag,
+      lastModified: new Date(row.last_modified),
+      ...(this.#require(params.bucket).versioned
+        ? { versionId: row.version_id ?? NULL_VERSION }
+        : {}),
+    };
+  }
+
+  /** The row of the version asked for (the current one when none is named). */
+  #version(params: Omit<GetObjectParams, 'range'>): ObjectRow {
     const { id } = this.#require(params.bucket);
     const current = this.#selectObject.get(id, params.key);
     const { versionId } = params;
@@ -273,7 +314,7 @@ class Buckets {
       if (!row) throw new NoSuchVersionError(params.bucket, params.key, versionId);
     }
     if (!row) throw new NoSuchKeyError(params.bucket, params.key);
-    return join(this.#options.dir, row.file);
+    return row;
   }
 
   /** ListObjectsV2: keys in UTF-8 byte order, optionally under a prefix. */
@@ -348,6 +389,23 @@ function assertKey(key: string): void {
   }
 }
 
+/**
+ * A `Range` header's bytes, as S3 reads a single range: `bytes=FIRST-LAST` (inclusive; LAST
+ * past the end means to the end) or `bytes=FIRST-`. S3 answers 416 InvalidRange when FIRST
+ * is past the end.
+ */
+function parseRange(range: string, size: number): { start: number; end: number } {
+  const match = /^bytes=(\d+)-(\d*)$/.exec(range);
+  const start = Number(match?.[1]);
+  const last = match?.[2] === '' ? size - 1 : Number(match?.[2]);
+  if (!match) throw new ValidationError(`Range "${range}" is not bytes=FIRST-LAST`);
+  if (start >= size) {
+    throw new InvalidRangeError(`Range "${range}" starts past the object's ${size} bytes`);
+  }
+  if (last < start) throw new ValidationError(`Range "${range}" is not bytes=FIRST-LAST`);
+  return { start, end: Math.min(last, size - 1) };
+}
+
 function toReadable(body: ObjectBody): Readable {
   if (typeof body === 'string') return Readable.from([Buffer.from(body)]);
   if (body instanceof Uint8Array) return Readable.from([body]);
@@ -355,5 +413,12 @@ function toReadable(body: ObjectBody): Readable {
   return Readable.from(body as AsyncIterable<Uint8Array>);
 }
 
-export type { GetObjectParams, ObjectBody, ObjectSummary, PutObjectParams, PutObjectResult };
+export type {
+  GetObjectParams,
+  ObjectBody,
+  ObjectHead,
+  ObjectSummary,
+  PutObjectParams,
+  PutObjectResult,
+};
 export { Buckets };

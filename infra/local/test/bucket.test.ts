@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  InvalidRangeError,
   ManualClock,
   NoSuchKeyError,
   NoSuchVersionError,
@@ -313,6 +314,49 @@ describe('Class: LocalRuntime', () => {
 
     it('throws NoSuchKey for a missing key', () => {
       expect(() => h.rt.getObject({ bucket: 'uploads', key: 'missing' })).toThrow(NoSuchKeyError);
+    });
+
+    it('reads only the bytes of a Range, as S3 does: inclusive, cut at the end, or to the end', async () => {
+      // Prepare
+      h.rt.createBucket({ name: 'uploads', versioned: true });
+      const { versionId } = await h.rt.putObject({
+        bucket: 'uploads',
+        key: 'k',
+        body: '0123456789',
+      });
+      await h.rt.putObject({ bucket: 'uploads', key: 'k', body: 'overwritten' });
+      const read = async (range: string) =>
+        (
+          await readAll(h.rt.getObject({ bucket: 'uploads', key: 'k', versionId, range }))
+        ).toString();
+
+      // Act and assess
+      expect(await read('bytes=2-4')).toBe('234');
+      expect(await read('bytes=7-99')).toBe('789');
+      expect(await read('bytes=5-')).toBe('56789');
+      expect(() =>
+        h.rt.getObject({ bucket: 'uploads', key: 'k', versionId, range: 'bytes=10-' }),
+      ).toThrow(InvalidRangeError);
+      expect(() => h.rt.getObject({ bucket: 'uploads', key: 'k', range: 'bytes=4-2' })).toThrow(
+        'is not bytes=FIRST-LAST',
+      );
+    });
+  });
+
+  describe('Method: headObject', () => {
+    it('answers the size and ETag of the version named, without reading it', async () => {
+      // Prepare
+      h.rt.createBucket({ name: 'uploads', versioned: true });
+      const first = await h.rt.putObject({ bucket: 'uploads', key: 'k', body: 'hello' });
+      await h.rt.putObject({ bucket: 'uploads', key: 'k', body: 'hello, world' });
+
+      // Act
+      const head = h.rt.headObject({ bucket: 'uploads', key: 'k', versionId: first.versionId });
+
+      // Assess
+      expect(head).toMatchObject({ size: 5, etag: first.etag, versionId: first.versionId });
+      expect(h.rt.headObject({ bucket: 'uploads', key: 'k' }).size).toBe(12);
+      expect(() => h.rt.headObject({ bucket: 'uploads', key: 'nope' })).toThrow(NoSuchKeyError);
     });
   });
 

@@ -236,7 +236,13 @@ describe('Function: traceOnStage (txnflow trace --aws)', () => {
     );
 
     // Assess
-    expect(found.logGroups.map((g) => g.service).sort()).toEqual(['alerting', 'ingest', 'ledger']);
+    // Ingest has two functions: the object-created one and the chunk queue's.
+    expect(found.logGroups.map((g) => g.service).sort()).toEqual([
+      'alerting',
+      'ingest',
+      'ingest',
+      'ledger',
+    ]);
     expect(found.deadLetterQueues.map((q) => q.name).sort()).toEqual(
       deadLetterQueuesOf(localServices).sort(),
     );

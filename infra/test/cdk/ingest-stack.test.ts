@@ -18,6 +18,7 @@ describe('Stack: txnflow-<stage>-ingest', () => {
   const functionId = () => logicalId(template, 'AWS::Lambda::Function', 'ObjectCreatedFunction');
   const dlqId = () => logicalId(template, 'AWS::SQS::Queue', 'UploadsObjectCreatedToIngestDLQ');
   const roleId = () => logicalId(template, 'AWS::IAM::Role', 'ObjectCreatedFunctionRole');
+  const chunkQueueId = () => logicalId(template, 'AWS::SQS::Queue', 'IngestChunksQueue');
 
   describe('Bucket: Uploads', () => {
     it('is private, encrypted, versioned, logged, retained, and sends its events to EventBridge', () => {
@@ -44,8 +45,8 @@ describe('Stack: txnflow-<stage>-ingest', () => {
 
     it('needs no notifications custom resource to send events to EventBridge', () => {
       template.resourceCountIs('Custom::S3BucketNotifications', 0);
-      // The upload handler and the query API: no custom resource's function.
-      template.resourceCountIs('AWS::Lambda::Function', 2);
+      // The upload handler, the chunk task function and the query API: no custom resource's function.
+      template.resourceCountIs('AWS::Lambda::Function', 3);
     });
 
     it('refuses requests without TLS', () => {
@@ -148,18 +149,23 @@ describe('Stack: txnflow-<stage>-ingest', () => {
       ]);
     });
 
-    it('dead-letters invalid events to the rule dead-letter queue, named in its environment', () => {
+    it('dead-letters invalid events to the rule dead-letter queue, and queues chunks, both named in its environment', () => {
       const statements = statementsOfRole(template, roleId());
 
       template.hasResourceProperties('AWS::Lambda::Function', {
-        Environment: { Variables: Match.objectLike({ DEAD_LETTER_QUEUE_URL: { Ref: dlqId() } }) },
+        Environment: {
+          Variables: Match.objectLike({
+            DEAD_LETTER_QUEUE_URL: { Ref: dlqId() },
+            INGEST_CHUNKS_QUEUE_URL: { Ref: chunkQueueId() },
+          }),
+        },
       });
       expect(
         statements.filter((s) => actionsOf(s).includes('sqs:SendMessage')).map((s) => s.Resource),
-      ).toEqual([getAtt(dlqId())]);
+      ).toEqual([getAtt(dlqId()), getAtt(chunkQueueId())]);
     });
 
-    it('publishes only as txnflow.ingest and writes items of Customer, Transactions and Uploads', () => {
+    it('publishes only as txnflow.ingest and writes items of its four tables', () => {
       const statements = statementsOfRole(template, roleId());
 
       expect(statements.find((s) => s.Action === 'events:PutEvents')?.Condition).toEqual({
@@ -169,15 +175,73 @@ describe('Stack: txnflow-<stage>-ingest', () => {
       const table = (name: string) => getAtt(logicalId(template, 'AWS::DynamoDB::Table', name));
       const writing = (action: string) =>
         statements.filter((s) => actionsOf(s).includes(action)).map((s) => s.Resource);
-      expect(writing('dynamodb:BatchWriteItem')).toEqual([table('TablesCustomer')]);
+      expect(writing('dynamodb:BatchWriteItem')).toEqual([]);
       expect(writing('dynamodb:PutItem')).toEqual([table('TablesTransactions')]);
-      expect(writing('dynamodb:UpdateItem')).toEqual([table('TablesUploads')]);
+      expect(writing('dynamodb:UpdateItem').flat()).toEqual(
+        ['TablesCustomer', 'TablesUploads', 'TablesUploadTasks'].flatMap(table),
+      );
+    });
+  });
+
+  describe('Function: chunkTask and the chunk queue', () => {
+    const chunkRoleId = () => logicalId(template, 'AWS::IAM::Role', 'ChunkTaskFunctionRole');
+    const chunkFunctionId = () => logicalId(template, 'AWS::Lambda::Function', 'ChunkTaskFunction');
+    const chunkDlqId = () => logicalId(template, 'AWS::SQS::Queue', 'IngestChunksDeadLetters');
+
+    it('reads the chunk queue one task at a time, at most 50 at once, reporting the failed ones', () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: getAtt(chunkQueueId()),
+        FunctionName: { Ref: chunkFunctionId() },
+        BatchSize: 1,
+        ScalingConfig: { MaximumConcurrency: 50 },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    });
+
+    it('keeps a task invisible six times the function timeout, and dead-letters it after 5 receives', () => {
+      expect(template.toJSON().Resources[chunkFunctionId()].Properties).toMatchObject({
+        Timeout: 900,
+        Environment: {
+          Variables: {
+            INGEST_CHUNKS_QUEUE_URL: { Ref: chunkQueueId() },
+            DEAD_LETTER_QUEUE_URL: { Ref: chunkDlqId() },
+          },
+        },
+      });
+      expect(template.toJSON().Resources[chunkQueueId()].Properties).toMatchObject({
+        VisibilityTimeout: 5400,
+        RedrivePolicy: { deadLetterTargetArn: getAtt(chunkDlqId()), maxReceiveCount: 5 },
+      });
+    });
+
+    it('reads the file by version and its own work objects by key, and writes under reports/ only', () => {
+      const s3 = statementsOfRole(template, chunkRoleId()).filter((s) =>
+        actionsOf(s).some((a) => a.startsWith('s3:')),
+      );
+
+      expect(s3.map((s) => [s.Action, s.Resource])).toEqual([
+        ['s3:GetObjectVersion', { 'Fn::Join': ['', [getAtt(bucketId()), '/*']] }],
+        ['s3:PutObject', { 'Fn::Join': ['', [getAtt(bucketId()), '/reports/*']] }],
+        ['s3:GetObject', { 'Fn::Join': ['', [getAtt(bucketId()), '/reports/.chunks/*']] }],
+      ]);
+    });
+
+    it('lets the work objects of chunked uploads expire after a week', () => {
+      expect(
+        template.toJSON().Resources[bucketId()].Properties.LifecycleConfiguration.Rules,
+      ).toContainEqual({
+        Id: 'ChunkWorkObjects',
+        Prefix: 'reports/.chunks/',
+        ExpirationInDays: 7,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        Status: 'Enabled',
+      });
     });
   });
 
   describe('Tables', () => {
-    it('keeps Customer, Transactions and Uploads with PITR and deletion protection', () => {
-      template.resourceCountIs('AWS::DynamoDB::Table', 3);
+    it('keeps Customer, Transactions, Uploads and UploadTasks with PITR and deletion protection', () => {
+      template.resourceCountIs('AWS::DynamoDB::Table', 4);
       template.allResourcesProperties('AWS::DynamoDB::Table', {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         DeletionProtectionEnabled: true,

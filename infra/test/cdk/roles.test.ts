@@ -27,19 +27,37 @@ const roles: readonly (readonly [StackKey, string, readonly string[]])[] = [
     'ingest',
     'ObjectCreatedFunctionRole',
     [
-      // Customer: BatchWriteItem; Transactions: PutItem; Uploads: GetItem, UpdateItem.
-      'dynamodb:BatchWriteItem',
+      // Customer: UpdateItem; Transactions: PutItem; Uploads, UploadTasks: GetItem, UpdateItem.
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       // The cold start's check that the bus exists.
       'events:DescribeEventBus',
       'events:PutEvents',
-      // The object version the event names (GetObject with a VersionId), and the reports.
+      // The object version the event names (GetObject and HeadObject with a VersionId), and the reports.
       's3:GetObjectVersion',
       's3:PutObject',
-      // Lambda's, for the asynchronous invocation's DLQ; the code's poison events go there too.
+      // Lambda's, for the asynchronous invocation's DLQ (the code's poison events go there
+      // too); the chunk queue's tasks.
       'sqs:SendMessage',
+    ],
+  ],
+  [
+    'ingest',
+    'ChunkTaskFunctionRole',
+    [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'events:DescribeEventBus',
+      'events:PutEvents',
+      // Its work objects, read back by key; the file's versions; the reports and work objects.
+      's3:GetObject',
+      's3:GetObjectVersion',
+      's3:PutObject',
+      // The next phase's tasks, and the poison messages to the chunk queue's DLQ.
+      'sqs:SendMessage',
+      ...QUEUE_POLLING,
     ],
   ],
   [

@@ -81,6 +81,37 @@ describe('Function: txnflowFaultKey', () => {
     expect(upload('R1', 'e2')).not.toBe(upload('R1', 'e1'));
   });
 
+  it("keys a chunked upload's task by file, size, plan and task, not by version or event ids", () => {
+    const task = (run: number, detail: object) =>
+      txnflowFaultKey(
+        delivered(
+          'IngestChunkTask',
+          {
+            upload: {
+              bucket: 'uploads',
+              key: 'incoming/big.txt',
+              versionId: `v${run}`,
+              correlationId: `upload-${run}`,
+              causationId: `event-${run}`,
+              size: 9_000,
+              segmentBytes: 1_000,
+            },
+            ...detail,
+          },
+          run,
+        ),
+      );
+
+    expect(task(1, { kind: 'scan', segment: 3 })).toBe(
+      'IngestChunkTask uploads/incoming/big.txt#9000/1000 scan 3',
+    );
+    expect(task(2, { kind: 'scan', segment: 3 })).toBe(task(1, { kind: 'scan', segment: 3 }));
+    expect(task(1, { kind: 'record', chunk: { index: 3 } })).toBe(
+      'IngestChunkTask uploads/incoming/big.txt#9000/1000 record 3',
+    );
+    expect(task(1, { kind: 'tail', next: 0 })).not.toBe(task(1, { kind: 'tail', next: 1 }));
+  });
+
   it('keys any other event by its source, detail-type and detail', () => {
     expect(txnflowFaultKey(delivered('Other', { n: 1 }, 1))).toBe(
       '["txnflow.test","Other",{"n":1}]',

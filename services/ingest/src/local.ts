@@ -6,30 +6,59 @@ import {
   RuntimeUploadTarget,
 } from './adapters/local/runtime-upload-target.ts';
 import { SqliteIngestStore } from './adapters/local/sqlite-ingest-store.ts';
+import { SqliteUploadTasks } from './adapters/local/sqlite-upload-tasks.ts';
+import { readIngestConfig } from './config.ts';
+import { makeChunkTaskHandler } from './handlers/chunk-task.ts';
 import { makeObjectCreatedHandler } from './handlers/object-created.ts';
 import { createIngestApi } from './http/ingest-api.ts';
+import { CHUNK_QUEUE } from './manifest.ts';
+import type { TaskQueue } from './ports.ts';
 
 /** What the embedded local runtime lends ingest. */
 interface IngestLocalContext {
   readonly db: Database;
   readonly publisher: EventPublisher;
   readonly bucket: LocalBucket;
+  /** The runtime's SendMessage. */
+  readonly queues: { send(params: { queue: string; body: string }): unknown };
   readonly deadLettersFor: (handler: string) => DeadLetterSink;
+  readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: Pick<Log, 'info' | 'warn'>;
 }
 
 /**
- * Ingest's handlers wired to the local adapters, keyed by the manifest's handler names.
+ * Ingest's handlers wired to the local adapters, keyed by the manifest's handler names: the
+ * same chunking as on AWS (`INGEST_CHUNK_BYTES` from the environment), its tasks on the
+ * runtime's chunk queue.
  *
  * @example runtime.registerHandler('objectCreated', createLocalIngestHandlers(ctx).objectCreated)
  */
 function createLocalIngestHandlers(ctx: IngestLocalContext) {
+  const { chunkBytes } = readIngestConfig(ctx.env);
+  const objects = new RuntimeObjectStore(ctx.bucket);
+  const store = new SqliteIngestStore(ctx.db);
+  const tasks = new SqliteUploadTasks(ctx.db);
+  const queue: TaskQueue = {
+    async send(bodies) {
+      for (const body of bodies) ctx.queues.send({ queue: CHUNK_QUEUE, body });
+    },
+  };
   return {
     objectCreated: makeObjectCreatedHandler({
-      objects: new RuntimeObjectStore(ctx.bucket),
-      store: new SqliteIngestStore(ctx.db),
+      objects,
+      store,
       publisher: ctx.publisher,
       deadLetters: ctx.deadLettersFor('objectCreated'),
+      log: ctx.log,
+      chunking: { tasks, queue, chunkBytes },
+    }),
+    chunkTask: makeChunkTaskHandler({
+      objects,
+      store,
+      publisher: ctx.publisher,
+      tasks,
+      queue,
+      deadLetters: ctx.deadLettersFor('chunkTask'),
       log: ctx.log,
     }),
   };

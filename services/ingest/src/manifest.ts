@@ -2,21 +2,30 @@ import { EventSource, type ServiceManifest } from '@txnflow/contracts';
 import { REPORTS_PREFIX } from './domain/reports.ts';
 import { UPLOADS_PREFIX } from './domain/uploads-prefix.ts';
 
+/** The queue of a chunked upload's tasks (see domain/chunk-tasks.ts). */
+const CHUNK_QUEUE = 'IngestChunks';
+
+/** The chunk task function's timeout: a chunk is sized to take a small part of it. */
+const CHUNK_TASK_TIMEOUT_SECONDS = 900;
+
 /**
  * Ingest: the uploads bucket sends "Object Created" to the default bus (that is where S3
  * delivers); the rule ignores ingest's own reports, so writing them never re-triggers it.
+ * A large file is ingested in chunks: the object-created function queues their tasks on
+ * the chunk queue, whose consumer runs them (and queues the next phase's).
  */
 const ingestManifest: ServiceManifest = {
   service: 'ingest',
   source: EventSource.ingest,
   publishes: ['TransactionRecorded'],
-  // A row is one conditional PutItem (its failure returns the existing item); customers are
-  // batch-written once per run; the outbox watermark is read and updated once per upload and batch.
+  // A row is one conditional PutItem (its failure returns the existing item); a customer is
+  // one conditional UpdateItem per run (again when its address changes); the outbox watermark
+  // is read and updated once per unit and batch; a chunked upload's phases count their tasks.
   tables: [
     {
       name: 'Customer',
       partitionKey: 'customerId',
-      itemActions: ['BatchWriteItem'],
+      itemActions: ['UpdateItem'],
       listing: { sortKey: 'customerId', include: ['address'] },
     },
     {
@@ -26,6 +35,7 @@ const ingestManifest: ServiceManifest = {
       itemActions: ['PutItem'],
     },
     { name: 'Uploads', partitionKey: 'uploadId', itemActions: ['GetItem', 'UpdateItem'] },
+    { name: 'UploadTasks', partitionKey: 'phaseId', itemActions: ['GetItem', 'UpdateItem'] },
   ],
   handlers: [
     {
@@ -34,8 +44,23 @@ const ingestManifest: ServiceManifest = {
       timeoutSeconds: 900,
       memoryMb: 1024,
     },
+    {
+      name: 'chunkTask',
+      entry: 'src/lambda/chunk-task.ts',
+      timeoutSeconds: CHUNK_TASK_TIMEOUT_SECONDS,
+      memoryMb: 1024,
+    },
   ],
-  queues: [],
+  queues: [
+    {
+      name: CHUNK_QUEUE,
+      senders: ['objectCreated', 'chunkTask'],
+      // One task per invocation (a chunk is a function's worth of work); at most this many at once.
+      consumer: { handler: 'chunkTask', batchSize: 1, maxConcurrency: 50 },
+      // Six times the function's timeout, as AWS advises for an SQS event source mapping.
+      visibilityTimeoutSeconds: 6 * CHUNK_TASK_TIMEOUT_SECONDS,
+    },
+  ],
   topics: [],
   buckets: [{ name: 'Uploads' }],
   // The query API: customers (a page of the Listing index, or one item) and a customer's
@@ -60,4 +85,4 @@ const ingestManifest: ServiceManifest = {
   ],
 };
 
-export { ingestManifest };
+export { CHUNK_QUEUE, ingestManifest };

@@ -33,6 +33,17 @@ interface Customer {
   readonly address: string;
 }
 
+/** A customer's address as one upload writes it: from the row on this line of the file. */
+interface CustomerWrite extends Customer {
+  readonly line: number;
+}
+
+/** A byte range of an object, `[start, end)`. */
+interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
 interface RecordedTransaction {
   readonly customerId: string;
   readonly transactionId: string;
@@ -43,25 +54,36 @@ interface RecordedTransaction {
 /**
  * Ingest's tables: Customer (latest address wins), Transactions (one row per customer and
  * transaction id, never overwritten, tagged with the upload and line that recorded it) and
- * Uploads (per upload, how far its events have been published: the outbox watermark).
- * Adapters: DynamoDB and SQLite.
+ * Uploads (the outbox watermarks). An upload is recorded by one run of the whole file, or by
+ * chunks of it that run in parallel: each chunk is a *unit* of the upload (`unit`, absent for
+ * the whole file) whose rows are recorded and published in line order and which keeps its
+ * own watermark. Adapters: DynamoDB and SQLite.
  */
 interface IngestStore {
   /**
    * Records rows in order (a later row sees an earlier one of the same batch): new
-   * transactions are inserted, tagged with the upload and line that recorded them (so a
-   * redelivered upload is recognised, row by row); a conflict changes nothing. Returns one
-   * outcome per row, in order. Customers are not written here: see `putCustomers`.
+   * transactions are inserted, tagged with the upload, unit and line that recorded them (so a
+   * redelivered upload is recognised, row by row, whichever unit recorded a row); a conflict
+   * changes nothing. Returns one outcome per row, in order. Customers are not written here:
+   * see `putCustomers`.
    */
-  recordBatch(rows: readonly TransactionRow[], uploadId: string): Promise<RecordOutcome[]>;
-  /** Writes each customer's address (an upsert: the latest write wins). */
-  putCustomers(customers: readonly Customer[]): Promise<void>;
+  recordBatch(
+    rows: readonly TransactionRow[],
+    uploadId: string,
+    unit?: string,
+  ): Promise<RecordOutcome[]>;
   /**
-   * Records that every accepted row of the upload up to `line` has had its
-   * TransactionRecorded published (the outbox watermark). It never moves back: a lower line
-   * than the one recorded changes nothing.
+   * Writes each customer's address, unless this upload already wrote one from a later line:
+   * within an upload the address of the latest line wins, in whatever order its chunks run;
+   * another upload's address is always overwritten (the latest write wins).
    */
-  markPublishedThrough(uploadId: string, line: number): Promise<void>;
+  putCustomers(customers: readonly CustomerWrite[], uploadId: string): Promise<void>;
+  /**
+   * Records that every accepted row the unit records up to `line` has had its
+   * TransactionRecorded published (the unit's outbox watermark). It never moves back: a lower
+   * line than the one recorded changes nothing.
+   */
+  markPublishedThrough(uploadId: string, line: number, unit?: string): Promise<void>;
   listCustomers(): Promise<Customer[]>;
   listTransactions(customerId?: string): Promise<RecordedTransaction[]>;
 }
@@ -97,21 +119,55 @@ interface UploadTarget {
   put(key: string, body: AsyncIterable<Uint8Array>): Promise<StoredUpload>;
 }
 
+/**
+ * Which tasks of a chunked upload's phases are done (table UploadTasks), so that the last
+ * task of a phase to finish, and only then, starts the next phase. Adapters: DynamoDB, SQLite.
+ */
+interface UploadTasks {
+  /**
+   * Marks task `task` of the phase done; marking it again changes nothing. Returns how many
+   * distinct tasks of the phase are done, this one included.
+   */
+  markDone(phaseId: string, task: number): Promise<number>;
+  /** How many distinct tasks of the phase are done. */
+  countDone(phaseId: string): Promise<number>;
+}
+
+/** The queue of a chunked upload's tasks (read by the chunk handler). */
+interface TaskQueue {
+  /** Sends each body as one message. */
+  send(bodies: readonly string[]): Promise<void>;
+}
+
 /** The bucket: the uploaded file, and the reports written beside it. */
 interface ObjectStore {
-  /** The body of one version of the object (S3's GetObject `VersionId`), or of the current one. */
-  read(bucket: string, key: string, versionId?: string): Promise<AsyncIterable<Uint8Array>>;
-  write(bucket: string, key: string, body: string, contentType: string): Promise<void>;
+  /**
+   * The body of one version of the object (S3's GetObject `VersionId`), or of the current one;
+   * only the bytes of `range` when given (GetObject `Range`).
+   */
+  read(
+    bucket: string,
+    key: string,
+    versionId?: string,
+    range?: ByteRange,
+  ): Promise<AsyncIterable<Uint8Array>>;
+  /** The size in bytes of one version of the object (HeadObject). */
+  size(bucket: string, key: string, versionId: string): Promise<number>;
+  write(bucket: string, key: string, body: string | Uint8Array, contentType: string): Promise<void>;
 }
 
 export type {
+  ByteRange,
   Customer,
+  CustomerWrite,
   IngestQueries,
   IngestStore,
   ObjectStore,
   RecordedTransaction,
   RecordOutcome,
   StoredUpload,
+  TaskQueue,
   TransactionRow,
   UploadTarget,
+  UploadTasks,
 };

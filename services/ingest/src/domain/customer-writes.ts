@@ -1,4 +1,4 @@
-import type { Customer, RecordOutcome, TransactionRow } from '../ports.ts';
+import type { CustomerWrite, RecordOutcome, TransactionRow } from '../ports.ts';
 
 /** Customers whose written address one run remembers. @default 100_000 */
 const DEFAULT_REMEMBERED_CUSTOMERS = 100_000;
@@ -26,25 +26,25 @@ class CustomerWrites {
 
   /**
    * The customers of a recorded batch's accepted rows that need writing: each with the
-   * address of its last accepted row in the batch, unless that is the address this run last
-   * wrote. Call {@link remember} once they are written.
+   * address (and line) of its last accepted row in the batch, unless that is the address this
+   * run last wrote. Call {@link remember} once they are written.
    */
-  dueFor(rows: readonly TransactionRow[], outcomes: readonly RecordOutcome[]): Customer[] {
-    const latest = new Map<string, string>();
+  dueFor(rows: readonly TransactionRow[], outcomes: readonly RecordOutcome[]): CustomerWrite[] {
+    const latest = new Map<string, TransactionRow>();
     rows.forEach((row, i) => {
-      if (outcomes[i]?.kind === 'accepted') latest.set(row.customerId, row.customerAddress);
+      if (outcomes[i]?.kind === 'accepted') latest.set(row.customerId, row);
     });
-    const due: Customer[] = [];
-    for (const [customerId, address] of latest) {
+    const due: CustomerWrite[] = [];
+    for (const [customerId, { customerAddress: address, line }] of latest) {
       const written = this.#written.get(customerId);
       if (written !== undefined) this.#touch(customerId, written);
-      if (written !== address) due.push({ customerId, address });
+      if (written !== address) due.push({ customerId, address, line });
     }
     return due;
   }
 
   /** Remembers that these customers were written with these addresses. */
-  remember(customers: readonly Customer[]): void {
+  remember(customers: readonly CustomerWrite[]): void {
     for (const { customerId, address } of customers) this.#touch(customerId, address);
   }
 

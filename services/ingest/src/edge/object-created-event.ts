@@ -8,7 +8,8 @@ type S3ObjectCreatedDetail = S3ObjectCreatedNotificationEvent['detail'];
 /**
  * The fields of S3's "Object Created" EventBridge event that ingest relies on, typed as
  * `@types/aws-lambda` types them; {@link OBJECT_CREATED_SCHEMA} checks exactly these. Other
- * fields S3 sends (size, etag, sequencer, event-version...) are allowed and not read.
+ * fields S3 sends (etag, sequencer, event-version...) are allowed and not read. The size only
+ * tells whether the file may need chunks: the chunked path reads the version's own size.
  */
 type ObjectCreatedEvent = Pick<
   S3ObjectCreatedNotificationEvent,
@@ -16,7 +17,8 @@ type ObjectCreatedEvent = Pick<
 > & {
   readonly detail: {
     readonly bucket: Pick<S3ObjectCreatedDetail['bucket'], 'name'>;
-    readonly object: Pick<S3ObjectCreatedDetail['object'], 'key' | 'version-id'>;
+    readonly object: Pick<S3ObjectCreatedDetail['object'], 'key' | 'version-id'> &
+      Partial<Pick<S3ObjectCreatedDetail['object'], 'size'>>;
   };
 };
 
@@ -27,6 +29,8 @@ interface CreatedObject {
   readonly bucket: string;
   readonly key: string;
   readonly versionId: string;
+  /** The object's size as the event gives it (S3 always does). @default - not given */
+  readonly size?: number;
 }
 
 type ObjectCreatedRead =
@@ -54,7 +58,11 @@ const OBJECT_CREATED_SCHEMA: JSONSchemaType<ObjectCreatedEvent> = {
         object: {
           type: 'object',
           required: ['key', 'version-id'],
-          properties: { key: nonEmpty, 'version-id': nonEmpty },
+          properties: {
+            key: nonEmpty,
+            'version-id': nonEmpty,
+            size: { type: 'integer', minimum: 0, nullable: true },
+          },
         },
       },
     },
@@ -96,7 +104,13 @@ function readObjectCreated(raw: unknown): ObjectCreatedRead {
     const key = decodeEventKey(object.key);
     return {
       ok: true,
-      object: { eventId: raw.id, bucket: bucket.name, key, versionId: object['version-id'] },
+      object: {
+        eventId: raw.id,
+        bucket: bucket.name,
+        key,
+        versionId: object['version-id'],
+        ...(typeof object.size === 'number' ? { size: object.size } : {}),
+      },
     };
   } catch (error) {
     if (!(error instanceof InvalidEventKeyError)) throw error;

@@ -10,6 +10,7 @@ import {
   assertEventBusExists,
   createEventBridgeTransport,
   LambdaEnv,
+  queueEnvName,
   readEnvironment,
   SqsDeadLetterSink,
   tableEnvName,
@@ -17,20 +18,32 @@ import {
 } from '@txnflow/contracts/aws';
 import type { Context } from 'aws-lambda';
 import { DynamoDbIngestStore } from '../adapters/aws/dynamodb-ingest-store.ts';
+import { DynamoDbUploadTasks } from '../adapters/aws/dynamodb-upload-tasks.ts';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store.ts';
+import { SqsTaskQueue } from '../adapters/aws/sqs-task-queue.ts';
+import { readIngestConfig } from '../config.ts';
 import { makeObjectCreatedHandler, type ObjectCreatedOutcome } from '../handlers/object-created.ts';
+import { CHUNK_QUEUE } from '../manifest.ts';
 
 // Cold start: configuration read and validated once, clients built once and reused.
-const [customer, transactions, uploads, eventBusName, deadLetterQueueUrl] = readEnvironment(
-  process.env,
-  [
-    tableEnvName('Customer'),
-    tableEnvName('Transactions'),
-    tableEnvName('Uploads'),
-    LambdaEnv.eventBusName,
-    LambdaEnv.deadLetterQueueUrl,
-  ],
-);
+const [
+  customer,
+  transactions,
+  uploads,
+  uploadTasks,
+  chunkQueueUrl,
+  eventBusName,
+  deadLetterQueueUrl,
+] = readEnvironment(process.env, [
+  tableEnvName('Customer'),
+  tableEnvName('Transactions'),
+  tableEnvName('Uploads'),
+  tableEnvName('UploadTasks'),
+  queueEnvName(CHUNK_QUEUE),
+  LambdaEnv.eventBusName,
+  LambdaEnv.deadLetterQueueUrl,
+]);
+const { chunkBytes } = readIngestConfig(process.env);
 const logger = new Logger();
 const metrics = new Metrics();
 const eventBridge = new EventBridgeClient({});
@@ -38,25 +51,30 @@ const eventBridge = new EventBridgeClient({});
 // instead, before this function takes any work it could only lose.
 await assertEventBusExists(eventBridge, eventBusName);
 
+const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const sqs = new SQSClient({});
+
 const ingest = makeObjectCreatedHandler({
   objects: new S3ObjectStore(new S3Client({})),
-  store: new DynamoDbIngestStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), {
-    customer,
-    transactions,
-    uploads,
-  }),
+  store: new DynamoDbIngestStore(documentClient, { customer, transactions, uploads }),
   publisher: createEventPublisher({
     transport: createEventBridgeTransport(eventBridge),
     eventBusName,
   }),
-  deadLetters: new SqsDeadLetterSink(new SQSClient({}), deadLetterQueueUrl),
+  deadLetters: new SqsDeadLetterSink(sqs, deadLetterQueueUrl),
   log: toStructuredLog(logger),
+  chunking: {
+    tasks: new DynamoDbUploadTasks(documentClient, uploadTasks),
+    queue: new SqsTaskQueue(sqs, chunkQueueUrl),
+    chunkBytes,
+  },
 });
 
 /**
  * Ingest's Lambda entry: the upload rule invokes it (asynchronously) with S3's "Object
- * Created" event. An invalid event is dead-lettered at once with its reason; a thrown error
- * is retried by Lambda, then dead-lettered.
+ * Created" event. An invalid event is dead-lettered at once with its reason; a large file's
+ * chunks are queued for the chunk task function; a thrown error is retried by Lambda, then
+ * dead-lettered.
  *
  * @example aws lambda invoke --function-name <ObjectCreatedFunction> --payload file://object-created.json out.json
  */
@@ -67,6 +85,10 @@ async function handler(event: unknown, context: Context): Promise<ObjectCreatedO
     const outcome = await ingest(event);
     if (outcome.kind === 'dead-lettered') {
       metrics.addMetric('EventsDeadLettered', MetricUnit.Count, 1);
+      return outcome;
+    }
+    if (outcome.kind === 'chunked') {
+      metrics.addMetric('FilesChunked', MetricUnit.Count, 1);
       return outcome;
     }
     const { summary } = outcome;

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { type CsvError, type Options, parse } from 'csv-parse';
 import type { TransactionRow } from '../ports.ts';
 import { InvalidHeaderError } from './errors.ts';
+import { columnOrder, delimiterOf, type FileHeader } from './file-header.ts';
 import { COLUMNS, validateRow } from './validate-row.ts';
 
 /** One line's fate: an accepted row, or a rejection naming the line and the reason. */
@@ -54,21 +55,6 @@ async function splitHeader(
   return { head, headerLine: headerBytes.toString('utf8').replace(/\r$/, '') };
 }
 
-/** Maps header names to the documented column order; throws naming what is wrong. */
-function columnOrder(file: string, headerLine: string, delimiter: string): number[] {
-  const names = headerLine.split(delimiter).map((n) => n.trim().toLowerCase());
-  const missing = COLUMNS.filter((c) => !names.includes(c));
-  if (headerLine.trim() === '') throw new InvalidHeaderError(file, 'the file is empty');
-  if (missing.length > 0 || names.length !== COLUMNS.length) {
-    throw new InvalidHeaderError(
-      file,
-      `header must be ${COLUMNS.join('|')} (pipe or comma delimited); ` +
-        (missing.length > 0 ? `missing ${missing.join(', ')}` : `found ${names.length} columns`),
-    );
-  }
-  return COLUMNS.map((c) => names.indexOf(c));
-}
-
 /**
  * csv-parse options. Records are read as Latin-1, one character per byte, so no byte is
  * replaced on the way (a UTF-8 decode would turn bytes that are not UTF-8 into U+FFFD and
@@ -79,8 +65,11 @@ function columnOrder(file: string, headerLine: string, delimiter: string): numbe
  * Line numbers are counted from each record's raw text, in parse order: csv-parse's own
  * counts drift with CRLF, and its 'skip' events race the records already buffered.
  */
-function csvOptions(delimiter: string): { options: Options; pendingSkips: ParsedLine[] } {
-  let nextLine = 2;
+function csvOptions(
+  delimiter: string,
+  firstLine: number,
+): { options: Options; pendingSkips: ParsedLine[] } {
+  let nextLine = firstLine;
   const pendingSkips: ParsedLine[] = [];
   // With `raw: true` csv-parse hands on_record `{ record, raw }`, which its types do not model.
   const options = {
@@ -149,25 +138,17 @@ function toParsedLine(record: NumberedRecord, order: readonly number[]): ParsedL
 }
 
 /**
- * Streams a transactions file and yields every line after the header as an accepted row or
- * a rejection, never both and never neither, in file order, with bounded memory.
- * Pipe or comma delimited (from the header), quoted fields, UTF-8 with or without BOM, LF
- * or CRLF, blank lines ignored. A row holding bytes that are not UTF-8 is rejected naming
- * the field, never read with replacement characters. A quote left open swallows the rest
- * of the file, as CSV says; that is reported as one rejection naming the lines it covers.
- *
- * @example for await (const parsed of readTransactionRows(stream, 'incoming/t.txt')) { ... }
- * @throws {InvalidHeaderError} when the header is not the documented one.
+ * Parses the records after the header: `head` (the header line, then whatever bytes of the
+ * file came with it) and the rest of `chunks`, the first record being line `firstLine`.
  */
-async function* readTransactionRows(
-  source: AsyncIterable<Uint8Array>,
-  file: string,
+async function* parseRecords(
+  head: Buffer,
+  chunks: AsyncIterator<Uint8Array>,
+  delimiter: string,
+  order: readonly number[],
+  firstLine: number,
 ): AsyncGenerator<ParsedLine> {
-  const chunks = source[Symbol.asyncIterator]();
-  const { head, headerLine } = await splitHeader(file, chunks);
-  const delimiter = headerLine.includes('|') ? '|' : ',';
-  const order = columnOrder(file, headerLine, delimiter);
-  const { options, pendingSkips } = csvOptions(delimiter);
+  const { options, pendingSkips } = csvOptions(delimiter, firstLine);
   const parser = parse(options);
   const feed = (async () => {
     if (!parser.write(head)) await once(parser, 'drain');
@@ -187,5 +168,47 @@ async function* readTransactionRows(
   await feed;
 }
 
+/**
+ * Streams a transactions file and yields every line after the header as an accepted row or
+ * a rejection, never both and never neither, in file order, with bounded memory.
+ * Pipe or comma delimited (from the header), quoted fields, UTF-8 with or without BOM, LF
+ * or CRLF, blank lines ignored. A row holding bytes that are not UTF-8 is rejected naming
+ * the field, never read with replacement characters. A quote left open swallows the rest
+ * of the file, as CSV says; that is reported as one rejection naming the lines it covers.
+ *
+ * @example for await (const parsed of readTransactionRows(stream, 'incoming/t.txt')) { ... }
+ * @throws {InvalidHeaderError} when the header is not the documented one.
+ */
+async function* readTransactionRows(
+  source: AsyncIterable<Uint8Array>,
+  file: string,
+): AsyncGenerator<ParsedLine> {
+  const chunks = source[Symbol.asyncIterator]();
+  const { head, headerLine } = await splitHeader(file, chunks);
+  const delimiter = delimiterOf(headerLine);
+  const order = columnOrder(file, headerLine, delimiter);
+  yield* parseRecords(head, chunks, delimiter, order, 2);
+}
+
+/**
+ * Streams one chunk of a transactions file: bytes that start on a record of the file (see
+ * planChunks) and end on one, `firstLine` being the file's line number of the chunk's first
+ * record. The parser is primed with the file's header, so it reads the chunk exactly as it
+ * reads those bytes of the whole file: the same records, rejections and line numbers.
+ *
+ * @example for await (const parsed of readChunkRows(stream, 'incoming/t.txt', header, 40_001)) { ... }
+ * @throws {InvalidHeaderError} when `header` is not the documented one.
+ */
+async function* readChunkRows(
+  source: AsyncIterable<Uint8Array>,
+  file: string,
+  header: FileHeader,
+  firstLine: number,
+): AsyncGenerator<ParsedLine> {
+  const order = columnOrder(file, header.line, header.delimiter);
+  const chunks = source[Symbol.asyncIterator]();
+  yield* parseRecords(Buffer.from(header.text, 'utf8'), chunks, header.delimiter, order, firstLine);
+}
+
 export type { ParsedLine };
-export { readTransactionRows };
+export { readChunkRows, readTransactionRows };

@@ -9,21 +9,21 @@ const conflict: RecordOutcome = {
   kind: 'conflict',
   existing: { transactionDate: '2023-03-01', amountCents: 1 },
 };
-const rowOf = (customerId: string, customerAddress = `${customerId} Street`) =>
-  row({ customerId, customerAddress });
+const rowOf = (customerId: string, customerAddress = `${customerId} Street`, line = 2) =>
+  row({ customerId, customerAddress, line });
 
 describe('Class: CustomerWrites', () => {
-  it('asks for a customer the first time an accepted row shows it, with its last address in the batch', () => {
+  it('asks for a customer the first time an accepted row shows it, with its last address in the batch and its line', () => {
     const writes = new CustomerWrites();
 
     const due = writes.dueFor(
-      [rowOf('C1', 'Old'), rowOf('C2'), rowOf('C1', 'New')],
+      [rowOf('C1', 'Old', 2), rowOf('C2', 'C2 Street', 3), rowOf('C1', 'New', 4)],
       [accepted, accepted, accepted],
     );
 
     expect(due).toEqual([
-      { customerId: 'C1', address: 'New' },
-      { customerId: 'C2', address: 'C2 Street' },
+      { customerId: 'C1', address: 'New', line: 4 },
+      { customerId: 'C2', address: 'C2 Street', line: 3 },
     ]);
   });
 
@@ -33,7 +33,7 @@ describe('Class: CustomerWrites', () => {
 
     expect(writes.dueFor([rowOf('C1', 'Old')], [accepted])).toEqual([]);
     expect(writes.dueFor([rowOf('C1', 'New')], [accepted])).toEqual([
-      { customerId: 'C1', address: 'New' },
+      { customerId: 'C1', address: 'New', line: 2 },
     ]);
   });
 
@@ -53,7 +53,7 @@ describe('Class: CustomerWrites', () => {
 
     expect(writes.dueFor([rowOf('C1')], [accepted])).toEqual([]);
     expect(writes.dueFor([rowOf('C2')], [accepted])).toEqual([
-      { customerId: 'C2', address: 'C2 Street' },
+      { customerId: 'C2', address: 'C2 Street', line: 2 },
     ]);
   });
 });

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SqliteIngestStore } from '../../src/adapters/local/sqlite-ingest-store.ts';
 import { type IngestFileInput, ingestFile } from '../../src/domain/ingest-file.ts';
-import type { Customer, IngestStore } from '../../src/ports.ts';
+import type { CustomerWrite, IngestStore } from '../../src/ports.ts';
 import { MemoryObjectStore, RecordingPublisher, transactionsFile } from '../support/fakes.ts';
 
 const idsOf = (events: readonly { detail: { data: unknown } }[]) =>
@@ -10,19 +10,19 @@ const idsOf = (events: readonly { detail: { data: unknown } }[]) =>
 
 /** A store that records what it was asked to write and can fail one call, as a crash would. */
 function watched(store: IngestStore) {
-  const writes = { customers: [] as Customer[][], watermarks: [] as number[] };
+  const writes = { customers: [] as CustomerWrite[][], watermarks: [] as number[] };
   const failing = { markPublishedThrough: 0 };
   const wrapper: IngestStore = {
-    recordBatch: (rows, uploadId) => store.recordBatch(rows, uploadId),
-    putCustomers: async (customers) => {
+    recordBatch: (rows, uploadId, unit) => store.recordBatch(rows, uploadId, unit),
+    putCustomers: async (customers, uploadId) => {
       writes.customers.push([...customers]);
-      await store.putCustomers(customers);
+      await store.putCustomers(customers, uploadId);
     },
-    markPublishedThrough: async (uploadId, line) => {
+    markPublishedThrough: async (uploadId, line, unit) => {
       failing.markPublishedThrough -= 1;
       if (failing.markPublishedThrough === 0) throw new Error('process killed');
       writes.watermarks.push(line);
-      await store.markPublishedThrough(uploadId, line);
+      await store.markPublishedThrough(uploadId, line, unit);
     },
     listCustomers: () => store.listCustomers(),
     listTransactions: (customerId) => store.listTransactions(customerId),
@@ -262,10 +262,10 @@ describe('Function: ingestFile', () => {
 
     expect(spy.writes.customers).toEqual([
       [
-        { customerId: 'C1', address: 'Addr 1' },
-        { customerId: 'C2', address: 'Addr 2' },
+        { customerId: 'C1', address: 'Addr 1', line: 2 },
+        { customerId: 'C2', address: 'Addr 2', line: 3 },
       ],
-      [{ customerId: 'C1', address: 'Addr 1b' }],
+      [{ customerId: 'C1', address: 'Addr 1b', line: 7 }],
     ]);
     expect(await store.listCustomers()).toEqual([
       { customerId: 'C1', address: 'Addr 1b' },

@@ -21,6 +21,7 @@ describe('Function: readObjectCreated', () => {
         bucket: 'uploads',
         key: 'incoming/my file+1 é.txt',
         versionId: 'v-1',
+        size: 120,
       },
     });
   });

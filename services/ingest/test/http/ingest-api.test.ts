@@ -39,11 +39,14 @@ describe('ingest API', () => {
     uploads = new MemoryUploads();
     errors = [];
     app = make();
-    await store.putCustomers([
-      { customerId: 'C1', address: '12 Harbour Road' },
-      { customerId: 'C2', address: '7 Mill Lane' },
-      { customerId: 'C3', address: '1 Quay' },
-    ]);
+    await store.putCustomers(
+      [
+        { customerId: 'C1', address: '12 Harbour Road', line: 2 },
+        { customerId: 'C2', address: '7 Mill Lane', line: 3 },
+        { customerId: 'C3', address: '1 Quay', line: 4 },
+      ],
+      'upload-1',
+    );
     await store.recordBatch(
       [
         row({ customerId: 'C2', transactionId: 'T2', amountCents: -2_540, line: 2 }),

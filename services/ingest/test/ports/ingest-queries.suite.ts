@@ -14,10 +14,12 @@ function describeIngestQueries(adapter: string, makeStore: () => Promise<Store>)
 
     it('lists customers in id order, a page at a time, the last page without a next key', async () => {
       await store.putCustomers(
-        ['C3', 'C1', 'C4', 'C2', 'C5'].map((customerId) => ({
+        ['C3', 'C1', 'C4', 'C2', 'C5'].map((customerId, i) => ({
           customerId,
           address: `${customerId} Street`,
+          line: i + 2,
         })),
+        'upload-1',
       );
 
       const first = await store.customersPage({ limit: 2 });
@@ -36,10 +38,13 @@ function describeIngestQueries(adapter: string, makeStore: () => Promise<Store>)
     });
 
     it('says no next page when a page ends exactly at the last customer', async () => {
-      await store.putCustomers([
-        { customerId: 'C1', address: 'a' },
-        { customerId: 'C2', address: 'b' },
-      ]);
+      await store.putCustomers(
+        [
+          { customerId: 'C1', address: 'a', line: 2 },
+          { customerId: 'C2', address: 'b', line: 3 },
+        ],
+        'upload-1',
+      );
 
       expect(await store.customersPage({ limit: 2 })).toEqual({
         items: [
@@ -50,8 +55,8 @@ function describeIngestQueries(adapter: string, makeStore: () => Promise<Store>)
     });
 
     it('finds one customer, and nothing for an unknown id', async () => {
-      await store.putCustomers([{ customerId: 'C1', address: 'Old' }]);
-      await store.putCustomers([{ customerId: 'C1', address: 'New' }]);
+      await store.putCustomers([{ customerId: 'C1', address: 'Old', line: 2 }], 'upload-1');
+      await store.putCustomers([{ customerId: 'C1', address: 'New', line: 2 }], 'upload-2');
 
       expect(await store.findCustomer('C1')).toEqual({ customerId: 'C1', address: 'New' });
       expect(await store.findCustomer('C9')).toBeUndefined();

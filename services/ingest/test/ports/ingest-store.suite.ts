@@ -39,16 +39,60 @@ function describeIngestStore(adapter: string, makeStore: () => Promise<IngestSto
     });
 
     it('writes customers, the latest address of a customer winning', async () => {
-      await store.putCustomers([
-        { customerId: 'C2', address: '7 Mill Lane' },
-        { customerId: 'C1', address: 'Old Street 1' },
-      ]);
-      await store.putCustomers([{ customerId: 'C1', address: 'New Street 2' }]);
+      await store.putCustomers(
+        [
+          { customerId: 'C2', address: '7 Mill Lane', line: 3 },
+          { customerId: 'C1', address: 'Old Street 1', line: 9 },
+        ],
+        UPLOAD,
+      );
+      await store.putCustomers(
+        [{ customerId: 'C1', address: 'New Street 2', line: 2 }],
+        'upload-2',
+      );
 
       expect(await store.listCustomers()).toEqual([
         { customerId: 'C1', address: 'New Street 2' },
         { customerId: 'C2', address: '7 Mill Lane' },
       ]);
+    });
+
+    it("keeps the address of an upload's latest line, whatever order its chunks write in", async () => {
+      await store.putCustomers([{ customerId: 'C1', address: 'Line 90', line: 90 }], UPLOAD);
+      await store.putCustomers([{ customerId: 'C1', address: 'Line 40', line: 40 }], UPLOAD);
+      const afterEarlierLine = await store.listCustomers();
+      await store.putCustomers([{ customerId: 'C1', address: 'Line 90 again', line: 90 }], UPLOAD);
+
+      expect(afterEarlierLine).toEqual([{ customerId: 'C1', address: 'Line 90' }]);
+      expect(await store.listCustomers()).toEqual([{ customerId: 'C1', address: 'Line 90 again' }]);
+    });
+
+    it("calls a row published by its unit's watermark, not by another unit's or the upload's", async () => {
+      await store.recordBatch([row({ transactionId: 'T1', line: 2 })], UPLOAD, 'c0');
+      await store.recordBatch([row({ transactionId: 'T2', line: 50 })], UPLOAD, 'c1');
+      await store.markPublishedThrough(UPLOAD, 2, 'c0');
+      await store.markPublishedThrough(UPLOAD, 99);
+
+      const seenAgain = await store.recordBatch(
+        [row({ transactionId: 'T1', line: 7 }), row({ transactionId: 'T2', line: 8 })],
+        'upload-2',
+      );
+
+      expect(seenAgain).toEqual([
+        { kind: 'duplicate', published: true },
+        { kind: 'duplicate', published: false },
+      ]);
+    });
+
+    it("accepts again a row of this upload's line whichever unit recorded it", async () => {
+      await store.recordBatch([row({ line: 7 })], UPLOAD, 'p1.c2');
+      await store.markPublishedThrough(UPLOAD, 7, 'p1.c2');
+
+      const again = await store.recordBatch([row({ line: 7 })], UPLOAD, 'p2.c5');
+      const whole = await store.recordBatch([row({ line: 7 })], UPLOAD);
+
+      expect(again).toEqual([{ kind: 'accepted', published: true }]);
+      expect(whole).toEqual([{ kind: 'accepted', published: true }]);
     });
 
     it("calls an identical transaction of another upload a duplicate, unpublished until its upload's watermark passes its line", async () => {

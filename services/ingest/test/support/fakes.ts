@@ -1,5 +1,5 @@
 import { RecordingPublisher } from '@txnflow/contracts/testing';
-import type { ObjectStore, TransactionRow } from '../../src/ports.ts';
+import type { ByteRange, ObjectStore, TransactionRow } from '../../src/ports.ts';
 
 /**
  * A versioned bucket in memory: each `put` is a new version (its id returned), `read` takes a
@@ -7,12 +7,17 @@ import type { ObjectStore, TransactionRow } from '../../src/ports.ts';
  * would. `reads` records what was read, to check the version asked for.
  */
 class MemoryObjectStore implements ObjectStore {
-  readonly #current = new Map<string, string | Buffer>();
-  readonly #versions = new Map<string, string | Buffer>();
-  readonly reads: { bucket: string; key: string; versionId: string | undefined }[] = [];
+  readonly #current = new Map<string, string | Uint8Array>();
+  readonly #versions = new Map<string, string | Uint8Array>();
+  readonly reads: {
+    bucket: string;
+    key: string;
+    versionId: string | undefined;
+    range?: ByteRange;
+  }[] = [];
   #nextVersion = 1;
 
-  put(bucket: string, key: string, body: string | Buffer, versionId?: string): string {
+  put(bucket: string, key: string, body: string | Uint8Array, versionId?: string): string {
     const id = versionId ?? `v${this.#nextVersion++}`;
     this.#current.set(`${bucket}/${key}`, body);
     this.#versions.set(`${bucket}/${key}#${id}`, body);
@@ -29,21 +34,35 @@ class MemoryObjectStore implements ObjectStore {
       .map((k) => k.slice(bucket.length + 1));
   }
 
-  async read(bucket: string, key: string, versionId?: string): Promise<AsyncIterable<Uint8Array>> {
-    this.reads.push({ bucket, key, versionId });
+  bytes(bucket: string, key: string, versionId?: string): Buffer {
     const body =
       versionId === undefined
         ? this.#current.get(`${bucket}/${key}`)
         : this.#versions.get(`${bucket}/${key}#${versionId}`);
     if (body === undefined) throw new Error(`NoSuchKey: ${bucket}/${key} ${versionId ?? ''}`);
-    const bytes = Buffer.from(body);
+    return Buffer.from(body);
+  }
+
+  async read(
+    bucket: string,
+    key: string,
+    versionId?: string,
+    range?: ByteRange,
+  ): Promise<AsyncIterable<Uint8Array>> {
+    this.reads.push({ bucket, key, versionId, ...(range ? { range } : {}) });
+    const whole = this.bytes(bucket, key, versionId);
+    const bytes = range ? whole.subarray(range.start, range.end) : whole;
     return (async function* () {
       for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7);
     })();
   }
 
-  async write(bucket: string, key: string, body: string): Promise<void> {
-    this.put(bucket, key, body);
+  async size(bucket: string, key: string, versionId: string): Promise<number> {
+    return this.bytes(bucket, key, versionId).length;
+  }
+
+  async write(bucket: string, key: string, body: string | Uint8Array): Promise<void> {
+    this.put(bucket, key, typeof body === 'string' ? body : Buffer.from(body));
   }
 }
 

@@ -20,29 +20,34 @@ import { forEachBounded } from '@txnflow/contracts/aws';
 import { IngestError } from '../../parsing/errors.ts';
 import type {
   Customer,
+  CustomerWrite,
   IngestQueries,
   IngestStore,
   RecordedTransaction,
   RecordOutcome,
   TransactionRow,
 } from '../../ports.ts';
-import { type BatchPutOptions, batchPutItems } from './batch-put-items.ts';
+import { watermarkKeyOf } from '../watermark-key.ts';
 
 /** The physical names of ingest's tables (from the stack's environment). */
 interface IngestTableNames {
-  /** Partition key `customerId`; `address`; listed by its `Listing` index. */
+  /**
+   * Partition key `customerId`; `address`, and the upload and line it came from; listed by
+   * its `Listing` index.
+   */
   readonly customer: string;
-  /** Partition key `customerId`, sort key `transactionId`. */
+  /** Partition key `customerId`, sort key `transactionId`; the upload, unit and line. */
   readonly transactions: string;
-  /** Partition key `uploadId`; `publishedThroughLine`, the outbox watermark. */
+  /**
+   * Partition key `uploadId`: the upload's id, or `<upload id>/<unit>` for a chunk;
+   * `publishedThroughLine`, the outbox watermark.
+   */
   readonly uploads: string;
 }
 
 interface DynamoDbIngestStoreOptions {
   /** Conditional writes in flight at once for one batch. @default 16 */
   readonly concurrency?: number;
-  /** Retries of the customers' BatchWriteItem. */
-  readonly batchPut?: BatchPutOptions;
   /** Uploads whose watermark the store remembers (a Lambda container reuses it). @default 1_000 */
   readonly rememberedUploads?: number;
 }
@@ -61,6 +66,8 @@ interface StoredTransaction {
   readonly amountCents: number;
   readonly uploadId: string;
   readonly uploadLine: number;
+  /** The chunk of the upload that recorded it; absent for a whole-file run. */
+  readonly uploadUnit?: string;
 }
 
 const isConditionFailure = (error: unknown): boolean =>
@@ -82,11 +89,13 @@ function storedTransactionOf(error: unknown, key: string): StoredTransaction {
       { cause: error },
     );
   }
+  const unit = text('uploadUnit');
   return {
     transactionDate: date,
     amountCents: Number(amount),
     uploadId,
     uploadLine: Number(line),
+    ...(unit === undefined ? {} : { uploadUnit: unit }),
   };
 }
 
@@ -119,8 +128,10 @@ function occurrenceRounds(rows: readonly TransactionRow[]): number[][] {
  * recorded row was published is its line against the watermark of the upload that recorded it
  * (table Uploads, one item per upload, written once per batch): an eventually consistent read,
  * remembered per upload, since a watermark read late is only lower, and a lower watermark only
- * publishes an event again (consumers are idempotent), never skips one. Customers are put with
- * BatchWriteItem, only those the domain says changed.
+ * publishes an event again (consumers are idempotent), never skips one. A chunk of an upload
+ * tags its rows with its unit and keeps its own watermark (`<upload id>/<unit>`). Customers
+ * are conditional UpdateItems, only those the domain says changed: within an upload a later
+ * line's address wins whatever order the chunks write in.
  *
  * @example new DynamoDbIngestStore(documentClient, { customer, transactions, uploads })
  */
@@ -128,7 +139,6 @@ class DynamoDbIngestStore implements IngestStore, IngestQueries {
   readonly #client: DynamoDBDocumentClient;
   readonly #tables: IngestTableNames;
   readonly #concurrency: number;
-  readonly #batchPut: BatchPutOptions;
   readonly #rememberedUploads: number;
   /** Watermarks read or written, by upload; a value here is never above the table's. */
   readonly #watermarks = new Map<string, Promise<number>>();
@@ -141,21 +151,25 @@ class DynamoDbIngestStore implements IngestStore, IngestQueries {
     this.#client = client;
     this.#tables = tables;
     this.#concurrency = options.concurrency ?? 16;
-    this.#batchPut = options.batchPut ?? {};
     this.#rememberedUploads = options.rememberedUploads ?? 1_000;
   }
 
-  async recordBatch(rows: readonly TransactionRow[], uploadId: string): Promise<RecordOutcome[]> {
+  async recordBatch(
+    rows: readonly TransactionRow[],
+    uploadId: string,
+    unit?: string,
+  ): Promise<RecordOutcome[]> {
     const outcomes = new Map<number, RecordOutcome>();
     for (const round of occurrenceRounds(rows)) {
       await forEachBounded(round, this.#concurrency, async (index) => {
-        outcomes.set(index, await this.#recordRow(rows[index] as TransactionRow, uploadId));
+        const row = rows[index] as TransactionRow;
+        outcomes.set(index, await this.#recordRow(row, uploadId, unit));
       });
     }
     return rows.map((_, index) => outcomes.get(index) as RecordOutcome);
   }
 
-  async #recordRow(row: TransactionRow, uploadId: string): Promise<RecordOutcome> {
+  async #recordRow(row: TransactionRow, uploadId: string, unit?: string): Promise<RecordOutcome> {
     const { customerId, transactionId, transactionDate, amountCents } = row;
     let existing: StoredTransaction;
     try {
@@ -169,6 +183,7 @@ class DynamoDbIngestStore implements IngestStore, IngestQueries {
             amountCents,
             uploadId,
             uploadLine: row.line,
+            ...(unit === undefined ? {} : { uploadUnit: unit }),
           },
           ConditionExpression: 'attribute_not_exists(transactionId)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -183,29 +198,49 @@ class DynamoDbIngestStore implements IngestStore, IngestQueries {
       const { transactionDate: date, amountCents: cents } = existing;
       return { kind: 'conflict', existing: { transactionDate: date, amountCents: cents } };
     }
-    const published = existing.uploadLine <= (await this.#watermark(existing.uploadId));
+    const watermark = watermarkKeyOf(existing.uploadId, existing.uploadUnit);
+    const published = existing.uploadLine <= (await this.#watermark(watermark));
     // The same line of the same upload: a redelivery of that upload, not a duplicate row.
     return existing.uploadId === uploadId && existing.uploadLine === row.line
       ? { kind: 'accepted', published }
       : { kind: 'duplicate', published };
   }
 
-  async putCustomers(customers: readonly Customer[]): Promise<void> {
+  async putCustomers(customers: readonly CustomerWrite[], uploadId: string): Promise<void> {
     const listing = listingValue('Customer');
-    const items = customers.map(({ customerId, address }) => ({
-      customerId,
-      address,
-      [LISTING_ATTRIBUTE]: listing,
-    }));
-    await batchPutItems(this.#client, this.#tables.customer, items, this.#batchPut);
+    await forEachBounded(customers, this.#concurrency, async ({ customerId, address, line }) => {
+      try {
+        await this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tables.customer,
+            Key: { customerId },
+            UpdateExpression:
+              'SET address = :address, addressUpload = :upload, addressLine = :line, #listing = :listing',
+            ConditionExpression:
+              'attribute_not_exists(addressUpload) OR addressUpload <> :upload OR addressLine <= :line',
+            ExpressionAttributeNames: { '#listing': LISTING_ATTRIBUTE },
+            ExpressionAttributeValues: {
+              ':address': address,
+              ':upload': uploadId,
+              ':line': line,
+              ':listing': listing,
+            },
+          }),
+        );
+      } catch (error) {
+        // This upload already wrote the address of a later line (another chunk got there first).
+        if (!isConditionFailure(error)) throw error;
+      }
+    });
   }
 
-  async markPublishedThrough(uploadId: string, line: number): Promise<void> {
+  async markPublishedThrough(uploadId: string, line: number, unit?: string): Promise<void> {
+    const key = watermarkKeyOf(uploadId, unit);
     try {
       await this.#client.send(
         new UpdateCommand({
           TableName: this.#tables.uploads,
-          Key: { uploadId },
+          Key: { uploadId: key },
           UpdateExpression: 'SET publishedThroughLine = :line',
           ConditionExpression:
             'attribute_not_exists(publishedThroughLine) OR publishedThroughLine < :line',
@@ -216,11 +251,11 @@ class DynamoDbIngestStore implements IngestStore, IngestQueries {
       // Already at or past this line (a concurrent delivery of the upload got further).
       if (!isConditionFailure(error)) throw error;
     }
-    const known = await (this.#watermarks.get(uploadId) ?? Promise.resolve(0)).catch(() => 0);
-    this.#remember(uploadId, Promise.resolve(Math.max(known, line)));
+    const known = await (this.#watermarks.get(key) ?? Promise.resolve(0)).catch(() => 0);
+    this.#remember(key, Promise.resolve(Math.max(known, line)));
   }
 
-  /** The upload's watermark: remembered, or read (eventually consistent) once. */
+  /** A unit's watermark (see watermarkKeyOf): remembered, or read (eventually consistent) once. */
   #watermark(uploadId: string): Promise<number> {
     const known = this.#watermarks.get(uploadId);
     if (known) return known;

@@ -1,4 +1,4 @@
-import type { ObjectStore } from '../../ports.ts';
+import type { ByteRange, ObjectStore } from '../../ports.ts';
 
 /** The part of the local runtime's bucket that ingest uses. */
 interface LocalBucket {
@@ -6,9 +6,16 @@ interface LocalBucket {
     bucket: string;
     key: string;
     versionId?: string | undefined;
+    /** S3's `Range` header: `bytes=FIRST-LAST`. */
+    range?: string | undefined;
   }): AsyncIterable<Uint8Array> | Promise<AsyncIterable<Uint8Array>>;
-  putObject(params: { bucket: string; key: string; body: string }): unknown;
+  headObject(params: { bucket: string; key: string; versionId?: string | undefined }): {
+    readonly size: number;
+  };
+  putObject(params: { bucket: string; key: string; body: string | Uint8Array }): unknown;
 }
+
+const noBytes = async function* (): AsyncGenerator<Uint8Array> {};
 
 /**
  * The ObjectStore port over the local runtime's bucket (which emits "Object Created" on put,
@@ -23,11 +30,28 @@ class RuntimeObjectStore implements ObjectStore {
     this.#bucket = bucket;
   }
 
-  async read(bucket: string, key: string, versionId?: string): Promise<AsyncIterable<Uint8Array>> {
-    return this.#bucket.getObject({ bucket, key, versionId });
+  async read(
+    bucket: string,
+    key: string,
+    versionId?: string,
+    range?: ByteRange,
+  ): Promise<AsyncIterable<Uint8Array>> {
+    if (range === undefined) return this.#bucket.getObject({ bucket, key, versionId });
+    // An empty range is no bytes: S3 has no Range header for it.
+    if (range.end <= range.start) return noBytes();
+    return this.#bucket.getObject({
+      bucket,
+      key,
+      versionId,
+      range: `bytes=${range.start}-${range.end - 1}`,
+    });
   }
 
-  async write(bucket: string, key: string, body: string): Promise<void> {
+  async size(bucket: string, key: string, versionId: string): Promise<number> {
+    return this.#bucket.headObject({ bucket, key, versionId }).size;
+  }
+
+  async write(bucket: string, key: string, body: string | Uint8Array): Promise<void> {
     await this.#bucket.putObject({ bucket, key, body });
   }
 }

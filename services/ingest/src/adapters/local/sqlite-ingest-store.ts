@@ -1,52 +1,16 @@
-import {
-  localTableName,
-  migrateLocalTables,
-  type Page,
-  type PageRequest,
-  pageOf,
-} from '@txnflow/contracts';
+import { type Page, type PageRequest, pageOf } from '@txnflow/contracts';
 import type { Database, Statement } from 'better-sqlite3';
 import type {
   Customer,
+  CustomerWrite,
   IngestQueries,
   IngestStore,
   RecordedTransaction,
   RecordOutcome,
   TransactionRow,
 } from '../../ports.ts';
-
-const CUSTOMERS = localTableName('ingest', 'Customer');
-const TRANSACTIONS = localTableName('ingest', 'Transactions');
-const UPLOADS = localTableName('ingest', 'Uploads');
-
-/** Append only: a state folder made by an older build is migrated forward when opened. */
-const MIGRATIONS: readonly string[] = [
-  // The tables as builds before migrations created them: adopted as they are.
-  `CREATE TABLE IF NOT EXISTS ${CUSTOMERS} (
-     customer_id TEXT PRIMARY KEY,
-     address TEXT NOT NULL
-   ) WITHOUT ROWID;
-   CREATE TABLE IF NOT EXISTS ${TRANSACTIONS} (
-     customer_id TEXT NOT NULL,
-     transaction_id TEXT NOT NULL,
-     transaction_date TEXT NOT NULL,
-     amount_cents INTEGER NOT NULL,
-     published INTEGER NOT NULL,
-     upload_id TEXT NOT NULL,
-     upload_line INTEGER NOT NULL,
-     PRIMARY KEY (customer_id, transaction_id)
-   ) WITHOUT ROWID;`,
-  // The outbox becomes a watermark per upload instead of a flag per row: an upload has
-  // published through the line before its first unpublished row (all of them if none is).
-  `CREATE TABLE ${UPLOADS} (
-     upload_id TEXT PRIMARY KEY,
-     published_through_line INTEGER NOT NULL
-   ) WITHOUT ROWID;
-   INSERT INTO ${UPLOADS} (upload_id, published_through_line)
-     SELECT upload_id, COALESCE(MIN(CASE WHEN published = 0 THEN upload_line END) - 1, MAX(upload_line))
-     FROM ${TRANSACTIONS} GROUP BY upload_id;
-   ALTER TABLE ${TRANSACTIONS} DROP COLUMN published;`,
-];
+import { watermarkKeyOf } from '../watermark-key.ts';
+import { CUSTOMERS, migrateIngestTables, TRANSACTIONS, UPLOADS } from './ingest-tables.ts';
 
 interface TransactionRowRecord {
   customer_id: string;
@@ -55,6 +19,7 @@ interface TransactionRowRecord {
   amount_cents: number;
   upload_id: string;
   upload_line: number;
+  upload_unit: string | null;
 }
 
 /**
@@ -68,7 +33,7 @@ class SqliteIngestStore implements IngestStore, IngestQueries {
     [string, string],
     TransactionRowRecord & { published_through_line: number | null }
   >;
-  readonly #upsertCustomer: Statement<[string, string]>;
+  readonly #upsertCustomer: Statement<[string, string, string, number]>;
   readonly #advanceWatermark: Statement<[string, number]>;
   readonly #listCustomers: Statement<[], { customer_id: string; address: string }>;
   readonly #listTransactions: Statement<[], TransactionRowRecord>;
@@ -76,30 +41,42 @@ class SqliteIngestStore implements IngestStore, IngestQueries {
   readonly #customersAfter: Statement<[string, number], { customer_id: string; address: string }>;
   readonly #customer: Statement<[string], { customer_id: string; address: string }>;
   readonly #transactionsAfter: Statement<[string, string, number], TransactionRowRecord>;
-  readonly #recordBatch: (rows: readonly TransactionRow[], uploadId: string) => RecordOutcome[];
-  readonly #putCustomers: (customers: readonly Customer[]) => void;
+  readonly #recordBatch: (
+    rows: readonly TransactionRow[],
+    uploadId: string,
+    unit: string | null,
+  ) => RecordOutcome[];
+  readonly #putCustomers: (customers: readonly CustomerWrite[], uploadId: string) => void;
 
   constructor(db: Database) {
-    migrateLocalTables(db, 'ingest', MIGRATIONS);
+    migrateIngestTables(db);
     this.#insertTransaction = db.prepare(
       `INSERT INTO ${TRANSACTIONS} (customer_id, transaction_id, transaction_date, amount_cents,
-         upload_id, upload_line)
-       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+         upload_id, upload_line, upload_unit)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     );
     this.#selectTransaction = db.prepare(
       `SELECT t.*, u.published_through_line FROM ${TRANSACTIONS} AS t
-       LEFT JOIN ${UPLOADS} AS u ON u.upload_id = t.upload_id
+       LEFT JOIN ${UPLOADS} AS u ON u.upload_id = iif(t.upload_unit IS NULL, t.upload_id,
+         t.upload_id || '/' || t.upload_unit)
        WHERE t.customer_id = ? AND t.transaction_id = ?`,
     );
+    // Within one upload a later line's address wins; another upload's is overwritten.
     this.#upsertCustomer = db.prepare(
-      `INSERT INTO ${CUSTOMERS} VALUES (?, ?)
-       ON CONFLICT (customer_id) DO UPDATE SET address = excluded.address`,
+      `INSERT INTO ${CUSTOMERS} (customer_id, address, address_upload, address_line)
+       VALUES (?, ?, ?, ?)
+       ON CONFLICT (customer_id) DO UPDATE SET address = excluded.address,
+         address_upload = excluded.address_upload, address_line = excluded.address_line
+       WHERE address_upload IS NULL OR address_upload <> excluded.address_upload
+         OR address_line <= excluded.address_line`,
     );
     this.#advanceWatermark = db.prepare(
       `INSERT INTO ${UPLOADS} VALUES (?, ?) ON CONFLICT (upload_id) DO UPDATE
        SET published_through_line = max(published_through_line, excluded.published_through_line)`,
     );
-    this.#listCustomers = db.prepare(`SELECT * FROM ${CUSTOMERS} ORDER BY customer_id`);
+    this.#listCustomers = db.prepare(
+      `SELECT customer_id, address FROM ${CUSTOMERS} ORDER BY customer_id`,
+    );
     this.#listTransactions = db.prepare(
       `SELECT * FROM ${TRANSACTIONS} ORDER BY customer_id, transaction_id`,
     );
@@ -114,17 +91,18 @@ class SqliteIngestStore implements IngestStore, IngestQueries {
       `SELECT * FROM ${TRANSACTIONS} WHERE customer_id = ? AND transaction_id > ?
        ORDER BY transaction_id LIMIT ?`,
     );
-    this.#recordBatch = db.transaction((rows: readonly TransactionRow[], uploadId: string) =>
-      rows.map((row) => this.#recordRow(row, uploadId)),
+    this.#recordBatch = db.transaction(
+      (rows: readonly TransactionRow[], uploadId: string, unit: string | null) =>
+        rows.map((row) => this.#recordRow(row, uploadId, unit)),
     );
-    this.#putCustomers = db.transaction((customers: readonly Customer[]) => {
-      for (const { customerId, address } of customers) {
-        this.#upsertCustomer.run(customerId, address);
+    this.#putCustomers = db.transaction((customers: readonly CustomerWrite[], uploadId: string) => {
+      for (const { customerId, address, line } of customers) {
+        this.#upsertCustomer.run(customerId, address, uploadId, line);
       }
     });
   }
 
-  #recordRow(row: TransactionRow, uploadId: string): RecordOutcome {
+  #recordRow(row: TransactionRow, uploadId: string, unit: string | null): RecordOutcome {
     const { customerId, transactionId, transactionDate, amountCents } = row;
     const inserted = this.#insertTransaction.run(
       customerId,
@@ -133,6 +111,7 @@ class SqliteIngestStore implements IngestStore, IngestQueries {
       amountCents,
       uploadId,
       row.line,
+      unit,
     );
     if (inserted.changes === 1) return { kind: 'accepted', published: false };
     const existing = this.#selectTransaction.get(customerId, transactionId);
@@ -153,16 +132,20 @@ class SqliteIngestStore implements IngestStore, IngestQueries {
       : { kind: 'duplicate', published };
   }
 
-  async recordBatch(rows: readonly TransactionRow[], uploadId: string): Promise<RecordOutcome[]> {
-    return this.#recordBatch(rows, uploadId);
+  async recordBatch(
+    rows: readonly TransactionRow[],
+    uploadId: string,
+    unit?: string,
+  ): Promise<RecordOutcome[]> {
+    return this.#recordBatch(rows, uploadId, unit ?? null);
   }
 
-  async putCustomers(customers: readonly Customer[]): Promise<void> {
-    this.#putCustomers(customers);
+  async putCustomers(customers: readonly CustomerWrite[], uploadId: string): Promise<void> {
+    this.#putCustomers(customers, uploadId);
   }
 
-  async markPublishedThrough(uploadId: string, line: number): Promise<void> {
-    this.#advanceWatermark.run(uploadId, line);
+  async markPublishedThrough(uploadId: string, line: number, unit?: string): Promise<void> {
+    this.#advanceWatermark.run(watermarkKeyOf(uploadId, unit), line);
   }
 
   async listCustomers(): Promise<Customer[]> {

@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -8,7 +7,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { UnprocessedItemsError } from '../../../src/adapters/aws/batch-put-items.ts';
 import {
   DynamoDbIngestStore,
   IngestStoreError,
@@ -17,19 +15,13 @@ import { row } from '../../support/fakes.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const tables = { customer: 'Customer-1', transactions: 'Transactions-1', uploads: 'Uploads-1' };
-const noWait = { sleep: async () => {} };
-const store = (maxAttempts = 8) =>
-  new DynamoDbIngestStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), tables, {
-    batchPut: { ...noWait, maxAttempts },
-  });
-
-// `listing` puts the customer in the Customer table's Listing index (listed by Query).
-const customerPut = (customerId: string, address: string) => ({
-  PutRequest: { Item: { customerId, address, listing: 'Customer' } },
-});
+const store = () =>
+  new DynamoDbIngestStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), tables);
 
 /** What DynamoDB answers a conditional put whose item exists: the item, as AttributeValues. */
-const taken = (existing: { amountCents?: number; uploadId?: string; uploadLine?: number } = {}) =>
+const taken = (
+  existing: { amountCents?: number; uploadId?: string; uploadLine?: number; unit?: string } = {},
+) =>
   new ConditionalCheckFailedException({
     message: 'The conditional request failed',
     $metadata: {},
@@ -40,6 +32,7 @@ const taken = (existing: { amountCents?: number; uploadId?: string; uploadLine?:
       amountCents: { N: String(existing.amountCents ?? 12_540) },
       uploadId: { S: existing.uploadId ?? 'upload-0' },
       uploadLine: { N: String(existing.uploadLine ?? 2) },
+      ...(existing.unit ? { uploadUnit: { S: existing.unit } } : {}),
     },
   });
 
@@ -47,7 +40,6 @@ describe('Class: DynamoDbIngestStore (requests)', () => {
   beforeEach(() => {
     dynamo.reset();
     dynamo.on(PutCommand).resolves({});
-    dynamo.on(BatchWriteCommand).resolves({});
     dynamo.on(UpdateCommand).resolves({});
   });
 
@@ -67,6 +59,31 @@ describe('Class: DynamoDbIngestStore (requests)', () => {
         },
         ConditionExpression: 'attribute_not_exists(transactionId)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
+    });
+
+    it('tags a row a chunk records with its unit', async () => {
+      await store().recordBatch([row({ line: 7 })], 'upload-1', 'p1.64.c3');
+
+      expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({
+        uploadId: 'upload-1',
+        uploadLine: 7,
+        uploadUnit: 'p1.64.c3',
+      });
+    });
+
+    it("reads the watermark of the unit that recorded a row, and calls it this upload's own whichever unit did", async () => {
+      dynamo
+        .on(PutCommand)
+        .rejects(taken({ uploadId: 'upload-1', uploadLine: 7, unit: 'p1.64.c3' }));
+      dynamo.on(GetCommand).resolves({ Item: { publishedThroughLine: 7 } });
+
+      const outcomes = await store().recordBatch([row({ line: 7 })], 'upload-1');
+
+      expect(outcomes).toEqual([{ kind: 'accepted', published: true }]);
+      expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
+        TableName: 'Uploads-1',
+        Key: { uploadId: 'upload-1/p1.64.c3' },
       });
     });
 
@@ -142,6 +159,14 @@ describe('Class: DynamoDbIngestStore (requests)', () => {
       });
     });
 
+    it("keeps a chunk's watermark under the upload and its unit", async () => {
+      await store().markPublishedThrough('upload-1', 501, 'p1.64.c3');
+
+      expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input.Key).toEqual({
+        uploadId: 'upload-1/p1.64.c3',
+      });
+    });
+
     it('takes a watermark already further as done', async () => {
       dynamo
         .on(UpdateCommand)
@@ -163,49 +188,45 @@ describe('Class: DynamoDbIngestStore (requests)', () => {
   });
 
   describe('Method: putCustomers', () => {
-    it('puts customers with BatchWriteItem, 25 per call', async () => {
-      const customers = Array.from({ length: 30 }, (_, i) => ({
-        customerId: `C${i}`,
-        address: `${i} Main Street`,
-      }));
+    it('writes each customer with the upload and line of its address, unless the upload wrote a later line, and lists it', async () => {
+      await store().putCustomers(
+        [
+          { customerId: 'C1', address: '12 Harbour Road, Leith', line: 9 },
+          { customerId: 'C2', address: '7 Mill Lane', line: 4 },
+        ],
+        'upload-1',
+      );
 
-      await store().putCustomers(customers);
-
-      const calls = dynamo.commandCalls(BatchWriteCommand);
-      const requests = calls.map((c) => c.args[0].input.RequestItems?.['Customer-1'] ?? []);
-      expect(requests.map((r) => r.length)).toEqual([25, 5]);
-      expect(requests[0]?.[0]).toEqual(customerPut('C0', '0 Main Street'));
+      const inputs = dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+      expect(inputs).toHaveLength(2);
+      expect(inputs[0]).toEqual({
+        TableName: 'Customer-1',
+        Key: { customerId: 'C1' },
+        UpdateExpression:
+          'SET address = :address, addressUpload = :upload, addressLine = :line, #listing = :listing',
+        ConditionExpression:
+          'attribute_not_exists(addressUpload) OR addressUpload <> :upload OR addressLine <= :line',
+        // `listing` puts the customer in the Customer table's Listing index (listed by Query).
+        ExpressionAttributeNames: { '#listing': 'listing' },
+        ExpressionAttributeValues: {
+          ':address': '12 Harbour Road, Leith',
+          ':upload': 'upload-1',
+          ':line': 9,
+          ':listing': 'Customer',
+        },
+      });
     });
 
-    it('sends unprocessed items again until DynamoDB takes them all', async () => {
+    it('takes a failed condition as a later line already written, and other errors as errors', async () => {
       dynamo
-        .on(BatchWriteCommand)
-        .resolvesOnce({ UnprocessedItems: { 'Customer-1': [customerPut('C2', '7 Mill Lane')] } })
-        .resolves({});
+        .on(UpdateCommand, { TableName: 'Customer-1' })
+        .rejectsOnce(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }))
+        .rejects(new Error('ProvisionedThroughputExceededException'));
+      const write = (customerId: string) =>
+        store().putCustomers([{ customerId, address: 'Addr', line: 2 }], 'upload-1');
 
-      await store().putCustomers([
-        { customerId: 'C1', address: '12 Harbour Road, Leith' },
-        { customerId: 'C2', address: '7 Mill Lane' },
-      ]);
-
-      const calls = dynamo.commandCalls(BatchWriteCommand);
-      expect(calls).toHaveLength(2);
-      expect(calls[1]?.args[0].input.RequestItems).toEqual({
-        'Customer-1': [customerPut('C2', '7 Mill Lane')],
-      });
-    });
-
-    it('fails, naming the table, when items stay unprocessed after the last attempt', async () => {
-      dynamo.on(BatchWriteCommand).resolves({
-        UnprocessedItems: { 'Customer-1': [customerPut('C1', '12 Harbour Road, Leith')] },
-      });
-
-      const writing = store(3).putCustomers([
-        { customerId: 'C1', address: '12 Harbour Road, Leith' },
-      ]);
-
-      await expect(writing).rejects.toThrowError(UnprocessedItemsError);
-      await expect(writing).rejects.toThrowError('Customer-1');
+      await expect(write('C1')).resolves.toBeUndefined();
+      await expect(write('C2')).rejects.toThrowError('ProvisionedThroughputExceededException');
     });
   });
 });

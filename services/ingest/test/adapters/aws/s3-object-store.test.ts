@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import {
   GetObjectCommand,
   type GetObjectCommandOutput,
+  HeadObjectCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -54,6 +55,34 @@ describe('Class: S3ObjectStore', () => {
       });
     });
 
+    it('asks for a byte range with the Range header, whose last byte is inclusive', async () => {
+      s3.on(GetObjectCommand).resolves({
+        Body: Readable.from([Buffer.from('x')]) as unknown as GetObjectCommandOutput['Body'],
+      });
+
+      await new S3ObjectStore(new S3Client({})).read('uploads', 'in/t.txt', 'v1', {
+        start: 100,
+        end: 200,
+      });
+
+      expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
+        Bucket: 'uploads',
+        Key: 'in/t.txt',
+        VersionId: 'v1',
+        Range: 'bytes=100-199',
+      });
+    });
+
+    it('reads an empty range as no bytes, without asking S3 (it has no Range for none)', async () => {
+      const stream = await new S3ObjectStore(new S3Client({})).read('uploads', 'in/t.txt', 'v1', {
+        start: 7,
+        end: 7,
+      });
+
+      expect(await text(stream)).toBe('');
+      expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    });
+
     it('names the object when S3 returns no body', async () => {
       s3.on(GetObjectCommand).resolves({});
 
@@ -68,6 +97,21 @@ describe('Class: S3ObjectStore', () => {
       await expect(new S3ObjectStore(new S3Client({})).read('uploads', 'x')).rejects.toThrowError(
         'NoSuchKey',
       );
+    });
+  });
+
+  describe('Method: size', () => {
+    it("answers HeadObject's ContentLength of the version named", async () => {
+      s3.on(HeadObjectCommand).resolves({ ContentLength: 1234 });
+
+      const size = await new S3ObjectStore(new S3Client({})).size('uploads', 'in/t.txt', 'v1');
+
+      expect(size).toBe(1234);
+      expect(s3.commandCalls(HeadObjectCommand)[0]?.args[0].input).toEqual({
+        Bucket: 'uploads',
+        Key: 'in/t.txt',
+        VersionId: 'v1',
+      });
     });
   });
 
