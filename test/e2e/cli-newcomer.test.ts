@@ -132,6 +132,13 @@ describe('The txnflow CLI, as a newcomer finds it', () => {
           inFlight: 0,
           deadLetterOf: 'rule HighBalanceToCustomerNotify',
         },
+        { queue: 'IngestChunks', visible: 0, inFlight: 0 },
+        {
+          queue: 'IngestChunksDLQ',
+          visible: 0,
+          inFlight: 0,
+          deadLetterOf: 'queue IngestChunks',
+        },
         { queue: 'LedgerTransactions', visible: 0, inFlight: 0 },
         {
           queue: 'LedgerTransactionsDLQ',
