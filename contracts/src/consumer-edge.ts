@@ -3,7 +3,7 @@ import type { ConsumedEvent, ConsumerContract } from './consumer-contract.ts';
 import { inDetail, parseJson, type ReadResult, readEnvelope, receivedEvent } from './consuming.ts';
 import { byVersion, type ContractSet, schemaVersionOf, shippedContracts } from './contract-set.ts';
 import { ConsumerContractError, type ValidationIssue } from './errors.ts';
-import { guardReads } from './guarded-view.ts';
+import { compileReadGuard } from './guarded-view.ts';
 
 /**
  * Takes a valid detail of one version and returns it as the next version the consumer
@@ -81,7 +81,8 @@ interface EdgePlan<T extends DetailType> {
   readonly reading: string;
   readonly upcasters: Readonly<Record<string, Upcaster>>;
   readonly contracts: ContractSet;
-  readonly fields: readonly string[];
+  /** Wraps a detail of the version read in the view its contract allows (compiled once). */
+  readonly guard: <D extends object>(detail: D) => D;
 }
 
 /** The detail upcast from its version to the one the code reads, each step validated. */
@@ -123,13 +124,7 @@ function readWith<T extends DetailType>(plan: EdgePlan<T>, raw: unknown): ReadRe
   if (!valid.ok) return { ok: false, issues: inDetail(valid.issues) };
   const lifted = upcastToReading(plan, detail, version);
   if (!lifted.ok) return lifted;
-  const schema = plan.contracts.find(detailType, reading)?.schema ?? {};
-  const guarded = guardReads(lifted.detail as object, {
-    consumer,
-    detailType,
-    fields: plan.fields,
-    schema,
-  });
+  const guarded = plan.guard(lifted.detail as object);
   return { ok: true, event: receivedEvent(detailType, envelope.event, guarded as DetailByType[T]) };
 }
 
@@ -147,14 +142,21 @@ function createConsumerEdge<T extends DetailType>(
   options: ConsumerEdgeOptions<T>,
 ): ConsumerEdge<T> {
   const spec = consumedEventOf(options);
+  const contracts = options.contracts ?? shippedContracts;
+  const fields = Object.keys(spec.reads.fields);
   const plan: EdgePlan<T> = {
     consumer: options.contract.consumer,
     detailType: options.detailType,
     accepts: [...spec.accepts].sort(byVersion),
     reading: spec.reads.version,
     upcasters: options.upcasters ?? {},
-    contracts: options.contracts ?? shippedContracts,
-    fields: Object.keys(spec.reads.fields),
+    contracts,
+    guard: compileReadGuard({
+      consumer: options.contract.consumer,
+      detailType: options.detailType,
+      fields,
+      schema: contracts.find(options.detailType, spec.reads.version)?.schema ?? {},
+    }),
   };
   return {
     consumer: plan.consumer,

@@ -15,70 +15,109 @@ interface ReadGuard {
   readonly schema: object;
 }
 
+/**
+ * One object of the detail as the guard sees it, worked out once per guard: which keys are
+ * exposed whole, which lead on to declared fields, which the schema defines. Its proxy
+ * handler is shared by the views of every event, so a view costs one Proxy and no closures.
+ */
+interface GuardNode {
+  readonly exposed: ReadonlySet<string>;
+  readonly onTheWay: ReadonlyMap<string, GuardNode>;
+  readonly defined: ReadonlySet<string>;
+  /** Views of objects under this node, so that `view.data === view.data`. */
+  readonly views: WeakMap<object, object>;
+  handler: ProxyHandler<object>;
+}
+
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
 
+function compileNode(guard: ReadGuard, at: string, schema: SchemaNode | undefined): GuardNode {
+  const exposed = new Set<string>();
+  const below = new Map<string, string[]>();
+  for (const field of guard.fields) {
+    if (!field.startsWith(`${at}/`)) continue;
+    const [key = '', ...rest] = field.slice(at.length + 1).split('/');
+    if (rest.length === 0) exposed.add(key);
+    else below.set(key, [...(below.get(key) ?? []), field]);
+  }
+  const onTheWay = new Map<string, GuardNode>();
+  for (const key of below.keys()) {
+    // A key declared whole is exposed whole, whatever else is declared under it.
+    if (!exposed.has(key))
+      onTheWay.set(key, compileNode(guard, `${at}/${key}`, schema?.properties?.[key]));
+  }
+  const node: GuardNode = {
+    exposed,
+    onTheWay,
+    defined: new Set(Object.keys(schema?.properties ?? {})),
+    views: new WeakMap(),
+    handler: {},
+  };
+  const undeclared = (key: string) =>
+    new UndeclaredFieldReadError(guard.consumer, guard.detailType, `${at}/${key}`);
+  /** A field of the event (held, or defined by the schema) that is not declared. */
+  const isUndeclared = (target: object, key: string) =>
+    !exposed.has(key) &&
+    !onTheWay.has(key) &&
+    (Object.hasOwn(target, key) || node.defined.has(key));
+  const visible = (key: string | symbol): boolean =>
+    typeof key !== 'string' || exposed.has(key) || onTheWay.has(key);
+  node.handler = {
+    get(target, key, receiver) {
+      if (typeof key !== 'string' || exposed.has(key)) return Reflect.get(target, key, receiver);
+      const child = onTheWay.get(key);
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (child) return isObject(value) ? viewOf(value, child) : value;
+      if (isUndeclared(target, key)) throw undeclared(key);
+      return value;
+    },
+    has(target, key) {
+      if (typeof key === 'string' && isUndeclared(target, key)) throw undeclared(key);
+      return Reflect.has(target, key);
+    },
+    ownKeys: (target) => Reflect.ownKeys(target).filter(visible),
+    getOwnPropertyDescriptor: (target, key) =>
+      visible(key) ? Reflect.getOwnPropertyDescriptor(target, key) : undefined,
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
+  };
+  return node;
+}
+
+function viewOf(target: object, node: GuardNode): object {
+  const cached = node.views.get(target);
+  if (cached) return cached;
+  const view = new Proxy(target, node.handler);
+  node.views.set(target, view);
+  return view;
+}
+
 /**
- * A read-only view of an event detail that exposes the fields a consumer declared and
- * throws on a read of any other field of the event (one the detail holds or its schema
- * defines): reading `data.source.key` undeclared throws {@link UndeclaredFieldReadError}
- * naming the consumer and `/data/source/key`. Objects on the way to a declared field are
- * views too; keys listing and spreading show only declared fields. Symbols and names the
- * event does not have (`toJSON`, `then`) pass through, as on the plain object.
+ * Compiles a guard once (per consumer edge) into a function that wraps each event's detail
+ * in a read-only view exposing the fields the consumer declared. A read of any other field
+ * of the event (one the detail holds or its schema defines) throws
+ * {@link UndeclaredFieldReadError} naming the consumer and the pointer (`/data/source/key`).
+ * Objects on the way to a declared field are views too; listing keys and spreading show only
+ * declared fields. Symbols and names the event does not have (`toJSON`, `then`) pass
+ * through, as on the plain object.
+ *
+ * @example const guarded = compileReadGuard({ consumer: 'ledger', detailType, fields: ['/data/amount'], schema }); guarded(event.detail)
+ */
+function compileReadGuard(guard: ReadGuard): <T extends object>(detail: T) => T {
+  const root = compileNode(guard, '', guard.schema as SchemaNode);
+  return <T extends object>(detail: T) => new Proxy(detail, root.handler) as T;
+}
+
+/**
+ * One detail guarded once (see {@link compileReadGuard}, which edges use to compile a guard
+ * once for all their events).
  *
  * @example const detail = guardReads(event.detail, { consumer: 'ledger', detailType, fields: ['/data/amount'], schema });
  */
 function guardReads<T extends object>(detail: T, guard: ReadGuard): T {
-  const declared = new Set(guard.fields);
-  const onTheWay = new Set(
-    guard.fields.flatMap((f) => {
-      const parts = f.split('/').slice(1);
-      return parts.slice(0, -1).map((_, i) => `/${parts.slice(0, i + 1).join('/')}`);
-    }),
-  );
-  const exposed = (pointer: string): boolean =>
-    declared.has(pointer) || guard.fields.some((f) => pointer.startsWith(`${f}/`));
-  const views = new WeakMap<object, object>();
-
-  function viewOf(target: object, at: string, node: SchemaNode | undefined): object {
-    const cached = views.get(target);
-    if (cached) return cached;
-    /** Throws on a field of the event that is not declared; says whether it is on the way. */
-    const check = (key: string): 'exposed' | 'on-the-way' | 'unknown' => {
-      const pointer = `${at}/${key}`;
-      if (exposed(pointer)) return 'exposed';
-      if (onTheWay.has(pointer)) return 'on-the-way';
-      if (Object.hasOwn(target, key) || Object.hasOwn(node?.properties ?? {}, key)) {
-        throw new UndeclaredFieldReadError(guard.consumer, guard.detailType, pointer);
-      }
-      return 'unknown';
-    };
-    const visible = (key: string | symbol): boolean =>
-      typeof key !== 'string' || exposed(`${at}/${key}`) || onTheWay.has(`${at}/${key}`);
-    const view = new Proxy(target, {
-      get(t, key, receiver) {
-        if (typeof key !== 'string') return Reflect.get(t, key, receiver);
-        const kind = check(key);
-        const value: unknown = Reflect.get(t, key, receiver);
-        if (kind !== 'on-the-way' || !isObject(value)) return value;
-        return viewOf(value, `${at}/${key}`, node?.properties?.[key]);
-      },
-      has(t, key) {
-        if (typeof key === 'string') check(key);
-        return Reflect.has(t, key);
-      },
-      ownKeys: (t) => Reflect.ownKeys(t).filter(visible),
-      getOwnPropertyDescriptor: (t, key) =>
-        visible(key) ? Reflect.getOwnPropertyDescriptor(t, key) : undefined,
-      set: () => false,
-      defineProperty: () => false,
-      deleteProperty: () => false,
-    });
-    views.set(target, view);
-    return view;
-  }
-
-  return viewOf(detail, '', guard.schema as SchemaNode) as T;
+  return compileReadGuard(guard)(detail);
 }
 
 export type { ReadGuard };
-export { guardReads };
+export { compileReadGuard, guardReads };

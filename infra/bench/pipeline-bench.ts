@@ -74,7 +74,7 @@ async function pipeline(options: ChildOptions): Promise<ChildResult> {
     const { result, measured } = await measure(async () => {
       const txnflow = LocalTxnflow.open({
         stateDir,
-        env: { TXNFLOW_TRACE: options.tracing ? 'on' : 'off' },
+        env: { ...process.env, TXNFLOW_TRACE: options.tracing ? 'on' : 'off' },
         log: {
           info: (message) => {
             if (message === 'ingested file') ingestDone = process.hrtime.bigint();
