@@ -28,14 +28,17 @@ class IngestConfigError extends IngestError {
 
 /**
  * Reads ingest's configuration: `INGEST_CHUNK_BYTES`, a whole number of bytes (at least
- * 1), default 8 MiB.
+ * 1), default 8 MiB on AWS. The local wiring passes its own default (see local.ts).
  *
  * @example readIngestConfig(process.env).chunkBytes // 8388608
  * @throws {IngestConfigError} naming the variable and its bad value.
  */
-function readIngestConfig(env: Readonly<Record<string, string | undefined>>): IngestConfig {
+function readIngestConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  defaults: IngestConfig = { chunkBytes: DEFAULT_CHUNK_BYTES },
+): IngestConfig {
   const text = env.INGEST_CHUNK_BYTES;
-  if (text === undefined || text === '') return { chunkBytes: DEFAULT_CHUNK_BYTES };
+  if (text === undefined || text === '') return defaults;
   const chunkBytes = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(chunkBytes) || chunkBytes < 1) {
     throw new IngestConfigError(

@@ -27,14 +27,23 @@ interface IngestLocalContext {
 }
 
 /**
+ * Chunks exist to keep each Lambda invocation within its 900 s; the local runtime runs a
+ * file in one process with no such limit, where chunks only add a second pass over the file
+ * (the keys phase) and hold the ledger back until a chunk is recorded: 200,000 rows took 15%
+ * longer in two chunks, 1,000,000 rows far more (docs/benchmarks.md). So locally a file is
+ * chunked only when `INGEST_CHUNK_BYTES` says so; the plan and the code are AWS's.
+ */
+const LOCAL_DEFAULTS = { chunkBytes: Number.MAX_SAFE_INTEGER };
+
+/**
  * Ingest's handlers wired to the local adapters, keyed by the manifest's handler names: the
- * same chunking as on AWS (`INGEST_CHUNK_BYTES` from the environment), its tasks on the
- * runtime's chunk queue.
+ * same chunking as on AWS when `INGEST_CHUNK_BYTES` is set (none by default, see
+ * LOCAL_DEFAULTS), its tasks on the runtime's chunk queue.
  *
  * @example runtime.registerHandler('objectCreated', createLocalIngestHandlers(ctx).objectCreated)
  */
 function createLocalIngestHandlers(ctx: IngestLocalContext) {
-  const { chunkBytes } = readIngestConfig(ctx.env);
+  const { chunkBytes } = readIngestConfig(ctx.env, LOCAL_DEFAULTS);
   const objects = new RuntimeObjectStore(ctx.bucket);
   const store = new SqliteIngestStore(ctx.db);
   const tasks = new SqliteUploadTasks(ctx.db);

@@ -8,6 +8,14 @@ describe('Function: readIngestConfig', () => {
     expect(readIngestConfig({ INGEST_CHUNK_BYTES: '1024' }).chunkBytes).toBe(1024);
   });
 
+  it("takes the caller's default when INGEST_CHUNK_BYTES is not set (the local wiring's: no chunks)", () => {
+    const local = { chunkBytes: Number.MAX_SAFE_INTEGER };
+
+    expect(readIngestConfig({}, local)).toBe(local);
+    expect(readIngestConfig({ INGEST_CHUNK_BYTES: '' }, local)).toBe(local);
+    expect(readIngestConfig({ INGEST_CHUNK_BYTES: '4096' }, local).chunkBytes).toBe(4096);
+  });
+
   it.each(['0', '-5', '1.5', '8MiB', '1e6'])(
     'refuses INGEST_CHUNK_BYTES=%s, naming it',
     (value) => {
