@@ -29,9 +29,9 @@ interface IngestLocalContext {
 /**
  * Chunks exist to keep each Lambda invocation within its 900 s; the local runtime runs a
  * file in one process with no such limit, where chunks only add a second pass over the file
- * (the keys phase) and hold the ledger back until a chunk is recorded: 200,000 rows took 15%
- * longer in two chunks, 1,000,000 rows far more (docs/benchmarks.md). So locally a file is
- * chunked only when `INGEST_CHUNK_BYTES` says so; the plan and the code are AWS's.
+ * (the keys phase) and hold the ledger back until a chunk is recorded: 200,000 rows took about
+ * 15% longer in two chunks, 1,000,000 rows in eight about as long (docs/benchmarks.md). So
+ * locally a file is chunked only when `INGEST_CHUNK_BYTES` says so; the plan and code are AWS's.
  */
 const LOCAL_DEFAULTS = { chunkBytes: Number.MAX_SAFE_INTEGER };
 
