@@ -42,6 +42,7 @@ import type {
 import { type RuntimeLog, stderrLog } from './runtime-log.ts';
 import { openStateDatabase, openStateDatabaseReadOnly } from './state/database.ts';
 import { DriverLock, readHolder } from './state/driver-lock.ts';
+import { groupCommitMsOf } from './state/group-commit.ts';
 import type { OutboxEntry } from './topics/email-outbox.ts';
 import type { PublishParams, SubscribeParams } from './topics/topic.ts';
 import type { FactSubject, TraceFact } from './trace/facts.ts';
@@ -77,7 +78,8 @@ interface LocalRuntimeOptions {
   readonly maxConcurrentDeliveries?: number;
   /**
    * The longest the group commit of the runtime's work and its handlers' writes stays open,
-   * in ms of real time (see "Delivery, crashes and restarts" in the README). @default 2000
+   * in ms of real time (see "Delivery, crashes and restarts" in the README).
+   * @default - `TXNFLOW_GROUP_COMMIT_MS` in `env`, else 2000
    */
   readonly groupCommitMs?: number;
   /**
@@ -175,6 +177,7 @@ class LocalRuntime {
         options.faults ?? parseFaultSpec(env.TXNFLOW_FAULTS ?? ''),
       );
       const trace = options.trace ?? parseTraceSettings(env);
+      const groupCommitMs = options.groupCommitMs ?? groupCommitMsOf(env);
       const db = openStateDatabase(options.stateDir);
       try {
         const parts = assembleRuntime({
@@ -185,7 +188,7 @@ class LocalRuntime {
           maxConcurrentDeliveries: options.maxConcurrentDeliveries ?? 64,
           log: options.log ?? stderrLog,
           trace,
-          ...(options.groupCommitMs !== undefined ? { groupCommitMs: options.groupCommitMs } : {}),
+          ...(groupCommitMs !== undefined ? { groupCommitMs } : {}),
           readOnly: false,
         });
         return new LocalRuntime(parts, lock);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTransactionsFile } from '../../infra/bench/generate-transactions.ts';
 import { type Clock, ManualClock, systemClock } from '../../infra/local/index.ts';
+import { txnflowFaultKey } from '../../infra/local-app/fault-keys.ts';
 import { LocalTxnflow } from '../../infra/local-app/local-txnflow.ts';
 
 const ROWS = 3_000;
@@ -18,27 +19,48 @@ const DEAD_LETTER_QUEUES = [
   'HighBalanceToCreditCollectionDLQ',
 ];
 
+/** The fault key of a dead-lettered message's event (its body), or the body itself. */
+function keyOfBody(body: string): string {
+  try {
+    return txnflowFaultKey(JSON.parse(body) as Parameters<typeof txnflowFaultKey>[0]);
+  } catch {
+    return body;
+  }
+}
+
 /**
- * One faulty ingest of the file on a fresh state folder: how many messages each dead-letter
- * queue holds, and every fault that struck (sorted: the order they struck in may differ).
+ * One faulty ingest of the file on a fresh state folder: which events (by fault key) each
+ * dead-letter queue holds, and every fault that struck, each once (sorted: the order they
+ * struck in may differ).
+ *
+ * Why keys and not copies: the ledger publishes an alert, then marks it published; a
+ * duplicate delivery of the crossing transaction that is read in between publishes it again
+ * (at least once, as on AWS, where two invocations can do the same; alerting absorbs it by
+ * alert id). How often that happens depends on how batches interleave, that is on timing.
+ * The copy meets exactly the faults the original met (faults are decided by event key and
+ * attempt), so the faults struck and the events dead-lettered, as keys, are what must not
+ * depend on timing.
  */
 async function faultyRun(stateDir: string, file: string, clock: Clock) {
-  const struck: string[] = [];
+  const struck = new Set<string>();
   const txnflow = LocalTxnflow.open({
     stateDir,
     env: {},
     faults: {
       ...FAULTS,
-      onFault: (f) => struck.push(`${f.kind} ${f.target} ${f.key} attempt ${f.attempt}`),
+      onFault: (f) => struck.add(`${f.kind} ${f.target} ${f.key} attempt ${f.attempt}`),
     },
     clock,
   });
   try {
     await txnflow.ingestFiles([file]);
     const deadLetters = Object.fromEntries(
-      DEAD_LETTER_QUEUES.map((q) => [q, txnflow.queue(q).length]),
+      DEAD_LETTER_QUEUES.map((q) => [
+        q,
+        [...new Set(txnflow.queue(q).map((m) => keyOfBody(m.body)))].sort(),
+      ]),
     );
-    return { deadLetters, faults: struck.sort() };
+    return { deadLetters, faults: [...struck].sort() };
   } finally {
     txnflow.close();
   }
@@ -65,7 +87,7 @@ describe('Fault drills with a seed', () => {
     expect(onATestClock.deadLetters).toEqual(onTheWallClock.deadLetters);
     expect(onATestClock.faults).toEqual(onTheWallClock.faults);
     // The drill is not vacuous: the seed strikes hard enough to dead-letter ledger messages.
-    expect(onTheWallClock.deadLetters.LedgerTransactionsDLQ).toBeGreaterThan(0);
+    expect(onTheWallClock.deadLetters.LedgerTransactionsDLQ?.length).toBeGreaterThan(0);
     expect(onTheWallClock.faults.some((f) => f.startsWith('duplicate '))).toBe(true);
   }, 300_000);
 });

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { InconsistentStateError } from '../errors.ts';
+import { InconsistentStateError, ValidationError } from '../errors.ts';
 
 interface GroupCommitOptions {
   /**
@@ -17,6 +17,26 @@ interface GroupCommitOptions {
 
 /** The default of {@link GroupCommitOptions.maxOpenMs}. */
 const DEFAULT_GROUP_COMMIT_MS = 2000;
+
+/**
+ * The group commit window from `TXNFLOW_GROUP_COMMIT_MS` (whole ms, at least 1), or
+ * undefined for the default: a shorter window bounds what a crash redoes more tightly, at
+ * the cost of more commits (the fault drills use it to kill a run mid-way).
+ *
+ * @example groupCommitMsOf({ TXNFLOW_GROUP_COMMIT_MS: '50' }) // 50
+ * @throws {ValidationError} naming the variable and its value when it is not such a number.
+ */
+function groupCommitMsOf(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  const text = (env.TXNFLOW_GROUP_COMMIT_MS ?? '').trim();
+  if (text === '') return undefined;
+  const ms = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(ms) || ms < 1) {
+    throw new ValidationError(
+      `TXNFLOW_GROUP_COMMIT_MS must be a whole number of ms (at least 1), got "${text}"`,
+    );
+  }
+  return ms;
+}
 
 /**
  * Group commit: the runtime's delivery work and the handlers it invokes write into one
@@ -146,4 +166,4 @@ class GroupCommit {
 }
 
 export type { GroupCommitOptions };
-export { DEFAULT_GROUP_COMMIT_MS, GroupCommit };
+export { DEFAULT_GROUP_COMMIT_MS, GroupCommit, groupCommitMsOf };

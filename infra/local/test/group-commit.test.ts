@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../index.ts';
-import { GroupCommit } from '../state/group-commit.ts';
+import { GroupCommit, groupCommitMsOf } from '../state/group-commit.ts';
 import { IDLE, orderPlaced, RuntimeHarness, routeOrders } from './support/harness.ts';
 
 /** A handler that writes a row, then stays in flight until the test releases it. */
@@ -217,5 +217,19 @@ describe('Class: GroupCommit', () => {
       expect(group.open).toBe(false);
       db.exec('COMMIT');
     });
+  });
+});
+
+describe('Function: groupCommitMsOf', () => {
+  it('reads TXNFLOW_GROUP_COMMIT_MS as whole ms, and nothing when unset (the default)', () => {
+    expect(groupCommitMsOf({ TXNFLOW_GROUP_COMMIT_MS: '50' })).toBe(50);
+    expect(groupCommitMsOf({ TXNFLOW_GROUP_COMMIT_MS: ' ' })).toBeUndefined();
+    expect(groupCommitMsOf({})).toBeUndefined();
+  });
+
+  it.each(['0', '-5', '1.5', 'soon'])('refuses TXNFLOW_GROUP_COMMIT_MS=%s, naming it', (value) => {
+    expect(() => groupCommitMsOf({ TXNFLOW_GROUP_COMMIT_MS: value })).toThrowError(
+      `TXNFLOW_GROUP_COMMIT_MS must be a whole number of ms (at least 1), got "${value}"`,
+    );
   });
 });
