@@ -52,6 +52,7 @@ export {
   LISTING_INDEX,
   listingPageQuery,
   listingValue,
+  partitionPageQuery,
 } from './listing-index.ts';
 export type { MigratableDatabase } from './local-table-migrations.ts';
 export {

@@ -55,4 +55,35 @@ function listingPageQuery(page: {
   };
 }
 
-export { LISTING_ATTRIBUTE, LISTING_INDEX, listingPageQuery, listingValue };
+/**
+ * The input of a DynamoDB Query for one page of a partition: the items of `partitionValue`
+ * whose sort key follows `after`, one more than the page, as {@link listingPageQuery}. The
+ * names are the tables' own (`customerId`, `transactionId`), which no reserved word takes.
+ *
+ * @example new QueryCommand(partitionPageQuery({ tableName, partitionKey: 'customerId', partitionValue: 'C1', sortKey: 'transactionId', limit: 50 }))
+ */
+function partitionPageQuery(page: {
+  readonly tableName: string;
+  readonly partitionKey: string;
+  readonly partitionValue: string;
+  readonly sortKey: string;
+  readonly after?: string | undefined;
+  readonly limit: number;
+  readonly consistentRead?: boolean;
+}) {
+  const { after, partitionKey, sortKey } = page;
+  const partition = `${partitionKey} = :${partitionKey}`;
+  return {
+    TableName: page.tableName,
+    KeyConditionExpression:
+      after === undefined ? partition : `${partition} AND ${sortKey} > :after`,
+    ExpressionAttributeValues: {
+      [`:${partitionKey}`]: page.partitionValue,
+      ...(after === undefined ? {} : { ':after': after }),
+    },
+    ...(page.consistentRead ? { ConsistentRead: true } : {}),
+    Limit: page.limit + 1,
+  };
+}
+
+export { LISTING_ATTRIBUTE, LISTING_INDEX, listingPageQuery, listingValue, partitionPageQuery };

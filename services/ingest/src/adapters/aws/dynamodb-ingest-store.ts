@@ -15,6 +15,7 @@ import {
   type Page,
   type PageRequest,
   pageOf,
+  partitionPageQuery,
 } from '@txnflow/contracts';
 import { forEachBounded } from '@txnflow/contracts/aws';
 import { IngestError } from '../../parsing/errors.ts';
@@ -350,18 +351,16 @@ class DynamoDbIngestStore implements IngestStore, IngestQueries {
     { after, limit }: PageRequest,
   ): Promise<Page<RecordedTransaction>> {
     const { Items = [] } = await this.#client.send(
-      new QueryCommand({
-        TableName: this.#tables.transactions,
-        KeyConditionExpression:
-          after === undefined
-            ? 'customerId = :customerId'
-            : 'customerId = :customerId AND transactionId > :after',
-        ExpressionAttributeValues: {
-          ':customerId': customerId,
-          ...(after === undefined ? {} : { ':after': after }),
-        },
-        Limit: limit + 1,
-      }),
+      new QueryCommand(
+        partitionPageQuery({
+          tableName: this.#tables.transactions,
+          partitionKey: 'customerId',
+          partitionValue: customerId,
+          sortKey: 'transactionId',
+          after,
+          limit,
+        }),
+      ),
     );
     return pageOf(Items.map(toRecordedTransaction), limit, (t) => t.transactionId);
   }

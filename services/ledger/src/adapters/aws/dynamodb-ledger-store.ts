@@ -14,6 +14,7 @@ import {
   type Page,
   type PageRequest,
   pageOf,
+  partitionPageQuery,
 } from '@txnflow/contracts';
 import { forEachBounded } from '@txnflow/contracts/aws';
 import type {
@@ -491,19 +492,17 @@ class DynamoDbLedgerStore implements LedgerStore, LedgerQueries {
       }),
     );
     const { Items = [] } = await this.#client.send(
-      new QueryCommand({
-        TableName: this.#tables.ledgerEntries,
-        KeyConditionExpression:
-          after === undefined
-            ? 'customerId = :customerId'
-            : 'customerId = :customerId AND transactionId > :after',
-        ExpressionAttributeValues: {
-          ':customerId': customerId,
-          ...(after === undefined ? {} : { ':after': after }),
-        },
-        ConsistentRead: true,
-        Limit: limit + 1,
-      }),
+      new QueryCommand(
+        partitionPageQuery({
+          tableName: this.#tables.ledgerEntries,
+          partitionKey: 'customerId',
+          partitionValue: customerId,
+          sortKey: 'transactionId',
+          after,
+          limit,
+          consistentRead: true,
+        }),
+      ),
     );
     const merged = new Map(Items.map((item) => [String(item.transactionId), toEntry(item)]));
     for (const entry of pendingAfter(balanceItem, after)) {
