@@ -34,4 +34,27 @@ function decodeCursor(cursor: string): string {
   return key;
 }
 
-export { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH };
+/**
+ * The store's page request for a page query's `limit` and `cursor` (the first page without one).
+ *
+ * @example pageRequestOf({ limit: 50, cursor: 'QzI' }) // { after: 'C2', limit: 50 }
+ * @throws {HttpProblem} 400 `invalid-cursor` as {@link decodeCursor}.
+ */
+function pageRequestOf(query: { readonly limit: number; readonly cursor?: string | undefined }): {
+  after: string | undefined;
+  limit: number;
+} {
+  const { limit, cursor } = query;
+  return { after: cursor === undefined ? undefined : decodeCursor(cursor), limit };
+}
+
+/**
+ * A page's `nextCursor` field, spread into its response: none on the last page.
+ *
+ * @example { items, ...nextCursorOf(page.next) }
+ */
+function nextCursorOf(next: string | undefined): { nextCursor?: string } {
+  return next === undefined ? {} : { nextCursor: encodeCursor(next) };
+}
+
+export { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH, nextCursorOf, pageRequestOf };

@@ -1,4 +1,10 @@
-export { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH } from './cursor.ts';
+export {
+  decodeCursor,
+  encodeCursor,
+  MAX_CURSOR_LENGTH,
+  nextCursorOf,
+  pageRequestOf,
+} from './cursor.ts';
 export type { ProblemDetails } from './problem.ts';
 export {
   HttpProblem,

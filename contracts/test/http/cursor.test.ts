@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, HttpProblem } from '../../src/http/index.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  HttpProblem,
+  nextCursorOf,
+  pageRequestOf,
+} from '../../src/http/index.ts';
 import { pageOf } from '../../src/pages.ts';
 
 describe('Function: encodeCursor / decodeCursor', () => {
@@ -40,5 +46,21 @@ describe('Function: pageOf', () => {
   it('has no next when no more than limit items were read', () => {
     expect(pageOf([1, 2], 2, key)).toEqual({ items: [1, 2] });
     expect(pageOf([], 2, key)).toEqual({ items: [] });
+  });
+});
+
+describe('Functions: pageRequestOf, nextCursorOf', () => {
+  it('turns a page query into the store request and a page end into nextCursor', () => {
+    expect(pageRequestOf({ limit: 50 })).toEqual({ after: undefined, limit: 50 });
+    expect(pageRequestOf({ limit: 2, cursor: encodeCursor('C2') })).toEqual({
+      after: 'C2',
+      limit: 2,
+    });
+    expect(nextCursorOf(undefined)).toEqual({});
+    expect(nextCursorOf('C2')).toEqual({ nextCursor: encodeCursor('C2') });
+  });
+
+  it('refuses a cursor it did not hand out, as decodeCursor does', () => {
+    expect(() => pageRequestOf({ limit: 2, cursor: 'not a cursor' })).toThrowError(HttpProblem);
   });
 });

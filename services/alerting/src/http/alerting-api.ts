@@ -2,10 +2,10 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { formatMoney, type Log } from '@txnflow/contracts';
 import {
   createServiceApi,
-  decodeCursor,
-  encodeCursor,
   MoneySchema,
+  nextCursorOf,
   PageQuerySchema,
+  pageRequestOf,
   pageSchema,
   problemResponses,
 } from '@txnflow/contracts/http';
@@ -74,13 +74,11 @@ function createAlertingApi(deps: AlertingApiDeps): OpenAPIHono {
     deps.log,
   );
   app.openapi(listAlerts, async (c) => {
-    const { limit, cursor } = c.req.valid('query');
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
-    const page = await deps.queries.alertsPage({ after, limit });
+    const page = await deps.queries.alertsPage(pageRequestOf(c.req.valid('query')));
     return c.json(
       {
         items: page.items.map(toAlert),
-        ...(page.next === undefined ? {} : { nextCursor: encodeCursor(page.next) }),
+        ...nextCursorOf(page.next),
       },
       200,
     );

@@ -2,10 +2,10 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { formatMoney, type Log } from '@txnflow/contracts';
 import {
   createServiceApi,
-  decodeCursor,
-  encodeCursor,
   HttpProblem,
+  nextCursorOf,
   PageQuerySchema,
+  pageRequestOf,
   problemResponses,
 } from '@txnflow/contracts/http';
 import { uploadIdOf } from '../domain/upload-id.ts';
@@ -90,12 +90,6 @@ const toTransaction = (t: RecordedTransaction) => ({
   amount: formatMoney(t.amountCents),
 });
 
-const afterOf = (cursor: string | undefined) =>
-  cursor === undefined ? undefined : decodeCursor(cursor);
-
-const cursorOf = (next: string | undefined) =>
-  next === undefined ? {} : { nextCursor: encodeCursor(next) };
-
 const noCustomer = (id: string) => new HttpProblem(404, 'not-found', `no customer ${id}`);
 
 /**
@@ -117,9 +111,8 @@ function createIngestApi(deps: IngestApiDeps): OpenAPIHono {
     deps.log,
   );
   app.openapi(listCustomers, async (c) => {
-    const { limit, cursor } = c.req.valid('query');
-    const page = await deps.queries.customersPage({ after: afterOf(cursor), limit });
-    return c.json({ items: [...page.items], ...cursorOf(page.next) }, 200);
+    const page = await deps.queries.customersPage(pageRequestOf(c.req.valid('query')));
+    return c.json({ items: [...page.items], ...nextCursorOf(page.next) }, 200);
   });
   app.openapi(getCustomer, async (c) => {
     const { id } = c.req.valid('param');
@@ -129,14 +122,14 @@ function createIngestApi(deps: IngestApiDeps): OpenAPIHono {
   });
   app.openapi(listTransactions, async (c) => {
     const { id } = c.req.valid('param');
-    const { limit, cursor } = c.req.valid('query');
-    const after = afterOf(cursor);
-    const page = await deps.queries.transactionsPage(id, { after, limit });
+    const request = pageRequestOf(c.req.valid('query'));
+    const page = await deps.queries.transactionsPage(id, request);
     // An unknown customer is a 404, not an empty list: asked only when the first page is empty.
-    if (page.items.length === 0 && after === undefined && !(await deps.queries.findCustomer(id))) {
+    const firstPage = request.after === undefined;
+    if (page.items.length === 0 && firstPage && !(await deps.queries.findCustomer(id))) {
       throw noCustomer(id);
     }
-    return c.json({ items: page.items.map(toTransaction), ...cursorOf(page.next) }, 200);
+    return c.json({ items: page.items.map(toTransaction), ...nextCursorOf(page.next) }, 200);
   });
   app.openapi(postUpload, async (c) => {
     const name = checkFileName(c.req.valid('query').name);

@@ -2,11 +2,11 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { formatMoney, type Log } from '@txnflow/contracts';
 import {
   createServiceApi,
-  decodeCursor,
-  encodeCursor,
   HttpProblem,
   MoneySchema,
+  nextCursorOf,
   PageQuerySchema,
+  pageRequestOf,
   pageSchema,
   problemResponses,
   recordIdParam,
@@ -93,9 +93,6 @@ const toEntry = (e: LedgerEntry) => ({
   alertPublished: e.alertPublished,
 });
 
-const cursorOf = (next: string | undefined) =>
-  next === undefined ? {} : { nextCursor: encodeCursor(next) };
-
 /**
  * The ledger's query API, written once for Lambda (behind API Gateway) and `txnflow serve`:
  * balances, and a customer's balance with its entries; paginated with a cursor, money as
@@ -114,22 +111,20 @@ function createLedgerApi(deps: LedgerApiDeps): OpenAPIHono {
     deps.log,
   );
   app.openapi(listBalances, async (c) => {
-    const { limit, cursor } = c.req.valid('query');
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
-    const page = await deps.queries.balancesPage({ after, limit });
-    return c.json({ items: page.items.map(toBalance), ...cursorOf(page.next) }, 200);
+    const page = await deps.queries.balancesPage(pageRequestOf(c.req.valid('query')));
+    return c.json({ items: page.items.map(toBalance), ...nextCursorOf(page.next) }, 200);
   });
   app.openapi(getBalance, async (c) => {
     const { customerId } = c.req.valid('param');
-    const { limit, cursor } = c.req.valid('query');
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    // The cursor is checked (400) before the customer is looked up (404).
+    const request = pageRequestOf(c.req.valid('query'));
     const balance = await deps.queries.findBalance(customerId);
     if (!balance) throw new HttpProblem(404, 'not-found', `no balance for customer ${customerId}`);
-    const entries = await deps.queries.entriesPage(customerId, { after, limit });
+    const entries = await deps.queries.entriesPage(customerId, request);
     return c.json(
       {
         ...toBalance(balance),
-        entries: { items: entries.items.map(toEntry), ...cursorOf(entries.next) },
+        entries: { items: entries.items.map(toEntry), ...nextCursorOf(entries.next) },
       },
       200,
     );
