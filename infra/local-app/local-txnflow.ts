@@ -1,10 +1,15 @@
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Alert, SqliteAlertStore } from '@txnflow/alerting';
+import { alertView, SqliteAlertStore } from '@txnflow/alerting';
 import type { Log } from '@txnflow/contracts';
 import { BUS_NAME, formatMoney, localTableName } from '@txnflow/contracts';
-import { type IngestSummary, reportKeysFor, SqliteIngestStore } from '@txnflow/ingest';
+import {
+  type IngestSummary,
+  reportKeysFor,
+  SqliteIngestStore,
+  transactionView,
+} from '@txnflow/ingest';
 import { SqliteLedgerStore } from '@txnflow/ledger';
 import {
   assertNotDamaged,
@@ -386,27 +391,12 @@ class LocalTxnflow {
 
   async transactions(customerId?: string) {
     const rows = await new SqliteIngestStore(this.runtime.db).listTransactions(customerId);
-    return rows.map((t) => ({
-      customerId: t.customerId,
-      transactionId: t.transactionId,
-      date: t.transactionDate,
-      amount: formatMoney(t.amountCents),
-    }));
+    return rows.map(transactionView);
   }
 
   async alerts() {
-    const alerts: Alert[] = await new SqliteAlertStore(this.runtime.db).listAlerts();
-    return alerts.map((a) => ({
-      alertId: a.alertId,
-      customerId: a.customerId,
-      balance: formatMoney(a.balanceCents),
-      previousBalance: formatMoney(a.previousBalanceCents),
-      threshold: formatMoney(a.thresholdCents),
-      transactionId: a.transactionId,
-      transactionDate: a.transactionDate,
-      detectedAt: a.detectedAt,
-      emailed: a.notified,
-    }));
+    const alerts = await new SqliteAlertStore(this.runtime.db).listAlerts();
+    return alerts.map(alertView);
   }
 
   /** Every queue and dead-letter queue with its depth (visible, in flight), by name. */

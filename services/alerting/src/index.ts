@@ -8,7 +8,7 @@ export { recordAlert } from './domain/record-alert.ts';
 export type { HighBalanceDetectedHandlerDeps } from './handlers/high-balance-detected.ts';
 export { makeHighBalanceDetectedHandler } from './handlers/high-balance-detected.ts';
 export type { AlertingApiDeps } from './http/alerting-api.ts';
-export { createAlertingApi } from './http/alerting-api.ts';
+export { alertView, createAlertingApi } from './http/alerting-api.ts';
 export type { AlertingLocalContext } from './local.ts';
 export { createLocalAlertingApi, createLocalAlertingHandlers } from './local.ts';
 export { alertingManifest, originalHighBalanceDetected } from './manifest.ts';

@@ -33,7 +33,7 @@ export type {
 } from './handlers/object-created.ts';
 export { makeObjectCreatedHandler } from './handlers/object-created.ts';
 export type { IngestApiDeps } from './http/ingest-api.ts';
-export { createIngestApi } from './http/ingest-api.ts';
+export { createIngestApi, transactionView } from './http/ingest-api.ts';
 export { checkFileName } from './http/upload-body.ts';
 export type { IngestLocalApiContext, IngestLocalContext } from './local.ts';
 export { createLocalIngestApi, createLocalIngestHandlers } from './local.ts';

@@ -45,7 +45,12 @@ const listAlerts = createRoute({
   },
 });
 
-const toAlert = (a: Alert) => ({
+/**
+ * An alert as txnflow shows it, in the API and in `txnflow alerts`: money as 2-decimal strings.
+ *
+ * @example alertView(alert).balance // '1750.00'
+ */
+const alertView = (a: Alert) => ({
   alertId: a.alertId,
   customerId: a.customerId,
   balance: formatMoney(a.balanceCents),
@@ -77,7 +82,7 @@ function createAlertingApi(deps: AlertingApiDeps): OpenAPIHono {
     const page = await deps.queries.alertsPage(pageRequestOf(c.req.valid('query')));
     return c.json(
       {
-        items: page.items.map(toAlert),
+        items: page.items.map(alertView),
         ...nextCursorOf(page.next),
       },
       200,
@@ -87,4 +92,4 @@ function createAlertingApi(deps: AlertingApiDeps): OpenAPIHono {
 }
 
 export type { AlertingApiDeps };
-export { createAlertingApi };
+export { alertView, createAlertingApi };

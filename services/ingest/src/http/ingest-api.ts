@@ -83,7 +83,12 @@ const postUpload = createRoute({
   },
 });
 
-const toTransaction = (t: RecordedTransaction) => ({
+/**
+ * A recorded transaction as txnflow shows it, in the API and in `txnflow transactions`.
+ *
+ * @example transactionView(t).amount // '250.00'
+ */
+const transactionView = (t: RecordedTransaction) => ({
   customerId: t.customerId,
   transactionId: t.transactionId,
   date: t.transactionDate,
@@ -129,7 +134,7 @@ function createIngestApi(deps: IngestApiDeps): OpenAPIHono {
     if (page.items.length === 0 && firstPage && !(await deps.queries.findCustomer(id))) {
       throw noCustomer(id);
     }
-    return c.json({ items: page.items.map(toTransaction), ...nextCursorOf(page.next) }, 200);
+    return c.json({ items: page.items.map(transactionView), ...nextCursorOf(page.next) }, 200);
   });
   app.openapi(postUpload, async (c) => {
     const name = checkFileName(c.req.valid('query').name);
@@ -143,4 +148,4 @@ function createIngestApi(deps: IngestApiDeps): OpenAPIHono {
 }
 
 export type { IngestApiDeps };
-export { createIngestApi };
+export { createIngestApi, transactionView };
