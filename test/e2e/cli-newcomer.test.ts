@@ -51,19 +51,9 @@ describe('The txnflow CLI, as a newcomer finds it', () => {
     await cli.dispose();
   });
 
-  /** Opens the state folder as its driver, as an operator with the SDK would. */
-  async function withState<T>(work: (txnflow: LocalTxnflow) => T | Promise<T>): Promise<T> {
-    const txnflow = LocalTxnflow.open({ stateDir: cli.stateDir, env: {} });
-    try {
-      return await work(txnflow);
-    } finally {
-      txnflow.close();
-    }
-  }
-
   /** Puts the poison event on the bus and runs until idle: it ends in LedgerTransactionsDLQ. */
   function deadLetterOne(): Promise<void> {
-    return withState(async (txnflow) => {
+    return cli.withState(async (txnflow) => {
       const put = txnflow.runtime.putEvents([
         {
           Source: 'txnflow.ingest',

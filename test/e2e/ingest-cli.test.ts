@@ -1,7 +1,6 @@
 import { localTableName } from '@txnflow/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FileOutput, IngestOutput } from '../../infra/cli/commands/ingest.ts';
-import { LocalTxnflow } from '../../infra/local-app/local-txnflow.ts';
 import { CliHarness } from '../support/cli.ts';
 
 const HEADER = 'customer_id|customer_address|trn_id|trn_date|trn_amount';
@@ -18,19 +17,9 @@ describe('txnflow ingest, as a user runs it', () => {
     await cli.dispose();
   });
 
-  /** Opens the state folder between commands, as an operator with the SDK would. */
-  async function withState<T>(work: (txnflow: LocalTxnflow) => T | Promise<T>): Promise<T> {
-    const txnflow = LocalTxnflow.open({ stateDir: cli.stateDir, env: {} });
-    try {
-      return await work(txnflow);
-    } finally {
-      txnflow.close();
-    }
-  }
-
   /** The text of an object in the uploads bucket: a report ingest wrote beside its file. */
   function report(key: string): Promise<string> {
-    return withState(async (txnflow) => {
+    return cli.withState(async (txnflow) => {
       const parts: Buffer[] = [];
       for await (const chunk of txnflow.runtime.getObject({ bucket: txnflow.uploadsBucket, key }))
         parts.push(Buffer.from(chunk));
@@ -155,7 +144,7 @@ describe('txnflow ingest, as a user runs it', () => {
       const [v1] = (JSON.parse(failed.stdout) as IngestOutput).files;
       expect(v1).toMatchObject({ file: 'incoming/k.txt', status: 'unfinished' });
       // ...the key is overwritten and the new version ingested...
-      const v2 = await withState(async (txnflow) => {
+      const v2 = await cli.withState(async (txnflow) => {
         const { versionId } = await txnflow.runtime.putObject({
           bucket: txnflow.uploadsBucket,
           key: 'incoming/k.txt',
@@ -168,7 +157,7 @@ describe('txnflow ingest, as a user runs it', () => {
       // ...and the first event comes back late.
       await cli.json('redrive', 'UploadsObjectCreatedToIngestDLQ');
 
-      const summaries = await withState((txnflow) =>
+      const summaries = await cli.withState((txnflow) =>
         Promise.all([v1?.versionId ?? '', v2].map((v) => txnflow.summaryOf('incoming/k.txt', v))),
       );
       expect(summaries).toEqual([
@@ -185,7 +174,7 @@ describe('txnflow ingest, as a user runs it', () => {
   describe('events ingest cannot read', () => {
     it('dead-letters an "Object Created" without a version id with the reason, and exits 3 on the next run', async () => {
       // What S3 would send for an unversioned bucket, on the bus the upload rule listens to.
-      await withState(async (txnflow) => {
+      await cli.withState(async (txnflow) => {
         txnflow.runtime.putEvents([
           {
             Source: 'aws.s3',
@@ -279,7 +268,7 @@ describe('txnflow ingest, as a user runs it', () => {
     });
 
     it('still exits 3 while dead letters of an earlier run wait, saying none are from this run', async () => {
-      await withState(async (txnflow) => {
+      await cli.withState(async (txnflow) => {
         txnflow.runtime.putEvents([
           {
             Source: 'txnflow.ingest',
@@ -337,7 +326,7 @@ describe('txnflow ingest, as a user runs it', () => {
 
     it('lists a balance stored beyond 2^53 cents by an older build exactly, beside the others', async () => {
       await cli.ingest(await cli.file('x.txt', fileOf('C1|A|T1|2023-03-01|907.55')));
-      await withState((txnflow) =>
+      await cli.withState((txnflow) =>
         txnflow.runtime.db
           .prepare(`INSERT INTO ${localTableName('ledger', 'TransactionTotal')} VALUES (?, ?, 1)`)
           .run('C9', 9_007_199_254_740_993n),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { IngestOutput } from '../../infra/cli/commands/ingest.ts';
 import { main } from '../../infra/cli/main.ts';
+import { LocalTxnflow } from '../../infra/local-app/local-txnflow.ts';
 
 interface CliRun {
   readonly code: number;
@@ -75,6 +76,16 @@ class CliHarness {
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text);
     return path;
+  }
+
+  /** Opens the state folder as its driver between commands, as an operator with the SDK would. */
+  async withState<T>(work: (txnflow: LocalTxnflow) => T | Promise<T>): Promise<T> {
+    const txnflow = LocalTxnflow.open({ stateDir: this.stateDir, env: {} });
+    try {
+      return await work(txnflow);
+    } finally {
+      txnflow.close();
+    }
   }
 
   async dispose(): Promise<void> {
