@@ -3,20 +3,12 @@
 // task at a time as each would run in its own invocation, and what that predicts for
 // 10,000,000 rows on AWS at the chunk queue's concurrency. A script; asserts nothing.
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import {
-  GetObjectCommand,
-  type GetObjectCommandOutput,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createEventPublisher, resolveManifest } from '@txnflow/contracts';
 import { createEventBridgeTransport, SqsDeadLetterSink } from '@txnflow/contracts/aws';
@@ -37,6 +29,7 @@ import {
   dynamoDbLocalAvailability,
   startDynamoDbLocal,
 } from '../../test/support/dynamodb-local.ts';
+import { fakeS3 } from './cost/aws-fakes.ts';
 import { generateTransactionsFile } from './generate-transactions.ts';
 
 const REGION = { region: 'us-east-1' };
@@ -72,34 +65,6 @@ interface TaskTime {
   readonly seconds: number;
 }
 
-/**
- * The uploaded file behind a mocked S3 client: GetObject of the file honours `Range` (read
- * from disk), HeadObject answers its size, and the work objects ingest writes under
- * `reports/` are kept in memory and read back.
- */
-function fakeS3(file: string, key: string, size: number) {
-  const objects = new Map<string, Buffer>();
-  const s3 = mockClient(S3Client);
-  s3.on(HeadObjectCommand).resolves({ ContentLength: size });
-  s3.on(GetObjectCommand).callsFake((input: { Key: string; Range?: string }) => {
-    if (input.Key !== key) {
-      const body = objects.get(input.Key);
-      if (!body) throw new Error(`NoSuchKey: ${input.Key}`);
-      return { Body: Readable.from([body]) as unknown as GetObjectCommandOutput['Body'] };
-    }
-    const range = /^bytes=(\d+)-(\d+)$/.exec(input.Range ?? '');
-    const stream = range
-      ? createReadStream(file, { start: Number(range[1]), end: Number(range[2]) })
-      : createReadStream(file);
-    return { Body: stream as unknown as GetObjectCommandOutput['Body'] };
-  });
-  s3.on(PutObjectCommand).callsFake((input: { Key: string; Body: string | Uint8Array }) => {
-    objects.set(input.Key, Buffer.from(input.Body));
-    return {};
-  });
-  return s3;
-}
-
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
@@ -131,7 +96,7 @@ async function main(): Promise<void> {
     const names = await dynamo.createTables(ingestManifest.tables);
     const queued: string[] = [];
     let events = 0;
-    mocks.push(fakeS3(file, key, size));
+    mocks.push(fakeS3(file));
     const sqs = mockClient(SQSClient);
     sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { MessageBody: string }[] }) => {
       queued.push(...input.Entries.map((e) => e.MessageBody));

@@ -1,11 +1,12 @@
-// `npm run cost -- --rows N [--customers N] [--order O] [--json]`: what a file of N rows costs
-// on AWS, from the calls txnflow's AWS adapters really make. A script; asserts nothing.
+// `npm run cost -- --rows N [--customers N] [--order O] [--concurrency N] [--chunk-bytes B]
+// [--json]`: what a file of N rows costs on AWS, from the calls txnflow's AWS adapters really
+// make. A script; asserts nothing.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { alertingManifest } from '@txnflow/alerting';
-import { ingestManifest } from '@txnflow/ingest';
+import { DEFAULT_CHUNK_BYTES, ingestManifest } from '@txnflow/ingest';
 import { ledgerManifest } from '@txnflow/ledger';
 import {
   dynamoDbLocalAvailability,
@@ -25,6 +26,8 @@ interface CostReport {
   readonly order: RowOrder;
   readonly accepted: number;
   readonly alerts: number;
+  /** The chunks ingest read the file in (1: whole, in one invocation). */
+  readonly chunks: number;
   readonly pricesAsOf: string;
   readonly region: string;
   readonly usdPerMillionRows: number;
@@ -57,6 +60,7 @@ function summarize(
     ...options,
     accepted: run.accepted,
     alerts: run.alerts,
+    chunks: run.chunks,
     pricesAsOf: PRICES_AS_OF,
     region: PRICE_REGION,
     usdPerMillionRows: round(
@@ -76,7 +80,8 @@ function printReport(report: CostReport): void {
   const rows = report.rows.toLocaleString('en');
   console.log(
     `\ntxnflow on AWS: cost per 1,000,000 rows, from the calls counted for ${rows} rows ` +
-      `(${report.customers.toLocaleString('en')} customers, ${report.order}; ${report.alerts} alerts)\n` +
+      `(${report.customers.toLocaleString('en')} customers, ${report.order}; ${report.alerts} alerts; ` +
+      `${report.chunks === 1 ? 'ingested whole' : `ingested in ${report.chunks} chunks`})\n` +
       `${report.region} list prices of ${report.pricesAsOf} (infra/bench/cost/prices.ts)\n`,
   );
   const header = ['service', 'resource', 'what', 'calls', 'units', '$ / 1M rows', 'basis'];
@@ -116,6 +121,9 @@ async function main(): Promise<void> {
       rows: { type: 'string', default: '100000' },
       customers: { type: 'string', default: '10000' },
       order: { type: 'string', default: 'round-robin' },
+      // Invocations of a function at once: the mappings run many; this box has 2 cores.
+      concurrency: { type: 'string', default: '4' },
+      'chunk-bytes': { type: 'string', default: String(DEFAULT_CHUNK_BYTES) },
       json: { type: 'boolean', default: false },
     },
   });
@@ -124,8 +132,18 @@ async function main(): Promise<void> {
     customers: Number(values.customers),
     order: parseRowOrder(values.order ?? ''),
   };
-  if (!Number.isInteger(options.rows) || options.rows < 1) {
-    throw new Error(`--rows must be a positive whole number, got "${values.rows}"`);
+  const run = {
+    concurrency: Number(values.concurrency),
+    chunkBytes: Number(values['chunk-bytes']),
+  };
+  for (const [flag, n] of [
+    ['rows', options.rows],
+    ['concurrency', run.concurrency],
+    ['chunk-bytes', run.chunkBytes],
+  ] as const) {
+    if (!Number.isInteger(n) || n < 1) {
+      throw new Error(`--${flag} must be a positive whole number, got "${values[flag]}"`);
+    }
   }
   const availability = await dynamoDbLocalAvailability();
   if (!availability.available) throw new Error(`DynamoDB Local: ${availability.reason}`);
@@ -144,14 +162,16 @@ async function main(): Promise<void> {
     const meter = new DynamoDbMeter((physical) => logical.get(physical) ?? physical);
     meter.attach(dynamo.client);
     if (!values.json) console.error(`running ${options.rows.toLocaleString('en')} rows...`);
-    const run = await runOnAwsAdapters(file, join(dir, 'events.ndjson'), {
-      documentClient: dynamo.documentClient,
-      names,
-    });
-    if (run.accepted !== options.rows) {
-      throw new Error(`ingest accepted ${run.accepted} of ${options.rows} rows`);
+    const pipeline = await runOnAwsAdapters(
+      file,
+      join(dir, 'events.ndjson'),
+      { documentClient: dynamo.documentClient, names },
+      run,
+    );
+    if (pipeline.accepted !== options.rows) {
+      throw new Error(`ingest accepted ${pipeline.accepted} of ${options.rows} rows`);
     }
-    const report = summarize(options, run, costLines(run, meter.usage(), owners));
+    const report = summarize(options, pipeline, costLines(pipeline, meter.usage(), owners));
     if (values.json) console.log(JSON.stringify(report));
     else printReport(report);
   } finally {

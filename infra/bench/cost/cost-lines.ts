@@ -123,6 +123,36 @@ function messagingLines(run: PipelineRun): CostLine[] {
       'requests',
     ),
   );
+  if (run.queues.chunkTasks > 0) {
+    const sends = run.aws.sqs.batchChunks;
+    lines.push(
+      line(
+        {
+          service: 'ingest',
+          resource: 'SQS IngestChunks',
+          what: `SendMessageBatch (${run.aws.sqs.sendMessageBatch} calls) by ingest`,
+          calls: run.aws.sqs.sendMessageBatch,
+          basis: 'counted',
+        },
+        'sqsRequest',
+        sends,
+        'requests',
+      ),
+      // Batch size 1: one ReceiveMessage and one DeleteMessage per task.
+      line(
+        {
+          service: 'ingest',
+          resource: 'SQS IngestChunks',
+          what: 'ReceiveMessage + DeleteMessage by the event source mapping',
+          calls: 2 * run.queues.chunkTasks,
+          basis: 'modelled',
+        },
+        'sqsRequest',
+        2 * run.queues.chunkTasks,
+        'requests',
+      ),
+    );
+  }
   if (run.aws.sqs.sendMessage > 0) {
     lines.push(
       line(
@@ -173,12 +203,12 @@ function alertAndFileLines(run: PipelineRun): CostLine[] {
       {
         service: 'ingest',
         resource: 'S3 uploads bucket',
-        what: 'GetObject',
-        calls: run.aws.s3.getObject,
+        what: 'GetObject (ranges of a chunked upload) + HeadObject',
+        calls: run.aws.s3.getObject + run.aws.s3.headObject,
         basis: 'counted',
       },
       's3GetRequest',
-      run.aws.s3.getObject,
+      run.aws.s3.getObject + run.aws.s3.headObject,
       'requests',
     ),
     line(

@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, statSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -12,14 +12,26 @@ import {
   type Log,
   type ServiceManifest,
 } from '@txnflow/contracts';
-import { createEventBridgeTransport, SqsDeadLetterSink } from '@txnflow/contracts/aws';
-import { ingestManifest, makeObjectCreatedHandler } from '@txnflow/ingest';
+import {
+  createEventBridgeTransport,
+  forEachBounded,
+  SqsDeadLetterSink,
+} from '@txnflow/contracts/aws';
+import {
+  CHUNK_QUEUE,
+  ingestManifest,
+  makeChunkTaskHandler,
+  makeObjectCreatedHandler,
+  reportKeysFor,
+} from '@txnflow/ingest';
 import { ledgerManifest, makeTransactionRecordedHandler, readLedgerConfig } from '@txnflow/ledger';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { DynamoDbAlertStore } from '../../../services/alerting/src/adapters/aws/dynamodb-alert-store.ts';
 import { SnsEmailNotifier } from '../../../services/alerting/src/adapters/aws/sns-email-notifier.ts';
 import { DynamoDbIngestStore } from '../../../services/ingest/src/adapters/aws/dynamodb-ingest-store.ts';
+import { DynamoDbUploadTasks } from '../../../services/ingest/src/adapters/aws/dynamodb-upload-tasks.ts';
 import { S3ObjectStore } from '../../../services/ingest/src/adapters/aws/s3-object-store.ts';
+import { SqsTaskQueue } from '../../../services/ingest/src/adapters/aws/sqs-task-queue.ts';
 import { DynamoDbLedgerStore } from '../../../services/ledger/src/adapters/aws/dynamodb-ledger-store.ts';
 import { type AwsCallCounts, chunksOf, type DeliveredEvent, fakeAwsServices } from './aws-fakes.ts';
 
@@ -29,6 +41,8 @@ const DEFAULT_MEMORY_MB = 256;
 const MESSAGES_PER_SQS_CALL = 10;
 
 const REGION = { region: 'us-east-1' };
+/** The uploaded object's version, which names its reports. */
+const VERSION_ID = 'cost-report-v1';
 const QUIET: Log = { info() {}, warn() {}, error() {} };
 
 /** One function's invocations and how long they took here (against DynamoDB Local). */
@@ -46,6 +60,19 @@ interface QueueUsage {
   /** The ledger's event source mapping: ReceiveMessage and DeleteMessageBatch calls. */
   mappingReceives: number;
   mappingDeletes: number;
+  /** Ingest's chunk tasks, each received and deleted by its mapping (batch size 1). */
+  chunkTasks: number;
+}
+
+/** How the run drives the functions, as the stacks configure them. */
+interface RunOptions {
+  /**
+   * Invocations of each function at once (the mappings' concurrency, scaled to this box):
+   * ingest's chunk tasks, the ledger's batches, alerting's events.
+   */
+  readonly concurrency: number;
+  /** A file larger than this is ingested in chunks, as ingest's Lambda does on AWS. */
+  readonly chunkBytes: number;
 }
 
 interface PipelineRun {
@@ -56,6 +83,8 @@ interface PipelineRun {
   readonly aws: AwsCallCounts;
   readonly queues: QueueUsage;
   readonly lambdas: LambdaUsage[];
+  /** The chunks the file was ingested in (1 when ingested whole). */
+  readonly chunks: number;
 }
 
 interface PipelineTables {
@@ -66,6 +95,46 @@ interface PipelineTables {
 
 function memoryOf(manifest: ServiceManifest, handler: string): number {
   return manifest.handlers.find((h) => h.name === handler)?.memoryMb ?? DEFAULT_MEMORY_MB;
+}
+
+/**
+ * Runs `work` on every item of `queue` with at most `concurrency` at once, including items
+ * added to the queue while it runs (a task that queues the next phase's tasks).
+ */
+function drain<T>(
+  queue: T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let active = 0;
+    let failed = false;
+    const pump = () => {
+      if (failed) return;
+      if (queue.length === 0 && active === 0) return resolve();
+      while (active < concurrency && queue.length > 0) {
+        const item = queue.shift() as T;
+        active += 1;
+        work(item).then(
+          () => {
+            active -= 1;
+            pump();
+          },
+          (error: unknown) => {
+            failed = true;
+            reject(error);
+          },
+        );
+      }
+    };
+    pump();
+  });
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
 }
 
 /** Runs `invoke` as one Lambda invocation of `usage`'s function, timing it. */
@@ -128,37 +197,51 @@ async function runOnAwsAdapters(
   file: string,
   spoolFile: string,
   tables: PipelineTables,
+  options: RunOptions,
 ): Promise<PipelineRun> {
-  const queues: QueueUsage = { ruleDeliveries: new Map(), mappingReceives: 0, mappingDeletes: 0 };
+  const queues: QueueUsage = {
+    ruleDeliveries: new Map(),
+    mappingReceives: 0,
+    mappingDeletes: 0,
+    chunkTasks: 0,
+  };
+  const chunkTasks: string[] = [];
   const alerts: DeliveredEvent[] = [];
   let archivedBytes = 0;
   const spool = openSync(spoolFile, 'w');
-  const fakes = fakeAwsServices(file, (event) => {
-    const bytes = Buffer.byteLength(event.json);
-    archivedBytes += bytes;
-    for (const queue of queueRulesFor(event.detailType)) {
-      queues.ruleDeliveries.set(queue, (queues.ruleDeliveries.get(queue) ?? 0) + chunksOf(bytes));
-    }
-    if (event.detailType === 'TransactionRecorded') writeSync(spool, `${event.json}\n`);
-    else alerts.push(event);
-  });
+  const fakes = fakeAwsServices(
+    file,
+    (event) => {
+      const bytes = Buffer.byteLength(event.json);
+      archivedBytes += bytes;
+      for (const queue of queueRulesFor(event.detailType)) {
+        queues.ruleDeliveries.set(queue, (queues.ruleDeliveries.get(queue) ?? 0) + chunksOf(bytes));
+      }
+      if (event.detailType === 'TransactionRecorded') writeSync(spool, `${event.json}\n`);
+      else alerts.push(event);
+    },
+    (bodies) => chunkTasks.push(...bodies),
+  );
   const lambdas = {
     ingest: lambdaUsage(ingestManifest, 'objectCreated'),
+    chunkTask: lambdaUsage(ingestManifest, 'chunkTask'),
     ledger: lambdaUsage(ledgerManifest, 'transactionRecorded'),
     alerting: lambdaUsage(alertingManifest, 'highBalanceDetected'),
   };
   try {
-    const accepted = await runIngest(file, tables, lambdas.ingest);
+    const ingest = await runIngest(file, tables, lambdas, chunkTasks, fakes.objects, options);
+    queues.chunkTasks = lambdas.chunkTask.invocations;
     closeSync(spool);
-    await runLedger(spoolFile, tables, lambdas.ledger, queues);
-    await runAlerting(alerts, tables, lambdas.alerting);
+    await runLedger(spoolFile, tables, lambdas.ledger, queues, options.concurrency);
+    await runAlerting(alerts, tables, lambdas.alerting, options.concurrency);
     return {
-      accepted,
+      accepted: ingest.accepted,
+      chunks: ingest.chunks,
       alerts: alerts.length,
       archivedBytes,
       aws: fakes.counts,
       queues,
-      lambdas: Object.values(lambdas),
+      lambdas: Object.values(lambdas).filter((l) => l.invocations > 0),
     };
   } finally {
     fakes.restore();
@@ -174,9 +257,23 @@ function lambdaUsage(manifest: ServiceManifest, handler: string): LambdaUsage {
   };
 }
 
-async function runIngest(file: string, tables: PipelineTables, usage: LambdaUsage) {
-  const handler = makeObjectCreatedHandler({
-    objects: new S3ObjectStore(new S3Client(REGION)),
+/**
+ * S3's "Object Created" to ingest's function; a file over `chunkBytes` is planned into chunks
+ * whose tasks then run from the chunk queue, `concurrency` at once, each its own invocation.
+ * The accepted count is the summary's, which ingest writes once every chunk is done.
+ */
+async function runIngest(
+  file: string,
+  tables: PipelineTables,
+  usage: { ingest: LambdaUsage; chunkTask: LambdaUsage },
+  chunkTasks: string[],
+  written: ReadonlyMap<string, Buffer>,
+  options: RunOptions,
+): Promise<{ accepted: number; chunks: number }> {
+  const key = `incoming/${encodeURIComponent(file.split('/').at(-1) ?? 'file')}`;
+  const objects = new S3ObjectStore(new S3Client(REGION));
+  const deps = {
+    objects,
     store: new DynamoDbIngestStore(tables.documentClient, {
       customer: tables.names.Customer ?? '',
       transactions: tables.names.Transactions ?? '',
@@ -186,7 +283,12 @@ async function runIngest(file: string, tables: PipelineTables, usage: LambdaUsag
     // Mocked and counted: a valid event dead-letters nothing.
     deadLetters: new SqsDeadLetterSink(new SQSClient(REGION), 'UploadsObjectCreatedToIngestDLQ'),
     log: QUIET,
-  });
+  };
+  const tasks = new DynamoDbUploadTasks(tables.documentClient, tables.names.UploadTasks ?? '');
+  const queue = new SqsTaskQueue(new SQSClient(REGION), CHUNK_QUEUE);
+  const chunking = { tasks, queue, chunkBytes: options.chunkBytes };
+  const objectCreated = makeObjectCreatedHandler({ ...deps, chunking });
+  const chunkTask = makeChunkTaskHandler({ ...deps, tasks, queue });
   const event = {
     version: '0',
     id: 'cost-report-object-created',
@@ -200,10 +302,10 @@ async function runIngest(file: string, tables: PipelineTables, usage: LambdaUsag
       version: '0',
       bucket: { name: 'uploads' },
       object: {
-        key: `incoming/${encodeURIComponent(file.split('/').at(-1) ?? 'file')}`,
-        size: 1,
+        key,
+        size: statSync(file).size,
         etag: 'cost-report',
-        'version-id': 'cost-report-v1',
+        'version-id': VERSION_ID,
         sequencer: '0',
       },
       'request-id': 'cost-report',
@@ -211,18 +313,37 @@ async function runIngest(file: string, tables: PipelineTables, usage: LambdaUsag
       reason: 'PutObject',
     },
   };
-  const outcome = await invocation(usage, () => handler(event));
-  if (outcome.kind !== 'ingested') {
-    throw new Error(`the cost run's event was not ingested in one run: ${JSON.stringify(outcome)}`);
+  const outcome = await invocation(usage.ingest, () => objectCreated(event));
+  if (outcome.kind === 'ingested') return { accepted: outcome.summary.accepted, chunks: 1 };
+  if (outcome.kind !== 'chunked') {
+    throw new Error(`the cost run's event was not ingested: ${JSON.stringify(outcome)}`);
   }
-  return outcome.summary.accepted;
+  let n = 0;
+  let chunks = 0;
+  await drain(chunkTasks, options.concurrency, async (body) => {
+    n += 1;
+    if (body.includes('"record"')) chunks += 1;
+    const response = await invocation(usage.chunkTask, () =>
+      chunkTask({ Records: [sqsRecord(`task${n}`, body)] }),
+    );
+    if (response.batchItemFailures.length > 0) throw new Error(`a chunk task failed: ${body}`);
+  });
+  const summary = written.get(reportKeysFor(key, VERSION_ID).summary);
+  if (!summary) throw new Error(`no summary was written for the chunked upload ${key}`);
+  return { accepted: (JSON.parse(summary.toString()) as { accepted: number }).accepted, chunks };
 }
 
+/**
+ * The ledger's queue as its event source mapping drains it: batches of the manifest's size in
+ * the order the events were published, `concurrency` invocations at once; a message a batch
+ * reports failed is delivered again in a later batch (after its visibility timeout).
+ */
 async function runLedger(
   spoolFile: string,
   tables: PipelineTables,
   usage: LambdaUsage,
   queues: QueueUsage,
+  concurrency: number,
 ): Promise<void> {
   const handler = makeTransactionRecordedHandler({
     store: new DynamoDbLedgerStore(tables.documentClient, {
@@ -248,15 +369,32 @@ async function runLedger(
     // SQS delivers a failed message again after its visibility timeout.
     return records.filter((r) => failed.has(r.messageId));
   };
+  const retries: SQSRecord[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const start = (records: SQSRecord[]) => {
+    const delivery = deliver(records).then((failed) => {
+      retries.push(...failed);
+      inFlight.delete(delivery);
+    });
+    inFlight.add(delivery);
+  };
   let n = 0;
   for await (const line of createInterface({ input: createReadStream(spoolFile) })) {
     n += 1;
     pending.push(sqsRecord(`m${n}`, line));
-    if (pending.length === batchSize) pending = await deliver(pending);
+    if (pending.length < batchSize) continue;
+    start(pending);
+    pending = [];
+    if (inFlight.size >= concurrency) await Promise.race(inFlight);
   }
-  for (let round = 0; pending.length > 0; round += 1) {
-    if (round === 10) throw new Error(`${pending.length} ledger message(s) still fail`);
-    pending = await deliver(pending);
+  if (pending.length > 0) start(pending);
+  await Promise.all(inFlight);
+  for (let round = 0; retries.length > 0; round += 1) {
+    if (round === 10) throw new Error(`${retries.length} ledger message(s) still fail`);
+    const again = retries.splice(0);
+    await forEachBounded(chunk(again, batchSize), concurrency, async (records) => {
+      retries.push(...(await deliver(records)));
+    });
   }
 }
 
@@ -264,6 +402,7 @@ async function runAlerting(
   alerts: readonly DeliveredEvent[],
   tables: PipelineTables,
   usage: LambdaUsage,
+  concurrency: number,
 ): Promise<void> {
   const handler = makeHighBalanceDetectedHandler({
     store: new DynamoDbAlertStore(tables.documentClient, tables.names.Alerts ?? ''),
@@ -271,10 +410,10 @@ async function runAlerting(
     deadLetters: new SqsDeadLetterSink(new SQSClient(REGION), 'HighBalanceToAlertingDLQ'),
     log: QUIET,
   });
-  for (const alert of alerts) {
+  await forEachBounded(alerts, concurrency, async (alert) => {
     await invocation(usage, () => handler(JSON.parse(alert.json)));
-  }
+  });
 }
 
-export type { LambdaUsage, PipelineRun, PipelineTables, QueueUsage };
+export type { LambdaUsage, PipelineRun, PipelineTables, QueueUsage, RunOptions };
 export { runOnAwsAdapters };

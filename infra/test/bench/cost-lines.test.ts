@@ -8,12 +8,12 @@ const run: PipelineRun = {
   alerts: 2,
   archivedBytes: 1024 ** 3,
   aws: {
-    s3: { getObject: 1, putObject: 2 },
+    s3: { getObject: 1, putObject: 2, headObject: 0 },
     putEvents: new Map([
       ['txnflow.ingest', { calls: 100, entries: 1_000, chunks: 1_000 }],
       ['txnflow.ledger', { calls: 2, entries: 2, chunks: 2 }],
     ]),
-    sqs: { sendMessage: 0 },
+    sqs: { sendMessage: 0, sendMessageBatch: 0, batchChunks: 0 },
     sns: { publish: 2, chunks: 2 },
   },
   queues: {
@@ -23,7 +23,9 @@ const run: PipelineRun = {
     ]),
     mappingReceives: 100,
     mappingDeletes: 100,
+    chunkTasks: 0,
   },
+  chunks: 1,
   lambdas: [{ handler: 'ledger.transactionRecorded', memoryMb: 512, invocations: 10, seconds: 4 }],
 };
 
