@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { alertingManifest } from '@txnflow/alerting';
 import { DEFAULT_CHUNK_BYTES, ingestManifest } from '@txnflow/ingest';
 import { ledgerManifest } from '@txnflow/ledger';
@@ -12,6 +13,7 @@ import {
   dynamoDbLocalAvailability,
   startDynamoDbLocal,
 } from '../../test/support/dynamodb-local.ts';
+import { readOracleRows } from '../../test/support/transactions-oracle.ts';
 import { type CostLine, costLines } from './cost/cost-lines.ts';
 import { DynamoDbMeter } from './cost/dynamodb-meter.ts';
 import { PRICE_REGION, PRICES_AS_OF } from './cost/prices.ts';
@@ -36,6 +38,8 @@ interface CostReport {
   readonly writeUnitsPerRow: Record<string, number>;
   readonly readUnitsPerRow: Record<string, number>;
   readonly lines: readonly (CostLine & { readonly usdPerMillionRows: number })[];
+  /** Customers whose balance was checked against the file's sums after the run. */
+  readonly balancesChecked: number;
 }
 
 const round = (n: number, digits: number): number => Number(n.toFixed(digits));
@@ -44,7 +48,7 @@ function summarize(
   options: { rows: number; customers: number; order: RowOrder },
   run: PipelineRun,
   lines: readonly CostLine[],
-): CostReport {
+): Omit<CostReport, 'balancesChecked'> {
   const perMillion = (usd: number) => (usd * 1_000_000) / options.rows;
   const byService: Record<string, number> = {};
   const writeUnits: Record<string, number> = {};
@@ -111,8 +115,44 @@ function printReport(report: CostReport): void {
   for (const c of cells) console.log(format(c));
   console.log(
     `\nDynamoDB per accepted row: write units ${JSON.stringify(report.writeUnitsPerRow)}, ` +
-      `read units ${JSON.stringify(report.readUnitsPerRow)}`,
+      `read units ${JSON.stringify(report.readUnitsPerRow)}\n` +
+      `Balances: all ${report.balancesChecked.toLocaleString('en')} equal their customer's sum in the file.`,
   );
+}
+
+/**
+ * Checks that the run lost and doubled nothing: every balance the ledger keeps equals its
+ * customer's sum in the file (read by the tests' oracle, not txnflow's parser). A cost of a
+ * run that got the money wrong would be no figure at all. Read after the metered run.
+ */
+async function checkBalances(
+  file: string,
+  client: DynamoDBDocumentClient,
+  table: string,
+): Promise<number> {
+  const expected = new Map<string, number>();
+  for (const row of await readOracleRows(file)) {
+    expected.set(row.customerId, (expected.get(row.customerId) ?? 0) + row.cents);
+  }
+  const wrong: string[] = [];
+  let seen = 0;
+  for await (const page of paginateScan({ client }, { TableName: table })) {
+    for (const item of page.Items ?? []) {
+      seen += 1;
+      const customerId = String(item.customerId);
+      const want = expected.get(customerId);
+      if (Number(item.balanceCents) !== want) {
+        wrong.push(`${customerId}: ${item.balanceCents} cents, the file sums to ${want}`);
+      }
+    }
+  }
+  if (seen !== expected.size) wrong.push(`${seen} balances for ${expected.size} customers`);
+  if (wrong.length > 0) {
+    throw new Error(
+      `the ledger's balances differ from the file's sums:\n${wrong.slice(0, 20).join('\n')}`,
+    );
+  }
+  return seen;
 }
 
 async function main(): Promise<void> {
@@ -171,7 +211,15 @@ async function main(): Promise<void> {
     if (pipeline.accepted !== options.rows) {
       throw new Error(`ingest accepted ${pipeline.accepted} of ${options.rows} rows`);
     }
-    const report = summarize(options, pipeline, costLines(pipeline, meter.usage(), owners));
+    const lines = costLines(pipeline, meter.usage(), owners);
+    const report: CostReport = {
+      ...summarize(options, pipeline, lines),
+      balancesChecked: await checkBalances(
+        file,
+        dynamo.documentClient,
+        names.TransactionTotal ?? '',
+      ),
+    };
     if (values.json) console.log(JSON.stringify(report));
     else printReport(report);
   } finally {

@@ -32,9 +32,23 @@ describe.skipIf(!availability.available)('Script: npm run cost (on DynamoDB Loca
     const rows = 400;
     const customers = 200; // every ledger batch of 100 holds 100 customers: the costliest order
 
-    const report = await costReport(['--rows', String(rows), '--customers', String(customers)]);
+    // One batch at a time: the bounds are what the adapters write when no batch contends.
+    const report = await costReport([
+      '--rows',
+      String(rows),
+      '--customers',
+      String(customers),
+      '--concurrency',
+      '1',
+    ]);
 
-    expect(report).toMatchObject({ rows, accepted: rows, order: 'round-robin' });
+    expect(report).toMatchObject({
+      rows,
+      accepted: rows,
+      order: 'round-robin',
+      chunks: 1,
+      balancesChecked: customers,
+    });
     const alertsPerRow = report.alerts / rows;
     // One conditional put per row; each customer once per file, and once more for its entry
     // in the Listing index (the query API lists customers by Query); one watermark per batch.
@@ -50,5 +64,34 @@ describe.skipIf(!availability.available)('Script: npm run cost (on DynamoDB Loca
     const lines = report.lines.map((l) => `${l.resource} ${l.what}`);
     expect(lines).not.toContain('DynamoDB TransactionTotal TransactWriteItems');
     expect(report.usdPerMillionRows).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('prices a file ingested in chunks as on AWS, several tasks and batches at once, and checks the balances', async () => {
+    const rows = 600;
+    const customers = 30;
+
+    // About 37 KB of rows in 4 KB chunks; three chunk tasks, ledger batches and alerts at once.
+    const report = await costReport([
+      '--rows',
+      String(rows),
+      '--customers',
+      String(customers),
+      '--chunk-bytes',
+      '4096',
+      '--concurrency',
+      '3',
+    ]);
+
+    expect(report).toMatchObject({ rows, accepted: rows, balancesChecked: customers });
+    expect(report.chunks).toBeGreaterThan(5);
+    const line = (resource: string, what: string) =>
+      report.lines.find((l) => l.resource === resource && l.what.startsWith(what));
+    // The chunk queue: ingest's sends, counted, and the mapping's receive and delete per task.
+    expect(line('SQS IngestChunks', 'SendMessageBatch')?.calls).toBeGreaterThan(0);
+    expect(line('SQS IngestChunks', 'ReceiveMessage')?.calls).toBeGreaterThan(2 * report.chunks);
+    expect(line('Lambda ingest.chunkTask', 'invocations')?.calls).toBeGreaterThan(report.chunks);
+    expect(line('S3 uploads bucket', 'GetObject')?.calls).toBeGreaterThan(report.chunks);
+    // Still one conditional put per row, whatever the chunking.
+    expect(line('DynamoDB Transactions', 'PutItem')).toMatchObject({ calls: rows, units: rows });
   }, 300_000);
 });
