@@ -13,8 +13,15 @@ interface LocalServiceContext {
   readonly topics: {
     publish(params: { topic: string; subject?: string; message: string }): { MessageId: string };
   };
-  /** SendMessage, for a service that queues work for itself. */
-  readonly queues: { send(params: { queue: string; body: string }): unknown };
+  /** SendMessage and ChangeMessageVisibility, for a service that queues work for itself. */
+  readonly queues: {
+    send(params: { queue: string; body: string }): unknown;
+    changeVisibility(params: {
+      queue: string;
+      receiptHandle: string;
+      visibilityTimeoutSeconds: number;
+    }): void;
+  };
   readonly deadLettersFor: (handler: string) => DeadLetterSink;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: Log;

@@ -210,7 +210,10 @@ function wireServices(
         putObject: (params) => runtime.putObject(params),
       },
       topics: { publish: (params) => runtime.handlerCalls.publish(params) },
-      queues: { send: (params) => runtime.handlerCalls.sendMessage(params) },
+      queues: {
+        send: (params) => runtime.handlerCalls.sendMessage(params),
+        changeVisibility: (params) => runtime.handlerCalls.changeMessageVisibility(params),
+      },
       deadLettersFor: (handler) => deadLetterSink(runtime, poisonQueueOf(manifest, handler)),
       env: options.env,
       log: recordedLog(runtime, manifest.service, options.log),

@@ -109,6 +109,20 @@ class ReceiptHandleIsInvalidError extends LocalRuntimeError {
   }
 }
 
+/** ChangeMessageVisibility on a message that is not in flight under that handle (`MessageNotInflight`). */
+class MessageNotInflightError extends LocalRuntimeError {
+  readonly receiptHandle: string;
+
+  constructor(receiptHandle: string) {
+    super(
+      'MessageNotInflight',
+      `The message of receipt handle "${receiptHandle}" is not in flight.`,
+    );
+    this.name = 'MessageNotInflightError';
+    this.receiptHandle = receiptHandle;
+  }
+}
+
 /**
  * The state folder contradicts itself (a row that should be there is not): a bug or a file
  * edited by hand, never an input error. It stops the runtime rather than guess.
@@ -250,6 +264,7 @@ export {
   InvalidRangeError,
   LimitExceededError,
   LocalRuntimeError,
+  MessageNotInflightError,
   NoSuchKeyError,
   NoSuchVersionError,
   ReadOnlyRuntimeError,

@@ -38,6 +38,7 @@ export {
   InvalidRangeError,
   LimitExceededError,
   LocalRuntimeError,
+  MessageNotInflightError,
   NoSuchKeyError,
   NoSuchVersionError,
   ReadOnlyRuntimeError,
@@ -63,6 +64,7 @@ export type {
   SqsRecordAttribute,
 } from './queues/event-source-mapping.ts';
 export type {
+  ChangeVisibilityParams,
   CreateQueueParams,
   MessageSystemAttributes,
   QueueDepth,

@@ -32,6 +32,7 @@ import {
 import { createFaultInjector, type FaultOptions, parseFaultSpec } from './faults.ts';
 import type { CreateEventSourceMappingParams } from './queues/event-source-mapping.ts';
 import type {
+  ChangeVisibilityParams,
   CreateQueueParams,
   QueueDepth,
   QueuedMessage,
@@ -104,6 +105,7 @@ interface LocalRuntimeOptions {
 interface HandlerCalls {
   putEvents(entries: readonly PutEventsRequestEntry[]): PutEventsResult;
   sendMessage(params: SendMessageParams): { messageId: string; md5OfBody: string };
+  changeMessageVisibility(params: ChangeVisibilityParams): void;
   publish(params: PublishParams): { MessageId: string };
 }
 
@@ -147,6 +149,8 @@ class LocalRuntime {
   readonly #handlerCalls: HandlerCalls = {
     putEvents: (entries) => this.#writable('putEvents').ingest.putEvents(entries),
     sendMessage: (params) => this.#writable('sendMessage').queues.send(params),
+    changeMessageVisibility: (params) =>
+      this.#writable('changeMessageVisibility').queues.changeVisibility(params),
     publish: (params) => this.#writable('publish').topics.publish(params, 'in-background'),
   };
   #closed = false;
@@ -324,6 +328,11 @@ class LocalRuntime {
 
   deleteMessage(params: { readonly queue: string; readonly receiptHandle: string }): void {
     this.#write('deleteMessage', (parts) => parts.queues.delete(params));
+  }
+
+  /** ChangeMessageVisibility: the message becomes visible `visibilityTimeoutSeconds` from now. */
+  changeMessageVisibility(params: ChangeVisibilityParams): void {
+    this.#write('changeMessageVisibility', (parts) => parts.queues.changeVisibility(params));
   }
 
   /** Lists a queue's messages without receiving them (receive counts, last errors). */

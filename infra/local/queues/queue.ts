@@ -3,7 +3,12 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Arns } from '../arns.ts';
 import type { Clock } from '../clock.ts';
 import { withReplayName } from '../delivery/payload.ts';
-import { ReceiptHandleIsInvalidError, ResourceNotFoundError, ValidationError } from '../errors.ts';
+import {
+  MessageNotInflightError,
+  ReceiptHandleIsInvalidError,
+  ResourceNotFoundError,
+  ValidationError,
+} from '../errors.ts';
 import { assertName } from '../names.ts';
 import { IdSequence } from '../state/database.ts';
 import { eventIdInBody, type FactSubject, type TraceFact } from '../trace/facts.ts';
@@ -92,6 +97,13 @@ interface QueueInfo {
   readonly visibilityTimeoutMs: number;
   readonly deadLetterQueue: string | undefined;
   readonly maxReceiveCount: number | undefined;
+}
+
+/** ChangeMessageVisibility's parameters: the new timeout counts from now. */
+interface ChangeVisibilityParams {
+  readonly queue: string;
+  readonly receiptHandle: string;
+  readonly visibilityTimeoutSeconds: number;
 }
 
 /** A message body: text, or a stored event (sent by a replay, when `replayId` is set). */
@@ -189,6 +201,9 @@ class Queues {
   ) => ClaimedMessage[];
   /** Messages an event source mapping has taken, by queue; in memory only (see `hold`). */
   readonly #held = new Map<number, Set<number>>();
+  /** When a held message that fails becomes visible, where its handler changed that. */
+  readonly #heldVisibleAt = new Map<number, number>();
+  readonly #changeVisibility: Statement<[number, number, number, number, number]>;
   readonly #failHeld: Statement<[number, number, string, number]>;
   readonly #trace: TraceRecorder | undefined;
 
@@ -239,6 +254,10 @@ class Queues {
     this.#claimTx = db.transaction(
       (queue: QueueInfo, max: number, visibilityMs: number | 'held', now: number) =>
         this.#claim(queue, max, visibilityMs, now),
+    );
+    this.#changeVisibility = db.prepare(
+      'UPDATE rt_messages SET visible_at = ? WHERE id = ? AND queue_id = ? AND receive_count = ? ' +
+        'AND visible_at > ?',
     );
     this.#failHeld = db.prepare(
       'UPDATE rt_messages SET visible_at = ?, receive_count = receive_count + 1, ' +
@@ -393,18 +412,56 @@ class Queues {
     reason: string,
     now = this.#clock.now(),
   ): void {
-    this.#failHeld.run(
-      now + queue.visibilityTimeoutMs,
-      message.firstReceivedAt,
-      reason,
-      message.rowId,
-    );
+    const visibleAt = this.#heldVisibleAt.get(message.rowId) ?? now + queue.visibilityTimeoutMs;
+    this.#failHeld.run(visibleAt, message.firstReceivedAt, reason, message.rowId);
     this.#held.get(queue.id)?.delete(message.rowId);
+    this.#heldVisibleAt.delete(message.rowId);
+    // Visible already (a handler set 0 s): no timer would wake the mapping for it.
+    if (visibleAt <= now) this.#onMessages(queue.id);
   }
 
   /** A held message was deleted (its delete committed): it is no longer held. */
   released(queueId: number, rowId: number): void {
     this.#held.get(queueId)?.delete(rowId);
+    this.#heldVisibleAt.delete(rowId);
+  }
+
+  /**
+   * ChangeMessageVisibility: the message of a receipt handle becomes visible `seconds` from now
+   * (0 to 43,200). A message an event source mapping holds keeps the new time for when its
+   * handler reports it failed, as SQS keeps it for Lambda's partial batch responses: what a
+   * handler uses to retry a failure after a backoff of its own.
+   *
+   * @throws {ReceiptHandleIsInvalidError} when the handle was not issued for this queue.
+   * @throws {MessageNotInflightError} when the message is not in flight under this handle.
+   */
+  changeVisibility(params: ChangeVisibilityParams): void {
+    const queue = this.require(params.queue);
+    const seconds = params.visibilityTimeoutSeconds;
+    if (!(Number.isInteger(seconds) && seconds >= 0 && seconds <= MAX_VISIBILITY_SECONDS)) {
+      throw new ValidationError(`visibilityTimeoutSeconds must be 0 to 43200, got ${seconds}`);
+    }
+    const handle = parseReceiptHandle(params.receiptHandle);
+    if (!handle || handle.queueId !== queue.id) {
+      throw new ReceiptHandleIsInvalidError(params.receiptHandle);
+    }
+    const now = this.#clock.now();
+    const visibleAt = now + seconds * 1000;
+    // A held message's row still has the receive count before this receive.
+    if (this.isHeld(queue.id, handle.rowId)) {
+      this.#heldVisibleAt.set(handle.rowId, visibleAt);
+      return;
+    }
+    const { changes } = this.#changeVisibility.run(
+      visibleAt,
+      handle.rowId,
+      queue.id,
+      handle.receiveCount,
+      now,
+    );
+    if (changes === 0) throw new MessageNotInflightError(params.receiptHandle);
+    // The mapping's timer was set for the old time: it looks again.
+    this.#onMessages(queue.id);
   }
 
   /** Whether a mapping holds the message (it looks visible in the table but is in flight). */
@@ -735,6 +792,7 @@ function parseReceiptHandle(
 }
 
 export type {
+  ChangeVisibilityParams,
   ClaimedMessage,
   CreateQueueParams,
   MessageContent,

@@ -92,6 +92,34 @@ describe('Class: LocalRuntime', () => {
       expect(h.rt.peekMessages('OrdersDLQ')).toEqual([]);
     });
 
+    it('retries a failed item when its handler set its visibility, not after the queue timeout', async () => {
+      // Prepare: an hour's timeout, which the handler shortens to nothing for its failure.
+      h.rt.createQueue({ name: 'Slow', visibilityTimeoutSeconds: 3_600 });
+      const receives: string[] = [];
+      h.rt.registerHandler('consumer', async (event) => {
+        const { Records } = event as SqsEvent;
+        const failing = Records.filter((r) => r.attributes.ApproximateReceiveCount === '1');
+        for (const r of Records) receives.push(r.attributes.ApproximateReceiveCount);
+        for (const r of failing) {
+          h.rt.handlerCalls.changeMessageVisibility({
+            queue: 'Slow',
+            receiptHandle: r.receiptHandle,
+            visibilityTimeoutSeconds: 0,
+          });
+        }
+        return { batchItemFailures: failing.map((r) => ({ itemIdentifier: r.messageId })) };
+      });
+      h.rt.sendMessage({ queue: 'Slow', body: 'flaky' });
+
+      // Act
+      h.rt.createEventSourceMapping({ queue: 'Slow', handler: 'consumer', batchSize: 10 });
+      await h.rt.runUntilIdle(IDLE);
+
+      // Assess
+      expect(receives).toEqual(['1', '2']);
+      expect(h.rt.peekMessages('Slow')).toEqual([]);
+    });
+
     it('keeps the whole batch when the handler throws', async () => {
       // Prepare
       let calls = 0;

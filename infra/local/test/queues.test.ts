@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ManualClock,
+  MessageNotInflightError,
   ReceiptHandleIsInvalidError,
   ResourceNotFoundError,
   ValidationError,
@@ -162,6 +163,48 @@ describe('Class: LocalRuntime', () => {
       expect(() => h.rt.deleteMessage({ queue: 'Work', receiptHandle: 'garbage' })).toThrow(
         ReceiptHandleIsInvalidError,
       );
+    });
+  });
+
+  describe('Method: changeMessageVisibility', () => {
+    it('shows a received message again when its new timeout, counted from now, runs out', () => {
+      // Prepare
+      h.rt.sendMessage({ queue: 'Work', body: 'job' });
+      const [message] = h.rt.receiveMessages({ queue: 'Work', visibilityTimeoutSeconds: 3_600 });
+      h.clock.advance(1_000);
+
+      // Act
+      h.rt.changeMessageVisibility({
+        queue: 'Work',
+        receiptHandle: message?.receiptHandle ?? '',
+        visibilityTimeoutSeconds: 5,
+      });
+      h.clock.advance(4_999);
+      const justBefore = h.rt.receiveMessages({ queue: 'Work' });
+      h.clock.advance(1);
+      const after = h.rt.receiveMessages({ queue: 'Work' });
+
+      // Assess
+      expect(justBefore).toEqual([]);
+      expect(after.map((m) => [m.body, m.attributes.ApproximateReceiveCount])).toEqual([
+        ['job', '2'],
+      ]);
+    });
+
+    it('refuses a message that is not in flight under the handle, a handle it never issued, and a timeout over 12 hours', () => {
+      // Prepare
+      h.rt.sendMessage({ queue: 'Work', body: 'job' });
+      const [stale] = h.rt.receiveMessages({ queue: 'Work' });
+      h.clock.advance(80);
+      const change = (receiptHandle: string, visibilityTimeoutSeconds: number) => () =>
+        h.rt.changeMessageVisibility({ queue: 'Work', receiptHandle, visibilityTimeoutSeconds });
+
+      // Act and assess
+      expect(change(stale?.receiptHandle ?? '', 10)).toThrow(MessageNotInflightError);
+      expect(change('garbage', 10)).toThrow(ReceiptHandleIsInvalidError);
+      const [current] = h.rt.receiveMessages({ queue: 'Work' });
+      expect(change(current?.receiptHandle ?? '', 43_201)).toThrow(ValidationError);
+      expect(change(current?.receiptHandle ?? '', 43_200)).not.toThrow();
     });
   });
 

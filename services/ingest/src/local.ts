@@ -12,15 +12,22 @@ import { makeChunkTaskHandler } from './handlers/chunk-task.ts';
 import { makeObjectCreatedHandler } from './handlers/object-created.ts';
 import { createIngestApi } from './http/ingest-api.ts';
 import { CHUNK_QUEUE } from './manifest.ts';
-import type { TaskQueue } from './ports.ts';
+import type { TaskQueue, TaskRetries } from './ports.ts';
 
 /** What the embedded local runtime lends ingest. */
 interface IngestLocalContext {
   readonly db: Database;
   readonly publisher: EventPublisher;
   readonly bucket: LocalBucket;
-  /** The runtime's SendMessage. */
-  readonly queues: { send(params: { queue: string; body: string }): unknown };
+  /** The runtime's SendMessage and ChangeMessageVisibility. */
+  readonly queues: {
+    send(params: { queue: string; body: string }): unknown;
+    changeVisibility(params: {
+      queue: string;
+      receiptHandle: string;
+      visibilityTimeoutSeconds: number;
+    }): void;
+  };
   readonly deadLettersFor: (handler: string) => DeadLetterSink;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: Pick<Log, 'info' | 'warn'>;
@@ -47,9 +54,16 @@ function createLocalIngestHandlers(ctx: IngestLocalContext) {
   const objects = new RuntimeObjectStore(ctx.bucket);
   const store = new SqliteIngestStore(ctx.db);
   const tasks = new SqliteUploadTasks(ctx.db);
-  const queue: TaskQueue = {
+  const queue: TaskQueue & TaskRetries = {
     async send(bodies) {
       for (const body of bodies) ctx.queues.send({ queue: CHUNK_QUEUE, body });
+    },
+    async retryIn(receiptHandle, seconds) {
+      ctx.queues.changeVisibility({
+        queue: CHUNK_QUEUE,
+        receiptHandle,
+        visibilityTimeoutSeconds: seconds,
+      });
     },
   };
   return {

@@ -139,6 +139,16 @@ interface TaskQueue {
   send(bodies: readonly string[]): Promise<void>;
 }
 
+/** What the chunk queue's consumer does with a task that failed. */
+interface TaskRetries {
+  /**
+   * Makes a received task visible again `seconds` from now (SQS ChangeMessageVisibility), so
+   * that a task that failed is received again after a backoff instead of the queue's
+   * visibility timeout (six times the function's 900 s).
+   */
+  retryIn(receiptHandle: string, seconds: number): Promise<void>;
+}
+
 /** The bucket: the uploaded file, and the reports written beside it. */
 interface ObjectStore {
   /**
@@ -167,6 +177,7 @@ export type {
   RecordOutcome,
   StoredUpload,
   TaskQueue,
+  TaskRetries,
   TransactionRow,
   UploadTarget,
   UploadTasks,

@@ -1,4 +1,8 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageBatchCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { IngestError } from '../../parsing/errors.ts';
 import type { TaskQueue } from '../../ports.ts';
 
@@ -76,6 +80,16 @@ class SqsTaskQueue implements TaskQueue {
 
   async send(bodies: readonly string[]): Promise<void> {
     for (const call of callsOf(bodies)) await this.#sendCall(call);
+  }
+
+  async retryIn(receiptHandle: string, seconds: number): Promise<void> {
+    await this.#client.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: this.#queueUrl,
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: seconds,
+      }),
+    );
   }
 
   async #sendCall(bodies: readonly string[]): Promise<void> {
