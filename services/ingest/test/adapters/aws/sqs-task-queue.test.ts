@@ -1,4 +1,8 @@
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SqsTaskQueue, TaskQueueSendError } from '../../../src/adapters/aws/sqs-task-queue.ts';
@@ -49,5 +53,15 @@ describe('Class: SqsTaskQueue', () => {
     await expect(sending).rejects.toThrowError(
       `1 task message(s) not sent to ${URL} after 3 attempts`,
     );
+  });
+
+  it("sets a received task's retry as its visibility timeout on the queue", async () => {
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+
+    await queue().retryIn('receipt-1', 120);
+
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input)).toEqual([
+      { QueueUrl: URL, ReceiptHandle: 'receipt-1', VisibilityTimeout: 120 },
+    ]);
   });
 });
