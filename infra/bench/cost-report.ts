@@ -206,7 +206,10 @@ async function main(): Promise<void> {
       file,
       join(dir, 'events.ndjson'),
       { documentClient: dynamo.documentClient, names },
-      run,
+      {
+        ...run,
+        ...(values.json ? {} : { onProgress: (status: string) => console.error(`  ${status}`) }),
+      },
     );
     if (pipeline.accepted !== options.rows) {
       throw new Error(`ingest accepted ${pipeline.accepted} of ${options.rows} rows`);

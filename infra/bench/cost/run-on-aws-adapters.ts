@@ -73,7 +73,17 @@ interface RunOptions {
   readonly concurrency: number;
   /** A file larger than this is ingested in chunks, as ingest's Lambda does on AWS. */
   readonly chunkBytes: number;
+  /** Told, every 30 s, how far the run is (a run of 1,000,000 rows takes most of an hour). */
+  readonly onProgress?: (status: string) => void;
 }
+
+/** How far a run is: TransactionRecorded events published, ledger messages done. */
+interface Progress {
+  published: number;
+  applied: number;
+}
+
+const PROGRESS_EVERY_MS = 30_000;
 
 interface PipelineRun {
   readonly accepted: number;
@@ -207,6 +217,16 @@ async function runOnAwsAdapters(
   };
   const chunkTasks: string[] = [];
   const alerts: DeliveredEvent[] = [];
+  const progress: Progress = { published: 0, applied: 0 };
+  const { onProgress } = options;
+  const ticker = onProgress
+    ? setInterval(() => {
+        const n = (k: number) => k.toLocaleString('en');
+        onProgress(
+          `${n(progress.published)} events published, ${n(progress.applied)} applied by the ledger`,
+        );
+      }, PROGRESS_EVERY_MS).unref()
+    : undefined;
   let archivedBytes = 0;
   const spool = openSync(spoolFile, 'w');
   const fakes = fakeAwsServices(
@@ -217,8 +237,10 @@ async function runOnAwsAdapters(
       for (const queue of queueRulesFor(event.detailType)) {
         queues.ruleDeliveries.set(queue, (queues.ruleDeliveries.get(queue) ?? 0) + chunksOf(bytes));
       }
-      if (event.detailType === 'TransactionRecorded') writeSync(spool, `${event.json}\n`);
-      else alerts.push(event);
+      if (event.detailType === 'TransactionRecorded') {
+        writeSync(spool, `${event.json}\n`);
+        progress.published += 1;
+      } else alerts.push(event);
     },
     (bodies) => chunkTasks.push(...bodies),
   );
@@ -232,7 +254,7 @@ async function runOnAwsAdapters(
     const ingest = await runIngest(file, tables, lambdas, chunkTasks, fakes.objects, options);
     queues.chunkTasks = lambdas.chunkTask.invocations;
     closeSync(spool);
-    await runLedger(spoolFile, tables, lambdas.ledger, queues, options.concurrency);
+    await runLedger(spoolFile, tables, lambdas.ledger, queues, options.concurrency, progress);
     await runAlerting(alerts, tables, lambdas.alerting, options.concurrency);
     return {
       accepted: ingest.accepted,
@@ -244,6 +266,7 @@ async function runOnAwsAdapters(
       lambdas: Object.values(lambdas).filter((l) => l.invocations > 0),
     };
   } finally {
+    clearInterval(ticker);
     fakes.restore();
   }
 }
@@ -344,6 +367,7 @@ async function runLedger(
   usage: LambdaUsage,
   queues: QueueUsage,
   concurrency: number,
+  progress: Progress,
 ): Promise<void> {
   const handler = makeTransactionRecordedHandler({
     store: new DynamoDbLedgerStore(tables.documentClient, {
@@ -366,6 +390,7 @@ async function runLedger(
     const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
     const done = records.length - failed.size;
     queues.mappingDeletes += Math.ceil(done / MESSAGES_PER_SQS_CALL);
+    progress.applied += done;
     // SQS delivers a failed message again after its visibility timeout.
     return records.filter((r) => failed.has(r.messageId));
   };
