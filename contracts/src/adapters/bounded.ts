@@ -20,4 +20,16 @@ async function forEachBounded<T>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-export { forEachBounded };
+/**
+ * `items` cut into consecutive batches of at most `size`, in order: how the adapters split
+ * what one call may not carry whole.
+ *
+ * @example batchesOf([1, 2, 3], 2) // [[1, 2], [3]]
+ */
+function batchesOf<T>(items: readonly T[], size: number): T[][] {
+  const batches: T[][] = [];
+  for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
+  return batches;
+}
+
+export { batchesOf, forEachBounded };

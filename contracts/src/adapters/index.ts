@@ -1,4 +1,4 @@
-export { forEachBounded } from './bounded.ts';
+export { batchesOf, forEachBounded } from './bounded.ts';
 export { assertEventBusExists, EventBusNotFoundError } from './event-bus-check.ts';
 export { createEventBridgeTransport } from './eventbridge-transport.ts';
 export {

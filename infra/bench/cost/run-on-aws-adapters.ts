@@ -13,6 +13,7 @@ import {
   type ServiceManifest,
 } from '@txnflow/contracts';
 import {
+  batchesOf,
   createEventBridgeTransport,
   forEachBounded,
   SqsDeadLetterSink,
@@ -139,12 +140,6 @@ function drain<T>(
     };
     pump();
   });
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
 }
 
 /** Runs `invoke` as one Lambda invocation of `usage`'s function, timing it. */
@@ -417,7 +412,7 @@ async function runLedger(
   for (let round = 0; retries.length > 0; round += 1) {
     if (round === 10) throw new Error(`${retries.length} ledger message(s) still fail`);
     const again = retries.splice(0);
-    await forEachBounded(chunk(again, batchSize), concurrency, async (records) => {
+    await forEachBounded(batchesOf(again, batchSize), concurrency, async (records) => {
       retries.push(...(await deliver(records)));
     });
   }

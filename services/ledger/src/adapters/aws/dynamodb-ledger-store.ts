@@ -16,7 +16,7 @@ import {
   pageOf,
   partitionPageQuery,
 } from '@txnflow/contracts';
-import { forEachBounded } from '@txnflow/contracts/aws';
+import { batchesOf, forEachBounded } from '@txnflow/contracts/aws';
 import type {
   Balance,
   CommitResult,
@@ -75,12 +75,6 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 const entryKey = (customerId: string, transactionId: string): string =>
   `${customerId}\u0000${transactionId}`;
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-}
 
 const toEntry = (item: Item): LedgerEntry => ({
   customerId: String(item.customerId),
@@ -323,7 +317,7 @@ class DynamoDbLedgerStore implements LedgerStore, LedgerQueries {
     if (commit.entries.length === 0) return { status: 'committed' };
     if (!(await this.#stillAsRead(commit))) return { status: 'conflict', committedEntries: 0 };
     let committedEntries = 0;
-    for (const part of chunk(commit.entries, this.#maxEntriesPerCommit)) {
+    for (const part of batchesOf(commit.entries, this.#maxEntriesPerCommit)) {
       try {
         await this.#client.send(
           this.#balanceUpdate(part, commit.expectedVersion + committedEntries),
