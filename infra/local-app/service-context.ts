@@ -1,5 +1,5 @@
 import type { DeadLetterSink, EventPublisher, Log } from '@txnflow/contracts';
-import type { LocalBucket } from '@txnflow/ingest';
+import type { IngestLocalContext, LocalBucket } from '@txnflow/ingest';
 import type { Database } from 'better-sqlite3';
 
 /**
@@ -14,14 +14,7 @@ interface LocalServiceContext {
     publish(params: { topic: string; subject?: string; message: string }): { MessageId: string };
   };
   /** SendMessage and ChangeMessageVisibility, for a service that queues work for itself. */
-  readonly queues: {
-    send(params: { queue: string; body: string }): unknown;
-    changeVisibility(params: {
-      queue: string;
-      receiptHandle: string;
-      visibilityTimeoutSeconds: number;
-    }): void;
-  };
+  readonly queues: IngestLocalContext['queues'];
   readonly deadLettersFor: (handler: string) => DeadLetterSink;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: Log;
