@@ -29,7 +29,7 @@ import {
   dynamoDbLocalAvailability,
   startDynamoDbLocal,
 } from '../../test/support/dynamodb-local.ts';
-import { fakeS3 } from './cost/aws-fakes.ts';
+import { chunkTaskKind, fakeS3 } from './cost/aws-fakes.ts';
 import { generateTransactionsFile } from './generate-transactions.ts';
 
 const REGION = { region: 'us-east-1' };
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
     const times: TaskTime[] = [];
     while (queued.length > 0) {
       const body = queued.shift() as string;
-      const kind = (JSON.parse(body) as { detail: { kind: string } }).detail.kind;
+      const kind = chunkTaskKind(body);
       const stepsBefore = [...stepSeconds.values()].reduce((a, b) => a + b, 0);
       const t0 = process.hrtime.bigint();
       const messageId = randomUUID();

@@ -13,7 +13,7 @@ import {
   dynamoDbLocalAvailability,
   startDynamoDbLocal,
 } from '../../test/support/dynamodb-local.ts';
-import { readOracleRows } from '../../test/support/transactions-oracle.ts';
+import { readOracleRows, sumsByCustomer } from '../../test/support/transactions-oracle.ts';
 import { type CostLine, costLines } from './cost/cost-lines.ts';
 import { DynamoDbMeter } from './cost/dynamodb-meter.ts';
 import { PRICE_REGION, PRICES_AS_OF } from './cost/prices.ts';
@@ -130,10 +130,7 @@ async function checkBalances(
   client: DynamoDBDocumentClient,
   table: string,
 ): Promise<number> {
-  const expected = new Map<string, number>();
-  for (const row of await readOracleRows(file)) {
-    expected.set(row.customerId, (expected.get(row.customerId) ?? 0) + row.cents);
-  }
+  const expected = sumsByCustomer(await readOracleRows(file));
   const wrong: string[] = [];
   let seen = 0;
   for await (const page of paginateScan({ client }, { TableName: table })) {

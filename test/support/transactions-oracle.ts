@@ -27,10 +27,16 @@ async function readOracleRows(path: string): Promise<FileRow[]> {
     });
 }
 
-/** Each customer's expected balance: the sum of its rows, as a 2-decimal string. */
-function expectedBalances(rows: readonly FileRow[]): { customerId: string; balance: string }[] {
+/** Each customer's sum of its rows, in cents. */
+function sumsByCustomer(rows: readonly FileRow[]): Map<string, number> {
   const sums = new Map<string, number>();
   for (const row of rows) sums.set(row.customerId, (sums.get(row.customerId) ?? 0) + row.cents);
+  return sums;
+}
+
+/** Each customer's expected balance: the sum of its rows, as a 2-decimal string. */
+function expectedBalances(rows: readonly FileRow[]): { customerId: string; balance: string }[] {
+  const sums = sumsByCustomer(rows);
   const text = (cents: number) =>
     `${cents < 0 ? '-' : ''}${Math.trunc(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
   return [...sums]
@@ -39,4 +45,4 @@ function expectedBalances(rows: readonly FileRow[]): { customerId: string; balan
 }
 
 export type { FileRow };
-export { expectedBalances, readOracleRows };
+export { expectedBalances, readOracleRows, sumsByCustomer };

@@ -57,6 +57,16 @@ function deliveredEvent(entry: { Source?: string; DetailType?: string; Detail?: 
 }
 
 /**
+ * The kind of a chunk task a chunk queue body carries (`scan`, `keys`, `record`, ...), as the
+ * scripts that drive the queue report it.
+ *
+ * @example chunkTaskKind(body) === 'record'
+ */
+function chunkTaskKind(body: string): string {
+  return (JSON.parse(body) as { detail: { kind: string } }).detail.kind;
+}
+
+/**
  * The uploaded file behind a mocked S3 client (every instance): GetObject of the upload
  * honours `Range` (read from disk), HeadObject answers its size, and the objects ingest
  * writes (its reports and a chunked upload's work objects) are kept in memory and read back.
@@ -166,4 +176,4 @@ interface PutEntry {
 }
 
 export type { AwsCallCounts, DeliveredEvent };
-export { CHUNK_BYTES, chunksOf, fakeAwsServices, fakeS3 };
+export { CHUNK_BYTES, chunksOf, chunkTaskKind, fakeAwsServices, fakeS3 };

@@ -34,7 +34,13 @@ import { DynamoDbUploadTasks } from '../../../services/ingest/src/adapters/aws/d
 import { S3ObjectStore } from '../../../services/ingest/src/adapters/aws/s3-object-store.ts';
 import { SqsTaskQueue } from '../../../services/ingest/src/adapters/aws/sqs-task-queue.ts';
 import { DynamoDbLedgerStore } from '../../../services/ledger/src/adapters/aws/dynamodb-ledger-store.ts';
-import { type AwsCallCounts, chunksOf, type DeliveredEvent, fakeAwsServices } from './aws-fakes.ts';
+import {
+  type AwsCallCounts,
+  chunksOf,
+  chunkTaskKind,
+  type DeliveredEvent,
+  fakeAwsServices,
+} from './aws-fakes.ts';
 
 /** Lambda's default memory when a manifest handler names none (HandlerSpec.memoryMb). */
 const DEFAULT_MEMORY_MB = 256;
@@ -340,7 +346,7 @@ async function runIngest(
   let chunks = 0;
   await drain(chunkTasks, options.concurrency, async (body) => {
     n += 1;
-    if (body.includes('"record"')) chunks += 1;
+    if (chunkTaskKind(body) === 'record') chunks += 1;
     const response = await invocation(usage.chunkTask, () =>
       chunkTask({ Records: [sqsRecord(`task${n}`, body)] }),
     );
