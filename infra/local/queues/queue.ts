@@ -441,10 +441,7 @@ class Queues {
     if (!(Number.isInteger(seconds) && seconds >= 0 && seconds <= MAX_VISIBILITY_SECONDS)) {
       throw new ValidationError(`visibilityTimeoutSeconds must be 0 to 43200, got ${seconds}`);
     }
-    const handle = parseReceiptHandle(params.receiptHandle);
-    if (!handle || handle.queueId !== queue.id) {
-      throw new ReceiptHandleIsInvalidError(params.receiptHandle);
-    }
+    const handle = handleIn(queue, params.receiptHandle);
     const now = this.#clock.now();
     const visibleAt = now + seconds * 1000;
     // A held message's row still has the receive count before this receive.
@@ -499,10 +496,7 @@ class Queues {
    */
   delete(params: { readonly queue: string; readonly receiptHandle: string }): void {
     const queue = this.require(params.queue);
-    const handle = parseReceiptHandle(params.receiptHandle);
-    if (!handle || handle.queueId !== queue.id) {
-      throw new ReceiptHandleIsInvalidError(params.receiptHandle);
-    }
+    const handle = handleIn(queue, params.receiptHandle);
     this.#deleteReceived.run(handle.rowId, queue.id, handle.receiveCount);
   }
 
@@ -789,6 +783,20 @@ function parseReceiptHandle(
   if (parts.length !== 3 || parts.some((p) => !/^\d+$/.test(p))) return undefined;
   const [queueId, rowId, receiveCount] = parts.map(Number) as [number, number, number];
   return { queueId, rowId, receiveCount };
+}
+
+/**
+ * The receipt handle of a message of `queue`.
+ *
+ * @throws {ReceiptHandleIsInvalidError} when the handle was not issued for this queue.
+ */
+function handleIn(
+  queue: QueueInfo,
+  receiptHandle: string,
+): { queueId: number; rowId: number; receiveCount: number } {
+  const handle = parseReceiptHandle(receiptHandle);
+  if (!handle || handle.queueId !== queue.id) throw new ReceiptHandleIsInvalidError(receiptHandle);
+  return handle;
 }
 
 export type {
